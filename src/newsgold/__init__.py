@@ -1,0 +1,41 @@
+"""newsgold: a hand-annotated multi-layer gold corpus of English political news.
+
+Importing the package is cheap: ``datasets`` and ``spacy`` are imported only by
+the functions that need them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from newsgold.model import Document
+
+__all__ = ["__version__", "documents", "load"]
+
+
+def documents(path: str | None = None) -> Iterator[Document]:
+    """Yield the canonical documents as typed :class:`~newsgold.model.Document` values.
+
+    Reads ``dataset/documents/*.json`` (or ``path``) in id order without importing
+    ``datasets``. Raises :class:`newsgold.validate.CorpusError` on a file that does not validate.
+    """
+    from newsgold.validate import iter_documents
+
+    return iter_documents(path)
+
+
+def load(config: str = "documents", split: str = "test", **kwargs: Any) -> Any:
+    """Load a config of the built dataset with ``datasets``, offline.
+
+    Works from a source checkout and from an installed wheel (the built Parquet
+    files ship as package data). Extra keyword arguments (``streaming=True``)
+    go to :func:`datasets.load_dataset`.
+    """
+    from newsgold.build import load_config
+
+    return load_config(config, split=split, **kwargs)

@@ -1,0 +1,153 @@
+"""Reading and writing canonical documents: bytes checks (L1), canonical form, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from newsgold.issues import Problem, pointer
+from newsgold.model import Document
+
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+"""Canonical documents larger than this are refused (the seed document is ~60 kB)."""
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers keys it saw twice."""
+
+    duplicates: list[str]
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in obj:
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
+
+
+def _find_duplicates(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
+    if isinstance(value, _Object):
+        for key in value.duplicates:
+            yield pointer(*path, key), key
+        for key, item in value.items():
+            yield from _find_duplicates(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _find_duplicates(item, (*path, i))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def parse_json_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[Any, list[Problem]]:
+    """Read ``path`` and parse it as strict JSON.
+
+    Returns ``(value, [])`` or ``(None, problems)`` with L1 problems: the file is
+    unreadable, too large, empty, not UTF-8, has a BOM, CR line ends or a NUL byte,
+    is not JSON, or repeats a key in an object.
+    """
+    name = str(path)
+
+    def fail(code: str, message: str, hint: str, where: str = "") -> tuple[Any, list[Problem]]:
+        return None, [Problem(name, where, 1, code, message, hint)]
+
+    try:
+        if path.is_dir():
+            return fail("file-unreadable", "is a directory, not a file", "give the path of a .json file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            return fail(
+                "file-too-large",
+                f"file has {size} bytes, more than the limit of {max_bytes}",
+                "split the document or check that this is the right file",
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        return fail("file-unreadable", f"cannot read: {err.strerror or err}", "check the path and its permissions")
+    if not data.strip():
+        return fail("empty-file", "file is empty", "write the document as a JSON object")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return fail("utf8-bom", "file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return fail(
+            "invalid-utf8",
+            f"byte 0x{data[err.start]:02x} at byte offset {err.start} is not valid UTF-8",
+            "re-encode the file as UTF-8",
+        )
+    if "\x00" in text:
+        return fail("nul-byte", f"NUL byte at character {text.index(chr(0))}", "remove the NUL byte")
+    if "\r" in text:
+        line = text.count("\n", 0, text.index("\r")) + 1
+        return fail("crlf-line-ends", f"carriage return on line {line}", "use LF line ends only")
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs)
+    except json.JSONDecodeError as err:
+        return fail(
+            "invalid-json",
+            f"{err.msg} at line {err.lineno} column {err.colno}",
+            "fix the JSON syntax (a truncated file ends early)",
+        )
+    except RecursionError:
+        return fail("invalid-json", "nesting is too deep to parse", "flatten the JSON structure")
+    dups = list(_find_duplicates(value))
+    if dups:
+        return None, [
+            Problem(name, where, 1, "duplicate-key", f'key "{key}" appears twice in one object', "keep one of the two values")
+            for where, key in dups
+        ]
+    return _plain(value), []
+
+
+def canonical_json(document: Document) -> str:
+    """The canonical serialisation: fixed key order, 2-space indent, UTF-8, trailing newline."""
+    return json.dumps(document.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+@contextmanager
+def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; rename it into place only if the block succeeds.
+
+    On any exception the temporary file is removed and ``path`` is left as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        if "b" in mode:
+            handle: IO[Any] = os.fdopen(fd, mode)
+        else:
+            handle = os.fdopen(fd, mode, encoding="utf-8", newline="\n")
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (UTF-8, LF)."""
+    with atomic_writer(path) as handle:
+        handle.write(text)
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_writer(path, "wb") as handle:
+        handle.write(data)
