@@ -11,9 +11,14 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgold import __version__
 from newsgold.issues import Problem
+
+if TYPE_CHECKING:
+    from newsgold.convert import ConversionResult
+    from newsgold.model import Document
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -127,6 +132,288 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from newsgold.agreement import (
+        DOCS,
+        comparability_problems,
+        compare,
+        read_target_map,
+        target_map_problems,
+        to_json,
+        to_text,
+    )
+    from newsgold.model import Document
+    from newsgold.validate import validate_file
+
+    if args.docs:
+        print(DOCS)
+        return EXIT_OK
+    if args.file_a is None or args.file_b is None or args.layer is None:
+        print("newsgold agreement: give FILE_A, FILE_B and --layer (or --docs)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.target_map is not None and args.layer != "stance":
+        print("newsgold agreement: --target-map applies to --layer stance only", file=sys.stderr)
+        return EXIT_USAGE
+    paths = [Path(args.file_a), Path(args.file_b)]
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for path in paths:
+        value, found = validate_file(path, check_name=False)
+        # Canonical form (L4) is a matter of layout, not of content: it does not block a comparison.
+        found = [p for p in found if p.code != "non-canonical-format"]
+        problems.extend(found)
+        if value is not None and not found:
+            docs.append(Document.from_dict(value))
+    if problems:
+        return _report(problems, len(paths), args.format)
+    a, b = docs
+    errors = comparability_problems(a, b, args.layer)
+    if errors:
+        for message in errors:
+            print(f"newsgold agreement: {message}", file=sys.stderr)
+        return EXIT_INVALID
+    target_map = None
+    if args.target_map is not None:
+        target_map, map_errors = read_target_map(Path(args.target_map))
+        if target_map is not None:
+            map_errors = target_map_problems(target_map, a, b)
+        if map_errors:
+            for message in map_errors:
+                print(f"newsgold agreement: {message}", file=sys.stderr)
+            return EXIT_USAGE
+    report = compare(
+        a,
+        b,
+        args.layer,
+        target_map=target_map,
+        a_file=_display(paths[0]),
+        b_file=_display(paths[1]),
+    )
+    print(to_json(report) if args.format == "json" else to_text(report))
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from newsgold.build import BuildError, build, check
+
+    out = Path(args.out) if args.out else None
+    inputs = {
+        "documents": Path(args.documents) if args.documents else None,
+        "splits": Path(args.splits) if args.splits else None,
+        "card": Path(args.card) if args.card else None,
+    }
+    try:
+        if args.check:
+            problems = check(out, **inputs)
+            if problems:
+                return _report(problems, len({p.file for p in problems}), "text")
+            where = _display(out or _dataset_dir())
+            print(f"*** PASSED *** the built files in {where} are up to date")
+            return EXIT_OK
+        files, changed = build(out, **inputs)
+    except BuildError as err:
+        return _report(err.problems, len({p.file for p in err.problems}), "text")
+    except OSError as err:
+        print(f"newsgold build: {err.filename or ''}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    where = _display(out or _dataset_dir())
+    print(f"{len(changed)} of {len(files)} built file(s) changed in {where}")
+    return EXIT_OK
+
+
+def _dataset_dir() -> Path:
+    from newsgold.resources import dataset_dir
+
+    return dataset_dir()
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from newsgold.build import CONFIGS, decode_row, load_config
+
+    if args.html is not None:
+        return _show_html(args)
+    if args.paths:
+        print("newsgold show: document paths go with --html FILE", file=sys.stderr)
+        return EXIT_USAGE
+    if args.config not in CONFIGS:
+        known = ", ".join(CONFIGS)
+        print(f"newsgold show: unknown config {args.config!r}; use: {known}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        rows = load_config(args.config, split=args.split, streaming=True)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"newsgold show: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    for i, row in enumerate(rows):
+        if i >= args.n:
+            break
+        print(json.dumps(decode_row(args.config, row), ensure_ascii=False))
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from newsgold.evaluate import PredictionError, evaluate, report_json, report_table
+
+    gold = Path(args.gold) if args.gold else None
+    try:
+        report = evaluate(args.layer, Path(args.pred), gold, args.labels)
+    except PredictionError as err:
+        return _report(err.problems, len({p.file for p in err.problems}), args.format)
+    print(report_json(report) if args.format == "json" else report_table(report), end="")
+    return EXIT_OK
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from newsgold.baselines import predictions_jsonl
+    from newsgold.evaluate import PredictionError
+    from newsgold.io import write_text_atomic
+
+    gold = Path(args.gold) if args.gold else None
+    notes: list[str] = []
+    try:
+        if args.system == "quotes":
+            from newsgold.baselines import quotes
+
+            predictions = list(quotes.run(gold))
+        else:
+            from newsgold.baselines import ner
+
+            try:
+                result = ner.run(args.model, gold)
+            except OSError as err:
+                print(f"newsgold baseline ner: cannot load {args.model!r}: {err}", file=sys.stderr)
+                return EXIT_USAGE
+            predictions = result.predictions
+            meta = result.pipeline
+            notes.append(
+                f"pipeline {meta['name']} {meta['version']} (spaCy {meta['spacy_version']}, "
+                f"author {meta['author']}, licence {meta['license']})"
+            )
+            if result.dropped:
+                dropped = ", ".join(f"{k} {v}" for k, v in sorted(result.dropped.items()))
+                notes.append(f"not written (labels outside OntoNotes): {dropped}")
+    except PredictionError as err:
+        return _report(err.problems, len({p.file for p in err.problems}), "text")
+    write_text_atomic(Path(args.out), predictions_jsonl(predictions))
+    print(f"wrote predictions for {len(predictions)} document(s) to {args.out}")
+    for note in notes:
+        print(note)
+    return EXIT_OK
+
+
+def _load_documents(
+    command: str, paths: Sequence[str]
+) -> tuple[list[Document], int | None]:
+    """Validate and load documents (default: the corpus); on a problem, report it and give the exit status."""
+    from newsgold.model import Document
+    from newsgold.resources import documents_dir
+    from newsgold.validate import expand_paths, validate_file
+
+    files = expand_paths([Path(p) for p in paths] if paths else [documents_dir()])
+    if not files:
+        print(f"newsgold {command}: no .json files in {' '.join(paths) or documents_dir()}", file=sys.stderr)
+        return [], EXIT_USAGE
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for path in files:
+        value, found = validate_file(path)
+        problems.extend(found)
+        if value is not None and not found:
+            docs.append(Document.from_dict(value))
+    if problems:
+        return [], _report(problems, len(files), "text")
+    return docs, None
+
+
+def _print_conversion(result: ConversionResult) -> None:
+    import textwrap
+
+    print(
+        f"wrote {len(result.files)} file(s) for {result.documents} document(s) to "
+        f"{_display(result.out)}: {', '.join(result.files)}"
+    )
+    print(f"not carried: {result.not_carried_count}")
+    for reason, kept_in, count in result.summary():
+        where = f"kept in {kept_in}" if kept_in else "dropped"
+        print(f"  {count} x {reason} ({where})")
+        places = ", ".join(
+            f"{n.doc_id}#{n.pointer}" for n in result.not_carried if (n.reason, n.kept_in) == (reason, kept_in)
+        )
+        print(textwrap.fill(places, width=100, initial_indent="      ", subsequent_indent="      "))
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from newsgold.convert import ConversionError
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"newsgold convert: --out {args.out} exists and is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.source is not None:
+            if args.to is not None or args.labels is not None or len(args.paths) != 1:
+                print("newsgold convert: use --from brat DIR --out DIR (one brat folder, no --to or --labels)", file=sys.stderr)
+                return EXIT_USAGE
+            from newsgold.convert.brat import brat_to_canonical
+
+            source = Path(args.paths[0])
+            if not source.is_dir():
+                print(f"newsgold convert: {args.paths[0]} is not a folder", file=sys.stderr)
+                return EXIT_USAGE
+            result = brat_to_canonical(source, out)
+        else:
+            if args.to is None:
+                print("newsgold convert: give --to conll|docbin|brat, or --from brat", file=sys.stderr)
+                return EXIT_USAGE
+            if args.labels is not None and args.to != "conll":
+                print("newsgold convert: --labels goes with --to conll", file=sys.stderr)
+                return EXIT_USAGE
+            docs, status = _load_documents("convert", args.paths)
+            if status is not None:
+                return status
+            if args.to == "conll":
+                from newsgold.convert.conll import LABEL_SETS, write_conll
+
+                result = write_conll(docs, out, (args.labels,) if args.labels else LABEL_SETS)
+            elif args.to == "docbin":
+                from newsgold.convert.docbin import write_docbin
+
+                result = write_docbin(docs, out)
+            else:
+                from newsgold.convert.brat import write_brat
+
+                result = write_brat(docs, out)
+    except ConversionError as err:
+        for message in err.messages:
+            print(message, file=sys.stderr)
+        print(f"*** FAILED *** newsgold convert: {len(err.messages)} problem(s); nothing written", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as err:
+        print(f"newsgold convert: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    _print_conversion(result)
+    return EXIT_OK
+
+
+def _show_html(args: argparse.Namespace) -> int:
+    from newsgold.convert.html import write_html
+
+    target = Path(args.html)
+    if target.is_dir():
+        print(f"newsgold show: --html {args.html} is a folder; give a file name", file=sys.stderr)
+        return EXIT_USAGE
+    docs, status = _load_documents("show", args.paths)
+    if status is not None:
+        return status
+    try:
+        result = write_html(docs, target)
+    except OSError as err:
+        print(f"newsgold show: cannot write {args.html}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {_display(result.out)}: {result.documents} document(s)")
+    return EXIT_OK
+
+
 def _counts(values: Iterable[str]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(Counter(values).items()))
 
@@ -148,6 +435,95 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="print a summary of each document and layer")
     p.add_argument("path", nargs="?", default=None, help="documents folder (default: the corpus)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("build", help="build the Hugging Face dataset folder (Parquet, card)")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="rebuild in a temporary folder; fail naming each stale, missing or extra file",
+    )
+    p.add_argument("--out", metavar="DIR", help="dataset folder to write or check (dataset/)")
+    p.add_argument("--documents", metavar="DIR", help="documents (default: dataset/documents)")
+    p.add_argument("--splits", metavar="FILE", help="split file (default: dataset/splits.json)")
+    p.add_argument("--card", metavar="FILE", help="hand-written card (default: DATASET_CARD.md)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("show", help="load a config of the built dataset; print rows as JSON")
+    p.add_argument("--config", default="documents", help="config name (default: documents)")
+    p.add_argument("--split", default="test", help="split (default: test)")
+    p.add_argument("--n", type=int, default=1, help="number of rows (default: 1)")
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write one self-contained HTML page showing the documents and their annotations",
+    )
+    p.add_argument("paths", nargs="*", help="with --html: document files or folders (default: the corpus)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser(
+        "convert",
+        help="convert documents to CoNLL IOB2, spaCy DocBin or brat; or brat back to canonical JSON",
+        description="Write the documents (default: the corpus) in another format into --out, "
+        "or read a brat folder back with --from brat. Prints what the format could not carry; "
+        "writes nothing when a conversion fails.",
+    )
+    p.add_argument("--to", choices=["conll", "docbin", "brat"], help="target format")
+    p.add_argument("--from", dest="source", choices=["brat"], help="read this format (PATHS: its folder)")
+    p.add_argument(
+        "--labels",
+        choices=["ontonotes", "conll"],
+        help="with --to conll: one label set (default: both files)",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
+    p.set_defaults(func=cmd_convert)
+
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement of two annotations of one document",
+        description="Compare two annotations of one document on one layer; A is the reference "
+        "for recall, B for precision. --docs prints the metric definitions.",
+    )
+    p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
+    p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
+    p.add_argument(
+        "--layer", choices=["mentions", "quotes", "events", "stance"], help="the layer to compare"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.add_argument(
+        "--target-map",
+        metavar="FILE",
+        help='stance only: JSON object mapping target ids of B to those of A, {"tg_b": "tg_a"}',
+    )
+    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
+    p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser(
+        "evaluate",
+        help="score predictions against the gold",
+        description="Validate a prediction file (schema/prediction.schema.json) and score one "
+        "layer against the gold; exit 1 with the problems when it does not validate.",
+    )
+    p.add_argument("--layer", required=True, choices=["ner", "quotes", "events", "stance"])
+    p.add_argument("--pred", required=True, metavar="FILE", help=".json, .jsonl or a folder")
+    p.add_argument("--gold", metavar="PATH", help="gold document or folder (default: the corpus)")
+    p.add_argument(
+        "--labels", choices=["ontonotes", "conll"], default="ontonotes", help="NER label set"
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("baseline", help="write the predictions of a baseline system")
+    bsub = p.add_subparsers(dest="system", required=True, metavar="SYSTEM")
+    b = bsub.add_parser("quotes", help="rule-based quote attribution (text only)")
+    b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
+    b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
+    b.set_defaults(func=cmd_baseline)
+    b = bsub.add_parser("ner", help="NER with an installed spaCy pipeline")
+    b.add_argument("--model", required=True, help="installed pipeline name or pipeline folder")
+    b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
+    b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
+    b.set_defaults(func=cmd_baseline)
 
     return parser
 

@@ -1,0 +1,532 @@
+"""What the Hugging Face Hub and other catalogues read: the dataset card and Croissant.
+
+``render_card`` merges ``DATASET_CARD.md`` with generated metadata and sections;
+``croissant_json`` describes the built Parquet files in Croissant 1.0. Both are
+pure functions of the build input and the built files, so their bytes are
+stable. Loading lives in :func:`newsgold.build.load_config`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from newsgold import __version__
+from newsgold.build import (
+    CONFIGS,
+    DEFAULT_CONFIG,
+    MARKERS,
+    Spec,
+    _columns,
+    _rows,
+    _schema_rows,
+    _schemas,
+    _type_name,
+    data_file,
+    features,
+    label_names,
+    split_front_matter,
+)
+
+if TYPE_CHECKING:
+    from newsgold.build import BuildInput
+
+ROW_UNIT: dict[str, str] = {
+    "documents": "document, every layer nested",
+    "mentions": "mention",
+    "ner": "sentence, OntoNotes IOB2 tags",
+    "ner_conll": "sentence, CoNLL-2003 IOB2 tags",
+    "coref": "entity with its mentions",
+    "quotes": "attribution",
+    "events": "event with its triggers and arguments",
+    "stance": "stance record",
+}
+
+_LABEL_SETS: tuple[str, ...] = (
+    "entity_type",
+    "mention_type",
+    "quote_type",
+    "event_type",
+    "event_role",
+    "realis",
+    "event_context",
+    "polarity",
+    "stance_basis",
+)
+
+_MAX_STRING = 240
+_MAX_ITEMS = 4
+_MAX_SCALARS = 60
+
+
+# ---------------------------------------------------------------- YAML
+
+
+def _yaml_dump(value: Any) -> str:
+    import yaml
+
+    return str(
+        yaml.safe_dump(
+            value, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000
+        )
+    )
+
+
+def arrow_sizes(files: Mapping[str, bytes]) -> dict[str, int]:
+    """In-memory Arrow size of each built Parquet file (what ``datasets`` reports as
+    ``num_bytes``)."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    return {
+        rel: int(pq.read_table(io.BytesIO(data)).nbytes)
+        for rel, data in files.items()
+        if rel.endswith(".parquet")
+    }
+
+
+def card_metadata(
+    meta: Mapping[str, Any],
+    splits: Mapping[str, tuple[str, ...]],
+    counts: Mapping[str, int],
+    files: Mapping[str, bytes],
+) -> dict[str, Any]:
+    """The card's YAML: the hand-written keys, then the generated ``configs`` and
+    ``dataset_info`` (which replace any hand-written ones)."""
+    out = {k: v for k, v in meta.items() if k not in ("configs", "dataset_info")}
+    sizes = arrow_sizes(files)
+    configs = []
+    infos = []
+    for config in CONFIGS:
+        entry: dict[str, Any] = {
+            "config_name": config,
+            "data_files": [{"split": s, "path": data_file(config, s)} for s in splits],
+        }
+        if config == DEFAULT_CONFIG:
+            entry["default"] = True
+        configs.append(entry)
+        paths = [data_file(config, s) for s in splits]
+        infos.append(
+            {
+                "config_name": config,
+                "features": features(config)._to_yaml_list(),
+                "splits": [
+                    {"name": s, "num_bytes": sizes[p], "num_examples": counts[p]}
+                    for s, p in zip(splits, paths, strict=True)
+                ],
+                "download_size": sum(len(files[p]) for p in paths),
+                "dataset_size": sum(sizes[p] for p in paths),
+            }
+        )
+    out["configs"] = configs
+    out["dataset_info"] = infos
+    return out
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], body: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in body]
+    return "\n".join(lines)
+
+
+def _section_configs(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str, int]) -> str:
+    body = []
+    for config in CONFIGS:
+        n = ", ".join(f"{s} {counts[data_file(config, s)]}" for s in splits)
+        name = f"`{config}`" + (" (default)" if config == DEFAULT_CONFIG else "")
+        body.append([name, ROW_UNIT[config], n])
+    intro = (
+        "Every config is built from the canonical documents in `documents/` by "
+        "`newsgold build`; a document gives rows to a config only when it lists the "
+        "layers the config needs in `annotated_layers`. Load one with "
+        '`datasets.load_dataset("<path or repo>", "<config>", split="test")` or '
+        '`newsgold.load("<config>")`. No loading script is involved.'
+    )
+    text = intro + "\n\n" + _table(["config", "one row per", "rows"], body)
+    if any(counts[data_file(c, s)] == 0 for c in CONFIGS for s in splits):
+        text += (
+            "\n\nA config with 0 rows in a split has a Parquet file with its schema and no "
+            "rows; `newsgold.load` returns it as an empty dataset with the config's features, "
+            "while `datasets.load_dataset` cannot load a split of 0 rows (streaming gives 0 rows)."
+        )
+    return text
+
+
+def _section_fields() -> str:
+    parts = []
+    for config in CONFIGS:
+        if config == "documents":
+            doc, _ = _schemas()
+            body = [[f"`{p}`", _type_name(spec), d] for p, spec, d in _schema_rows(doc)]
+            note = (
+                "One row per document, every layer nested exactly as in the canonical JSON "
+                "(labels as strings): reading the rows back gives byte-identical "
+                "canonical files (`newsgold.build.documents_from_parquet`)."
+            )
+        else:
+            body = [[f"`{n}`", _type_name(spec), d] for n, spec, d in _columns(config)]
+            note = f"One row per {ROW_UNIT[config]}."
+        parts.append(
+            f"#### `{config}`\n\n{note}\n\n" + _table(["field", "type", "description"], body)
+        )
+    return "\n\n".join(parts)
+
+
+def _section_labels() -> str:
+    from newsgold import tokens
+
+    _, labels = _schemas()
+    defs = labels["$defs"]
+    parts = [
+        "#### NER tags\n\n"
+        f"Tokens come from spaCy's rule-based English tokenizer (`{tokens.TOKENIZER}`, no "
+        "model), run on each sentence of the `sentences` layer; whitespace-only tokens are "
+        "dropped. Only NAM mentions are tagged, in IOB2. Every NAM mention starts and ends "
+        "on a token boundary (the build fails otherwise), so tokens and tags give back "
+        "every NAM mention exactly.\n\n"
+        f"`ner` `ner_tags` ({len(tokens.ontonotes_tags())} names, the order of "
+        "`conll2012_ontonotesv5` `named_entities`): "
+        + ", ".join(f"`{t}`" for t in tokens.ontonotes_tags())
+        + "\n\n"
+        f"`ner_conll` `ner_tags` ({len(tokens.conll_tags())} names, the order of `conll2003` "
+        "`ner_tags`): " + ", ".join(f"`{t}`" for t in tokens.conll_tags()),
+        "#### OntoNotes to CoNLL-2003\n\n"
+        "Following the CoNLL-2003 guidelines: places of every kind are LOC, nationalities, "
+        "religious and political groups, events, works, laws, languages and product types "
+        "are MISC; CoNLL-2003 does not tag dates, times or numbers, so those become `O`.\n\n"
+        + _table(
+            ["OntoNotes", "CoNLL-2003"],
+            [[f"`{k}`", f"`{v}`" if v else "`O`"] for k, v in tokens.CONLL_MAPPING.items()],
+        ),
+    ]
+    for name in _LABEL_SETS:
+        values = ", ".join(f"`{v}`" for v in defs[name]["enum"])
+        parts.append(f"#### `{name}`\n\n{defs[name]['description']}\n\n{values}")
+    modes = defs["event_modes"]
+    parts.append(
+        f"#### `event_modes`\n\n{modes['description']}\n\n"
+        + _table(
+            ["event type", "modes"],
+            [
+                [f"`{k}`", ", ".join(f"`{m}`" for m in v) or "(none)"]
+                for k, v in modes["const"].items()
+            ],
+        )
+    )
+    return "\n\n".join(parts)
+
+
+def _section_splits(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str, int]) -> str:
+    body = [
+        [f"`{s}`", str(len(ids))] + [str(counts[data_file(c, s)]) for c in CONFIGS]
+        for s, ids in splits.items()
+    ]
+    intro = (
+        'Splits are assigned in `dataset/splits.json` (`{"<split>": [<document ids>]}`); '
+        "every document is in exactly one split."
+    )
+    header = ["split", "documents", *(f"`{c}` rows" for c in CONFIGS)]
+    return intro + "\n\n" + _table(header, body)
+
+
+def _abbreviate(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > _MAX_STRING:
+        return value[:_MAX_STRING] + f"… [{len(value) - _MAX_STRING} more characters]"
+    if isinstance(value, list):
+        limit = _MAX_SCALARS if all(_scalar(v) for v in value) else _MAX_ITEMS
+        head = [_abbreviate(v) for v in value[:limit]]
+        if len(value) > limit:
+            head.append(f"… [{len(value) - limit} more items]")
+        return head
+    if isinstance(value, dict):
+        return {k: _abbreviate(v) for k, v in value.items()}
+    return value
+
+
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, (list, dict))
+
+
+def _render(value: Any, indent: int = 0) -> str:
+    """JSON with 2-space indent, lists of scalars on one line."""
+    pad, inner = " " * indent, " " * (indent + 2)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k)}: {_render(v, indent + 2)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and value and not all(_scalar(v) for v in value):
+        items = [inner + _render(v, indent + 2) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _example(config: str, inputs: BuildInput) -> dict[str, Any] | None:
+    """The first row of a config (for NER, the first sentence with an entity)."""
+    by_id = {d.id: d for d in inputs.documents}
+    first: dict[str, Any] | None = None
+    for ids in inputs.splits.values():
+        for doc_id in ids:
+            for row in _rows(config, by_id[doc_id]):
+                if config not in ("ner", "ner_conll") or any(t != "O" for t in row["ner_tags"]):
+                    return row
+                first = first or row
+    return first
+
+
+def _section_examples(inputs: BuildInput) -> str:
+    parts = [
+        "The first row of each config (for `ner` and `ner_conll`, the first sentence with "
+        "an entity). ClassLabel values are shown as their names; `datasets` returns their "
+        "indices (`features[name].int2str` or `.feature.int2str` turns them back). Strings "
+        f"longer than {_MAX_STRING} characters, lists of records longer than {_MAX_ITEMS} and "
+        f"other lists longer than {_MAX_SCALARS} items are cut here, marked with `…`."
+    ]
+    for config in CONFIGS:
+        row = _example(config, inputs)
+        shown = (
+            "(no rows yet: no document has the layers this config needs)"
+            if row is None
+            else "```json\n" + _render(_abbreviate(row)) + "\n```"
+        )
+        parts.append(f"#### `{config}`\n\n{shown}")
+    return "\n\n".join(parts)
+
+
+def _section_checksums(files: Mapping[str, bytes]) -> str:
+    body = [
+        [f"`{rel}`", str(len(data)), f"`{hashlib.sha256(data).hexdigest()}`"]
+        for rel, data in sorted(files.items())
+        if rel != "README.md"
+    ]
+    intro = (
+        "SHA-256 of every built file. `newsgold build` gives the same bytes each time; "
+        "`newsgold build --check` rebuilds and names any file that differs."
+    )
+    return intro + "\n\n" + _table(["file", "bytes", "SHA-256"], body)
+
+
+def _fill(body: str, sections: Mapping[str, str]) -> str:
+    lines = body.split("\n")
+    used = set()
+    out = []
+    for line in lines:
+        name = _marker(line)
+        if name is not None and name in sections:
+            used.add(name)
+            out += [f"<!-- generated:{name} -->", sections[name], f"<!-- /generated:{name} -->"]
+        else:
+            out.append(line)
+    text = "\n".join(out)
+    missing = [n for n in MARKERS if n not in used]
+    if missing:
+        text = text.rstrip("\n") + "\n"
+        for name in missing:
+            text += f"\n<!-- generated:{name} -->\n{sections[name]}\n<!-- /generated:{name} -->\n"
+    return text.rstrip("\n") + "\n"
+
+
+def _marker(line: str) -> str | None:
+    stripped = line.strip()
+    if stripped.startswith("<!-- generated:") and stripped.endswith("-->"):
+        return stripped.removeprefix("<!-- generated:").removesuffix("-->").strip()
+    return None
+
+
+def render_card(
+    inputs: BuildInput,
+    tables: Mapping[tuple[str, str], list[dict[str, Any]]],
+    files: Mapping[str, bytes],
+) -> str:
+    """``dataset/README.md``: generated YAML front matter, then the hand-written body with
+    the generated sections filled in."""
+    import yaml
+
+    front, body = split_front_matter(inputs.card)
+    meta = yaml.safe_load(front) if front else {}
+    counts = {data_file(c, s): len(t) for (c, s), t in tables.items()}
+    sections = {
+        "configs": _section_configs(inputs.splits, counts),
+        "fields": _section_fields(),
+        "labels": _section_labels(),
+        "splits": _section_splits(inputs.splits, counts),
+        "examples": _section_examples(inputs),
+        "checksums": _section_checksums(files),
+    }
+    yaml_text = _yaml_dump(card_metadata(meta or {}, inputs.splits, counts, files))
+    return f"---\n{yaml_text}---\n" + _fill(body.lstrip("\n"), sections)
+
+
+# ---------------------------------------------------------------- Croissant
+
+CROISSANT_CONTEXT: dict[str, Any] = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "dct": "http://purl.org/dc/terms/",
+    "equivalentProperty": "cr:equivalentProperty",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
+    "sc": "https://schema.org/",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+}
+"""The JSON-LD context of Croissant 1.0."""
+
+_LICENSES = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def _croissant_fields(
+    config: str, prefix: str, spec: Spec, column: str, path: list[str]
+) -> dict[str, Any]:
+    """A Croissant field (with sub-fields for structs) for one column or struct member."""
+    inner = spec
+    repeated = False
+    while isinstance(inner, tuple) and inner[0] == "list":
+        repeated = True
+        inner = inner[1]
+    field: dict[str, Any] = {"@type": "cr:Field", "@id": prefix}
+    source: dict[str, Any] = {"fileSet": {"@id": f"{config}-files"}, "extract": {"column": column}}
+    if path:
+        source["transform"] = {"jsonPath": ".".join(path)}
+    if isinstance(inner, dict):
+        field["subField"] = [
+            _croissant_fields(config, f"{prefix}/{name}", sub, column, [*path, name])
+            for name, sub in inner.items()
+        ]
+    else:
+        is_int = inner == "int32" or (isinstance(inner, tuple) and inner[0] == "label")
+        field["dataType"] = "sc:Integer" if is_int else "sc:Text"
+    field["source"] = source
+    if repeated:
+        field["repeated"] = True
+    return field
+
+
+def _described_fields(config: str) -> Iterator[dict[str, Any]]:
+    for name, spec, description in _columns(config):
+        field = _croissant_fields(config, f"{config}/{name}", spec, name, [])
+        if isinstance(spec, tuple) and spec[0] == "label":
+            description += " ClassLabel index into: " + ", ".join(label_names(spec[1])) + "."
+        if isinstance(spec, tuple) and isinstance(spec[1], tuple) and spec[1][0] == "label":
+            description += " ClassLabel indices into: " + ", ".join(label_names(spec[1][1])) + "."
+        yield {"@type": field.pop("@type"), "@id": field.pop("@id"), "name": name,
+               "description": description, **field}  # fmt: skip
+
+
+def _bibtex(card: str) -> str | None:
+    """The first ```bibtex block of the card, if any."""
+    start = card.find("```bibtex\n")
+    if start < 0:
+        return None
+    start += len("```bibtex\n")
+    end = card.find("```", start)
+    return card[start:end].strip() if end > start else None
+
+
+def croissant_json(inputs: BuildInput, files: Mapping[str, bytes]) -> bytes:
+    """``dataset/croissant.json``: Croissant 1.0 metadata of the built Parquet files."""
+    import yaml
+
+    front, _ = split_front_matter(inputs.card)
+    meta = (yaml.safe_load(front) if front else None) or {}
+    license_id = str(meta.get("license", ""))
+    distribution: list[dict[str, Any]] = []
+    for rel, data in files.items():
+        if rel.endswith(".parquet"):
+            distribution.append(
+                {
+                    "@type": "cr:FileObject",
+                    "@id": rel,
+                    "name": rel,
+                    "contentUrl": rel,
+                    "encodingFormat": "application/x-parquet",
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+    record_sets = []
+    for config in CONFIGS:
+        distribution.append(
+            {
+                "@type": "cr:FileSet",
+                "@id": f"{config}-files",
+                "name": f"{config}-files",
+                "description": f"The Parquet files of the {config} config, one per split.",
+                "encodingFormat": "application/x-parquet",
+                "includes": f"data/{config}/*.parquet",
+            }
+        )
+        split_field = {
+            "@type": "cr:Field",
+            "@id": f"{config}/split",
+            "name": "split",
+            "description": "The split, from the file name.",
+            "dataType": "sc:Text",
+            "source": {
+                "fileSet": {"@id": f"{config}-files"},
+                "extract": {"fileProperty": "fullpath"},
+                "transform": {
+                    "regex": f"^(?:.*/)?data/{config}/([a-z]+)-[0-9]+-of-[0-9]+\\.parquet$"
+                },
+            },
+        }
+        record_sets.append(
+            {
+                "@type": "cr:RecordSet",
+                "@id": config,
+                "name": config,
+                "description": f"One record per {ROW_UNIT[config]}.",
+                "field": [split_field, *_described_fields(config)],
+            }
+        )
+    doc: dict[str, Any] = {
+        "@context": CROISSANT_CONTEXT,
+        "@type": "sc:Dataset",
+        "name": "newsgold",
+        "description": str(meta.get("pretty_name", "newsgold")),
+        "conformsTo": "http://mlcommons.org/croissant/1.0",
+        "version": __version__,
+        "license": _LICENSES.get(license_id, license_id),
+        "inLanguage": "en",
+        "keywords": [str(k) for k in meta.get("tags", [])],
+        "distribution": distribution,
+        "recordSet": record_sets,
+    }
+    citation = _bibtex(inputs.card)
+    if citation:
+        doc["citeAs"] = citation
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
