@@ -320,3 +320,74 @@ def test_meeting_is_one_event_dated_sunday() -> None:
         "2017-08-06",
         "Sunday",
     )
+
+
+# ---------------------------------------------------------------- stance
+
+
+def stance_of(holder: str, target: str) -> tuple[str, list[str], list[str], str] | None:
+    doc = gold()
+    hits = [s for s in doc.stance if s.holder == holder and s.target.id == target]
+    assert len(hits) <= 1
+    if not hits:
+        return None
+    s = hits[0]
+    quotes = {q.id: q.cue[0].text for q in doc.quotes}
+    return s.polarity, [e.text for e in s.evidence], [quotes[q] for q in s.quote_ids], s.basis
+
+
+def test_reported_stance_of_tillerson_and_trump_on_the_legislation() -> None:
+    assert stance_of("e_tillerson", "tg_us_sanctions") == (
+        "AGAINST",
+        ["did not support the legislation"],
+        ["made clear"],
+        "explicit",
+    )
+    assert stance_of("e_trump", "tg_us_sanctions") == (
+        "AGAINST",
+        ["begrudgingly", "did not support the legislation"],
+        ["made clear"],
+        "explicit",
+    )
+
+
+def test_conditional_stance_keeps_its_condition() -> None:
+    polarity, evidence, _, basis = stance_of("e_russia", "tg_us_russia_relations") or (
+        "",
+        [],
+        [],
+        "",
+    )
+    assert (polarity, evidence, basis) == (
+        "FAVOR",
+        ["ready to normalise relations if Washington abandons its confrontational line"],
+        "explicit",
+    )
+
+
+def test_group_stances_and_what_is_not_inferred() -> None:
+    assert stance_of("e_congress", "tg_president_free_hand") == (
+        "AGAINST",
+        ["took extraordinary measures to curtail the power of a president"],
+        [],
+        "inferred",
+    )
+    assert stance_of("e_congress", "tg_us_sanctions") is None
+    assert stance_of("e_us_intelligence_community", "tg_interference") == (
+        "FAVOR",
+        ["finding"],
+        ["finding"],
+        "explicit",
+    )
+
+
+def test_we_of_a_named_speaker_is_the_body_he_speaks_for() -> None:
+    admin = stance_of("e_trump_administration", "tg_us_russia_relations")
+    assert admin is not None and "trying to restore the relationship" in admin[1]
+    tillerson = stance_of("e_tillerson", "tg_us_russia_relations")
+    assert tillerson == (
+        "FAVOR",
+        ["hope", "took a step toward that goal", "wants"],
+        ["wrote", "said"],
+        "explicit",
+    )
