@@ -83,10 +83,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
-    from newsgold.io import canonical_json, write_text_atomic
+    from newsgold.io import canonical_json, parse_json_file, write_text_atomic
     from newsgold.model import Document
     from newsgold.validate import expand_paths, validate_document_value
-    from newsgold.io import parse_json_file
 
     problems: list[Problem] = []
     rewritten = 0
@@ -116,12 +115,18 @@ def cmd_summary(args: argparse.Namespace) -> int:
     except CorpusError as err:
         return _report(err.problems, 1, "text")
     for doc in docs:
-        print(f"{doc.id}: {len(doc.text)} characters, {len(doc.text.splitlines())} paragraphs, date {doc.metadata.date.value}")
+        paragraphs = len(doc.text.splitlines())
+        date = doc.metadata.date.value
+        print(f"{doc.id}: {len(doc.text)} characters, {paragraphs} paragraphs, date {date}")
         print(f"  annotated layers: {', '.join(doc.annotated_layers) or '(none)'}")
         rows: list[tuple[str, int, str]] = [
             ("sentences", len(doc.sentences), ""),
             ("mentions", len(doc.mentions), _counts(m.mention_type for m in doc.mentions)),
-            ("  NAM labels", sum(m.mention_type == "NAM" for m in doc.mentions), _counts(m.label for m in doc.mentions if m.mention_type == "NAM")),
+            (
+                "  NAM labels",
+                sum(m.mention_type == "NAM" for m in doc.mentions),
+                _counts(m.label for m in doc.mentions if m.mention_type == "NAM"),
+            ),
             ("entities", len(doc.entities), _counts(e.type for e in doc.entities)),
             ("quotes", len(doc.quotes), _counts(q.type for q in doc.quotes)),
             ("events", len(doc.events), _counts(e.type for e in doc.events)),
@@ -304,14 +309,18 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 def _load_documents(
     command: str, paths: Sequence[str]
 ) -> tuple[list[Document], int | None]:
-    """Validate and load documents (default: the corpus); on a problem, report it and give the exit status."""
+    """Validate and load documents (default: the corpus).
+
+    On a problem, report it and give the exit status as the second value.
+    """
     from newsgold.model import Document
     from newsgold.resources import documents_dir
     from newsgold.validate import expand_paths, validate_file
 
     files = expand_paths([Path(p) for p in paths] if paths else [documents_dir()])
     if not files:
-        print(f"newsgold {command}: no .json files in {' '.join(paths) or documents_dir()}", file=sys.stderr)
+        where = " ".join(paths) or documents_dir()
+        print(f"newsgold {command}: no .json files in {where}", file=sys.stderr)
         return [], EXIT_USAGE
     docs: list[Document] = []
     problems: list[Problem] = []
@@ -337,7 +346,9 @@ def _print_conversion(result: ConversionResult) -> None:
         where = f"kept in {kept_in}" if kept_in else "dropped"
         print(f"  {count} x {reason} ({where})")
         places = ", ".join(
-            f"{n.doc_id}#{n.pointer}" for n in result.not_carried if (n.reason, n.kept_in) == (reason, kept_in)
+            f"{n.doc_id}#{n.pointer}"
+            for n in result.not_carried
+            if (n.reason, n.kept_in) == (reason, kept_in)
         )
         print(textwrap.fill(places, width=100, initial_indent="      ", subsequent_indent="      "))
 
@@ -352,7 +363,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     try:
         if args.source is not None:
             if args.to is not None or args.labels is not None or len(args.paths) != 1:
-                print("newsgold convert: use --from brat DIR --out DIR (one brat folder, no --to or --labels)", file=sys.stderr)
+                print(
+                    "newsgold convert: use --from brat DIR --out DIR "
+                    "(one brat folder, no --to or --labels)",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
             from newsgold.convert.brat import brat_to_canonical
 
@@ -363,7 +378,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
             result = brat_to_canonical(source, out)
         else:
             if args.to is None:
-                print("newsgold convert: give --to conll|docbin|brat, or --from brat", file=sys.stderr)
+                print(
+                    "newsgold convert: give --to conll|docbin|brat, or --from brat", file=sys.stderr
+                )
                 return EXIT_USAGE
             if args.labels is not None and args.to != "conll":
                 print("newsgold convert: --labels goes with --to conll", file=sys.stderr)
@@ -386,7 +403,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except ConversionError as err:
         for message in err.messages:
             print(message, file=sys.stderr)
-        print(f"*** FAILED *** newsgold convert: {len(err.messages)} problem(s); nothing written", file=sys.stderr)
+        failed = f"*** FAILED *** newsgold convert: {len(err.messages)} problem(s); nothing written"
+        print(failed, file=sys.stderr)
         return EXIT_INVALID
     except OSError as err:
         print(f"newsgold convert: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
@@ -457,18 +475,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write one self-contained HTML page showing the documents and their annotations",
     )
-    p.add_argument("paths", nargs="*", help="with --html: document files or folders (default: the corpus)")
+    p.add_argument(
+        "paths", nargs="*", help="with --html: document files or folders (default: the corpus)"
+    )
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser(
         "convert",
-        help="convert documents to CoNLL IOB2, spaCy DocBin or brat; or brat back to canonical JSON",
+        help="convert documents to CoNLL IOB2, spaCy DocBin or brat; brat back to canonical JSON",
         description="Write the documents (default: the corpus) in another format into --out, "
         "or read a brat folder back with --from brat. Prints what the format could not carry; "
         "writes nothing when a conversion fails.",
     )
     p.add_argument("--to", choices=["conll", "docbin", "brat"], help="target format")
-    p.add_argument("--from", dest="source", choices=["brat"], help="read this format (PATHS: its folder)")
+    p.add_argument(
+        "--from", dest="source", choices=["brat"], help="read this format (PATHS: its folder)"
+    )
     p.add_argument(
         "--labels",
         choices=["ontonotes", "conll"],

@@ -1,0 +1,177 @@
+"""Converters from the canonical documents to other formats, and back where a round trip fits.
+
+One module per format: :mod:`~newsgold.convert.conll` (IOB2, CoNLL-2003 layout),
+:mod:`~newsgold.convert.docbin` (spaCy ``DocBin``), :mod:`~newsgold.convert.brat`
+(brat standoff) and :mod:`~newsgold.convert.html` (a self-contained page).
+
+Every converter returns a :class:`ConversionResult` that lists what the target
+format could not carry (:class:`NotCarried`, one per record or field, with a
+JSON pointer into the canonical document) and never drops anything silently.
+A conversion that cannot be done raises :class:`ConversionError` before any
+file is written: folders are staged in a temporary folder beside the output
+(:func:`staged_output`) and single files go through :func:`newsgold.io.atomic_writer`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgold.model import Document, Sentence
+
+__all__ = [
+    "ENTITY_COLOURS",
+    "ConversionError",
+    "ConversionResult",
+    "NotCarried",
+    "staged_output",
+    "tagging_view",
+]
+
+ENTITY_COLOURS: dict[str, str] = {
+    "PERSON": "#f4a6a6",
+    "NORP": "#f7c873",
+    "FAC": "#c9b6e4",
+    "ORG": "#8fc6f0",
+    "GPE": "#9ad89a",
+    "LOC": "#7fd6c8",
+    "PRODUCT": "#e6b3d9",
+    "DATE": "#d9d98c",
+    "TIME": "#d9c78c",
+    "PERCENT": "#c4d98c",
+    "MONEY": "#a8d98c",
+    "QUANTITY": "#b3c7d9",
+    "ORDINAL": "#d9b38c",
+    "CARDINAL": "#cccccc",
+    "EVENT": "#f0a8c8",
+    "WORK_OF_ART": "#e0c0a0",
+    "LAW": "#b8b8f0",
+    "LANGUAGE": "#a0e0e0",
+}
+"""One colour per OntoNotes type, shared by the brat ``visual.conf`` and the HTML page."""
+
+
+@dataclass(frozen=True, order=True)
+class NotCarried:
+    """One record or field of a document that the target format does not hold.
+
+    ``pointer`` is an RFC 6901 JSON pointer into the canonical document;
+    ``kept_in`` names where it went instead (a side file) or is ``None`` when
+    it is not in the output at all.
+    """
+
+    doc_id: str
+    pointer: str
+    reason: str
+    kept_in: str | None = None
+
+    def format(self) -> str:
+        where = f"kept in {self.kept_in}" if self.kept_in else "dropped"
+        return f"{self.doc_id}#{self.pointer}: {self.reason} ({where})"
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    """What a converter wrote and what it could not carry."""
+
+    target: str
+    out: Path
+    files: tuple[str, ...]
+    documents: int
+    not_carried: tuple[NotCarried, ...] = ()
+
+    @property
+    def not_carried_count(self) -> int:
+        return len(self.not_carried)
+
+    def summary(self) -> list[tuple[str, str | None, int]]:
+        """``(reason, kept_in, count)`` for each kind of loss, in first-seen order."""
+        counts = Counter((n.reason, n.kept_in) for n in self.not_carried)
+        seen: list[tuple[str, str | None]] = []
+        for n in self.not_carried:
+            key = (n.reason, n.kept_in)
+            if key not in seen:
+                seen.append(key)
+        return [(reason, kept, counts[(reason, kept)]) for reason, kept in seen]
+
+
+class ConversionError(ValueError):
+    """A conversion that cannot be done; ``messages`` says why, one line each, with the place."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        self.messages = tuple(messages)
+        first = self.messages[0] if self.messages else "conversion failed"
+        more = f" (and {len(self.messages) - 1} more)" if len(self.messages) > 1 else ""
+        super().__init__(first + more)
+
+
+def check_output_dir(out: Path) -> None:
+    """Raise :class:`ConversionError` when ``out`` exists and is not a folder."""
+    if out.exists() and not out.is_dir():
+        raise ConversionError([f"{out}: exists and is not a folder; give a folder for --out"])
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """Yield an empty temporary folder beside ``out``; move its files into ``out`` on success.
+
+    When ``out`` does not exist the temporary folder is renamed to it (one
+    atomic step); otherwise each file replaces its namesake in ``out`` with an
+    atomic rename, and files of ``out`` that the conversion did not write are
+    left alone. On any exception the temporary folder is removed and ``out``
+    is untouched.
+    """
+    check_output_dir(out)
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        yield tmp
+        if not out.exists():
+            os.rename(tmp, out)
+            return
+        for src in sorted(p for p in tmp.rglob("*") if p.is_file()):
+            dest = out / src.relative_to(tmp)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest)
+        shutil.rmtree(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def written_files(folder: Path) -> tuple[str, ...]:
+    """The files under ``folder``, as sorted relative POSIX paths."""
+    return tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()))
+
+
+def paragraph_sentences(document: Document) -> tuple[Sentence, ...]:
+    """One pseudo-sentence per non-blank line, trimmed: the units of a text without sentences."""
+    out: list[Sentence] = []
+    pos = 0
+    for line in document.text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = pos + (len(line) - len(line.lstrip()))
+            out.append(Sentence(f"p{len(out) + 1}", start, start + len(stripped), stripped))
+        pos += len(line) + 1
+    return tuple(out)
+
+
+def tagging_view(document: Document) -> tuple[Document, bool]:
+    """The document to tokenise and tag, and whether its own sentences were used.
+
+    A document without sentences is tokenised per paragraph (the units of
+    :func:`paragraph_sentences`), so that every converter gives the same
+    tokens for the same text.
+    """
+    if document.sentences:
+        return document, True
+    return dataclasses.replace(document, sentences=paragraph_sentences(document)), False

@@ -1,0 +1,194 @@
+"""IOB2 files in the CoNLL-2003 layout, for the OntoNotes and the CoNLL-2003 label sets.
+
+One file per label set holds every document::
+
+    -DOCSTART- -X- O O
+    <blank line>
+    <token> _ _ <tag>        one token per line, four space-separated columns
+    ...
+    <blank line>             between sentences and after each document's last sentence
+
+The second and third columns (part of speech and chunk in CoNLL-2003) are ``_``:
+the corpus does not annotate them. Tokens and tags come from
+:mod:`newsgold.tokens` (``spacy.blank("en")``'s tokenizer per sentence; IOB2
+over the NAM mentions; :data:`newsgold.tokens.CONLL_MAPPING` for CoNLL-2003).
+The document delimiter is the one spaCy's ``ner`` converter splits on.
+
+IOB2 holds the NAM mentions of each sentence and nothing else: NOM and PRO
+mentions, entities, quotes, events, stance, sentence and mention ids and the
+metadata are listed as not carried; under CoNLL-2003 so are the NAM mentions
+of the seven numeric and temporal types, which it tags ``O``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgold.convert import (
+    ConversionError,
+    ConversionResult,
+    NotCarried,
+    staged_output,
+    tagging_view,
+    written_files,
+)
+from newsgold.issues import pointer
+from newsgold.model import Document
+from newsgold.tokens import CONLL_MAPPING, AlignmentError, TaggedSentence, tag_document, to_conll
+
+LABEL_SETS = ("ontonotes", "conll")
+FILE_NAMES = {"ontonotes": "ontonotes.conll", "conll": "conll2003.conll"}
+DOCSTART = "-DOCSTART- -X- O O"
+PLACEHOLDER = "_"
+
+
+@dataclass(frozen=True)
+class ConllSentence:
+    """A sentence read from a CoNLL file: its tokens and their tags."""
+
+    words: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def tagged_sentences(document: Document) -> list[TaggedSentence]:
+    """The tokens and OntoNotes IOB2 tags of every sentence (every paragraph without sentences)."""
+    view, _ = tagging_view(document)
+    try:
+        return tag_document(view)
+    except AlignmentError as err:
+        raise ConversionError(
+            [
+                f"{m.format()}; correct the mention or its sentence "
+                "so that it falls on token boundaries"
+                for m in err.misalignments
+            ]
+        ) from err
+
+
+def not_carried(document: Document, labels: Iterable[str] = LABEL_SETS) -> list[NotCarried]:
+    """What the IOB2 files of ``document`` under the label sets ``labels`` do not hold."""
+    labels = tuple(labels)
+    out: list[NotCarried] = []
+    doc_id = document.id
+    out.append(NotCarried(doc_id, "/metadata", "document metadata"))
+    if not document.sentences:
+        out.append(
+            NotCarried(doc_id, "/sentences", "no sentences: the text is split per paragraph")
+        )
+    else:
+        out.append(
+            NotCarried(
+                doc_id, "/sentences", "sentence ids and offsets (sentences are kept as blocks)"
+            )
+        )
+    for i, m in enumerate(document.mentions):
+        if m.mention_type != "NAM":
+            out.append(
+                NotCarried(
+                    doc_id,
+                    pointer("mentions", i),
+                    f"{m.mention_type} mention (IOB2 tags NAM mentions only)",
+                )
+            )
+        elif "conll" in labels and CONLL_MAPPING[m.label] is None:
+            out.append(
+                NotCarried(
+                    doc_id,
+                    pointer("mentions", i),
+                    f"{m.label} mention ({FILE_NAMES['conll']} tags it O)",
+                )
+            )
+    for layer, what in (
+        ("entities", "entity record and coreference"),
+        ("quotes", "quote"),
+        ("events", "event"),
+        ("stance", "stance record"),
+    ):
+        for i in range(len(getattr(document, layer))):
+            out.append(NotCarried(doc_id, pointer(layer, i), what))
+    return out
+
+
+def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
+    """The IOB2 file for ``documents`` under ``labels`` ("ontonotes" or "conll")."""
+    if labels not in LABEL_SETS:
+        raise ConversionError([f'label set "{labels}" is not one of {", ".join(LABEL_SETS)}'])
+    lines: list[str] = []
+    errors: list[str] = []
+    n = 0
+    for document in documents:
+        try:
+            sentences = tagged_sentences(document)
+        except ConversionError as err:
+            errors.extend(err.messages)
+            continue
+        n += 1
+        lines += [DOCSTART, ""]
+        for sent in sentences:
+            tags = sent.tags if labels == "ontonotes" else to_conll(sent.tags)
+            for token, tag in zip(sent.tokens, tags, strict=True):
+                if token.text.split() != [token.text]:
+                    errors.append(
+                        f"{document.id}: token {token.start}-{token.end} {token.text!r} "
+                        "holds whitespace and cannot be one column"
+                    )
+                lines.append(f"{token.text} {PLACEHOLDER} {PLACEHOLDER} {tag}")
+            lines.append("")
+    if errors:
+        raise ConversionError(errors)
+    return "".join(line + "\n" for line in lines), n
+
+
+def write_conll(
+    documents: Iterable[Document], out: Path, labels: Iterable[str] = LABEL_SETS
+) -> ConversionResult:
+    """Write ``ontonotes.conll`` and/or ``conll2003.conll`` into ``out``."""
+    docs = list(documents)
+    labels = tuple(labels)
+    texts: dict[str, str] = {}
+    n = 0
+    for label_set in labels:
+        texts[label_set], n = conll_text(docs, label_set)
+    lost = tuple(item for d in docs for item in not_carried(d, labels))
+    with staged_output(out) as tmp:
+        for label_set, text in texts.items():
+            (tmp / FILE_NAMES[label_set]).write_bytes(text.encode("utf-8"))
+        files = written_files(tmp)
+    return ConversionResult("conll", out, files, n, lost)
+
+
+def read_conll(text: str) -> list[list[ConllSentence]]:
+    """The documents of an IOB2 file in this layout: a list of sentences per ``-DOCSTART-``."""
+    docs: list[list[ConllSentence]] = []
+    words: list[str] = []
+    tags: list[str] = []
+    errors: list[str] = []
+
+    def flush() -> None:
+        if words:
+            if not docs:
+                docs.append([])
+            docs[-1].append(ConllSentence(tuple(words), tuple(tags)))
+            words.clear()
+            tags.clear()
+
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            flush()
+            continue
+        if line.startswith("-DOCSTART-"):
+            flush()
+            docs.append([])
+            continue
+        cols = line.split(" ")
+        if len(cols) != 4:
+            errors.append(f"line {lineno}: {len(cols)} columns, not 4 (token, _, _, tag)")
+            continue
+        words.append(cols[0])
+        tags.append(cols[3])
+    flush()
+    if errors:
+        raise ConversionError(errors)
+    return docs
