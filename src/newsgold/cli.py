@@ -306,9 +306,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_documents(
-    command: str, paths: Sequence[str]
-) -> tuple[list[Document], int | None]:
+def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document], int | None]:
     """Validate and load documents (default: the corpus).
 
     On a problem, report it and give the exit status as the second value.

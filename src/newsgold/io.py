@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -44,6 +45,59 @@ def _find_duplicates(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[t
             yield from _find_duplicates(item, (*path, i))
 
 
+MAX_NESTING = 64
+"""Arrays and objects nested deeper than this are refused (a document nests five deep)."""
+
+_MAX_INT = 10**1000
+"""Integers this large or larger are refused: no offset needs them and they cannot be printed."""
+
+
+def structure_problems(value: Any, name: str) -> list[Problem]:
+    """L1 problems of a parsed value that no JSON document should have.
+
+    Nesting deeper than :data:`MAX_NESTING`, a string or key with a lone surrogate
+    (a ``\\ud800`` escape: not a character, not encodable as UTF-8), a NaN or an
+    infinite number, an integer of 1000 digits or more. Iterative, so deep input
+    cannot exhaust the stack.
+    """
+    found: list[Problem] = []
+    surrogate_hint = "remove the \\u escape or complete the surrogate pair"
+
+    def bad(path: tuple[str | int, ...], message: str, hint: str) -> None:
+        found.append(Problem(name, pointer(*path), 1, "invalid-json", message, hint))
+
+    def lone_surrogate(text: str) -> str | None:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            return f"a lone surrogate U+{ord(text[err.start]):04X} at character {err.start}"
+        return None
+
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, dict | list):
+            if len(path) >= MAX_NESTING:
+                bad(path, f"arrays and objects nested more than {MAX_NESTING} deep", "flatten it")
+                continue
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                if isinstance(key, str) and (where := lone_surrogate(key)) is not None:
+                    shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
+                    bad(path, f"key {shown[:40]!r} has {where}", surrogate_hint)
+                    continue
+                stack.append(((*path, key), child))
+        elif isinstance(item, str):
+            where = lone_surrogate(item)
+            if where is not None:
+                bad(path, f"string has {where}", surrogate_hint)
+        elif isinstance(item, float) and not math.isfinite(item):
+            bad(path, f"{item} is not a JSON number", "write a finite number")
+        elif isinstance(item, int) and not isinstance(item, bool) and abs(item) >= _MAX_INT:
+            bad(path, "integer has 1000 digits or more", "write a number of reasonable size")
+    return sorted(found, key=lambda p: p.pointer)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -52,7 +106,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def parse_json_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[Any, list[Problem]]:
+def parse_json_file(
+    path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> tuple[Any, list[Problem]]:
     """Read ``path`` and parse it as strict JSON.
 
     Returns ``(value, [])`` or ``(None, problems)`` with L1 problems: the file is
@@ -66,7 +122,9 @@ def parse_json_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple
 
     try:
         if path.is_dir():
-            return fail("file-unreadable", "is a directory, not a file", "give the path of a .json file")
+            return fail(
+                "file-unreadable", "is a directory, not a file", "give the path of a .json file"
+            )
         size = path.stat().st_size
         if size > max_bytes:
             return fail(
@@ -76,11 +134,17 @@ def parse_json_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple
             )
         data = path.read_bytes()
     except OSError as err:
-        return fail("file-unreadable", f"cannot read: {err.strerror or err}", "check the path and its permissions")
+        return fail(
+            "file-unreadable",
+            f"cannot read: {err.strerror or err}",
+            "check the path and its permissions",
+        )
     if not data.strip():
         return fail("empty-file", "file is empty", "write the document as a JSON object")
     if data.startswith(b"\xef\xbb\xbf"):
-        return fail("utf8-bom", "file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM")
+        return fail(
+            "utf8-bom", "file starts with a UTF-8 byte-order mark", "save as UTF-8 without BOM"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -90,7 +154,9 @@ def parse_json_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple
             "re-encode the file as UTF-8",
         )
     if "\x00" in text:
-        return fail("nul-byte", f"NUL byte at character {text.index(chr(0))}", "remove the NUL byte")
+        return fail(
+            "nul-byte", f"NUL byte at character {text.index(chr(0))}", "remove the NUL byte"
+        )
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         return fail("crlf-line-ends", f"carriage return on line {line}", "use LF line ends only")
@@ -104,10 +170,22 @@ def parse_json_file(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple
         )
     except RecursionError:
         return fail("invalid-json", "nesting is too deep to parse", "flatten the JSON structure")
+    except ValueError as err:  # an integer with more digits than Python converts
+        return fail("invalid-json", str(err).split(";")[0], "write a number of reasonable size")
+    hazards = structure_problems(value, name)
+    if hazards:
+        return None, hazards
     dups = list(_find_duplicates(value))
     if dups:
         return None, [
-            Problem(name, where, 1, "duplicate-key", f'key "{key}" appears twice in one object', "keep one of the two values")
+            Problem(
+                name,
+                where,
+                1,
+                "duplicate-key",
+                f'key "{key}" appears twice in one object',
+                "keep one of the two values",
+            )
             for where, key in dups
         ]
     return _plain(value), []

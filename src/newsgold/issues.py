@@ -88,6 +88,7 @@ CODES: dict[str, tuple[int, str]] = {
     "quote-outside-parent": (3, "a nested attribution outside its parent's content"),
     "event-mode-not-allowed": (3, "a mode PLOVER does not allow for the event type"),
     "event-time-label": (3, "an event time anchored to a mention that is not a DATE or TIME"),
+    "mention-entity-mismatch": (3, "a mention given beside an entity refers to another entity"),
     "target-conflict": (3, "one target id with two different descriptions or links"),
     # L4: the corpus
     "file-name-mismatch": (4, "the file name is not <id>.json"),

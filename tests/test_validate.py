@@ -1,0 +1,434 @@
+"""The validator: one invalid fixture per code, the clean corpus, corrupted copies, regressions."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsgold.validate as V
+from newsgold.io import MAX_DOCUMENT_BYTES
+from newsgold.issues import CODES, Problem
+from newsgold.resources import documents_dir, schema_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid" / "fixture_small.json"
+INVALID = FIXTURES / "invalid"
+EXPECTED: dict[str, dict[str, Any]] = json.loads(
+    (INVALID / "expected.json").read_text(encoding="utf-8")
+)
+CORPUS = sorted(documents_dir().glob("*.json"))
+
+
+def small() -> dict[str, Any]:
+    """A fresh copy of the valid fixture as a JSON value."""
+    value: dict[str, Any] = json.loads(VALID.read_text(encoding="utf-8"))
+    return value
+
+
+def write(folder: Path, doc: dict[str, Any], name: str | None = None) -> Path:
+    """Write ``doc`` in canonical layout as ``<id>.json`` (or ``name``) in ``folder``."""
+    path = folder / (name or f"{doc['id']}.json")
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def problems_of(paths: list[Path]) -> list[Problem]:
+    return [p for _, found in V.validate_paths(paths) for p in found]
+
+
+def codes_at(problems: list[Problem]) -> list[tuple[str, str]]:
+    return [(p.code, p.pointer) for p in problems]
+
+
+# ---------------------------------------------------------------- fixtures made at test time
+
+
+# Each returns the paths to validate and the file the one problem names.
+Made = tuple[list[Path], Path]
+
+
+def _make_file_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Made:
+    folder = tmp_path / "file-unreadable.json"
+    folder.mkdir()
+    return [tmp_path], folder  # a folder given as a path is searched for *.json: give its parent
+
+
+def _make_file_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Made:
+    path = tmp_path / "file-too-large.json"
+    with path.open("wb") as handle:  # sparse: no 50 MiB written to disk
+        handle.truncate(MAX_DOCUMENT_BYTES + 1)
+    return [path], path
+
+
+def _make_schema_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Made:
+    base = V._validator()
+    schema = copy.deepcopy(base.schema)
+    schema["properties"]["text"]["maxLength"] = 100  # a keyword the validator does not map
+    extended = base.evolve(schema=schema)
+    monkeypatch.setattr(V, "_validator", lambda: extended)
+    doc = small()
+    doc["id"] = "schema-other"
+    path = write(tmp_path, doc)
+    return [path], path
+
+
+def _make_duplicate_document_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Made:
+    paths = []
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        paths.append(Path(shutil.copy(VALID, tmp_path / folder / VALID.name)))
+    return paths, paths[1]
+
+
+GENERATORS: dict[str, Callable[[Path, pytest.MonkeyPatch], Made]] = {
+    "file-unreadable": _make_file_unreadable,
+    "file-too-large": _make_file_too_large,
+    "schema-other": _make_schema_other,
+    "duplicate-document-id": _make_duplicate_document_id,
+}
+
+
+def materialize(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Made:
+    """The paths to validate for the fixture ``name`` of expected.json, and the file at fault."""
+    entry = EXPECTED[name]
+    if entry.get("generated"):
+        return GENERATORS[entry["code"]](tmp_path, monkeypatch)
+    return [INVALID / name], INVALID / name
+
+
+# ---------------------------------------------------------------- one fixture per code
+
+
+def test_every_code_has_exactly_one_fixture() -> None:
+    assert sorted(e["code"] for e in EXPECTED.values()) == sorted(CODES)
+    for name, entry in EXPECTED.items():
+        assert name == f"{entry['code']}.json"
+        assert entry["pointer"] == "" or entry["pointer"].startswith("/")
+        assert entry["defect"]
+        if entry.get("generated"):
+            assert entry["code"] in GENERATORS
+            assert entry["reason"]
+            assert not (INVALID / name).exists()
+        else:
+            assert (INVALID / name).is_file()
+    on_disk = {p.name for p in INVALID.glob("*.json")} - {"expected.json"}
+    assert on_disk == {n for n, e in EXPECTED.items() if not e.get("generated")}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_invalid_fixture_yields_exactly_its_code(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = EXPECTED[name]
+    paths, at_fault = materialize(name, tmp_path, monkeypatch)
+    problems = problems_of(paths)
+    code = entry["code"]
+    assert [(p.code, p.pointer, p.level) for p in problems] == [
+        (code, entry["pointer"], CODES[code][0])
+    ]
+    (problem,) = problems
+    assert problem.file == str(at_fault)
+    assert problem.message
+    assert problem.hint
+
+
+ASSERTIONS = {
+    "type", "enum", "const", "multipleOf", "maximum", "exclusiveMaximum", "minimum",
+    "exclusiveMinimum", "maxLength", "minLength", "pattern", "maxItems", "minItems",
+    "uniqueItems", "maxContains", "minContains", "maxProperties", "minProperties", "required",
+    "dependentRequired", "additionalProperties", "unevaluatedProperties", "unevaluatedItems",
+    "oneOf", "anyOf", "allOf", "not", "if", "contains", "propertyNames", "format",
+}  # fmt: skip
+
+
+def _keywords(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            if key in ("properties", "$defs"):  # names, then schemas
+                for sub in item.values():
+                    yield from _keywords(sub)
+            elif key not in ("const", "enum"):
+                yield from _keywords(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keywords(item)
+
+
+def test_every_schema_keyword_has_its_own_code() -> None:
+    """Which is why schema-other needs a generated fixture: no document reaches it."""
+    used: set[str] = set()
+    for name in ("document.schema.json", "labels.json"):
+        used |= set(_keywords(json.loads((schema_dir() / name).read_text(encoding="utf-8"))))
+    assert used & ASSERTIONS == set(V._SCHEMA_CODES)
+
+
+def test_fixture_ids_equal_their_file_stems() -> None:
+    """So that the file-name check stays on and adds nothing but its own fixture."""
+    for name, entry in EXPECTED.items():
+        path = INVALID / name
+        if entry.get("generated") or entry["code"].startswith(("empty-", "invalid-", "nul-")):
+            continue
+        raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+        doc_id = json.loads(raw)["id"]
+        assert (doc_id == path.stem) is (entry["code"] != "file-name-mismatch"), name
+
+
+# ---------------------------------------------------------------- valid input
+
+
+def test_valid_fixture_has_no_problems() -> None:
+    assert problems_of([VALID.parent]) == []
+
+
+def test_corpus_validates_with_zero_problems() -> None:
+    assert CORPUS, "dataset/documents holds no documents"
+    results = list(V.validate_paths())
+    assert [path.name for path, _ in results] == [p.name for p in CORPUS]
+    assert [p.format() for _, found in results for p in found] == []
+
+
+def test_corpus_documents_load_as_typed_values() -> None:
+    docs = list(V.iter_documents())
+    assert [d.id for d in docs] == [p.stem for p in CORPUS]
+    for doc in docs:
+        assert hashlib.sha256(doc.text.encode("utf-8")).hexdigest() == doc.text_sha256
+
+
+def test_validation_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [p for p in INVALID.glob("*.json") if p.name != "expected.json"]
+    problems = problems_of([*CORPUS, VALID, *paths])
+    assert len(problems) == len(paths)
+    assert capsys.readouterr() == ("", "")
+
+
+# ---------------------------------------------------------------- a corrupted copy
+
+
+def _spans(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from doc["sentences"]
+    yield from doc["mentions"]
+    for q in doc["quotes"]:
+        yield from q["content"]
+        yield from q["cue"]
+    for ev in doc["events"]:
+        yield from ev["triggers"]
+    for st in doc["stance"]:
+        yield from st["evidence"]
+
+
+def _uncovered(doc: dict[str, Any]) -> list[int]:
+    """Offsets of the characters that no span of any layer covers."""
+    covered = [False] * len(doc["text"])
+    for span in _spans(doc):
+        covered[span["start"] : span["end"]] = [True] * (span["end"] - span["start"])
+    return [i for i, c in enumerate(covered) if not c]
+
+
+def _scenario_candidates() -> list[Path]:
+    out = []
+    for path in [*CORPUS, VALID]:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if (
+            len(doc["mentions"]) >= 2
+            and any(q["speaker"] for q in doc["quotes"])
+            and _uncovered(doc)
+        ):
+            out.append(path)
+    return out
+
+
+SCENARIO = _scenario_candidates()
+
+
+def test_some_document_can_carry_the_corruption_scenario() -> None:
+    assert SCENARIO
+
+
+@pytest.mark.parametrize("source", SCENARIO, ids=[p.stem for p in SCENARIO])
+def test_four_defects_give_four_problems(source: Path, tmp_path: Path) -> None:
+    """One offset shifted, one label misspelt, one dangling speaker, one character changed."""
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    text = doc["text"]
+    # 1. shift the start of the first mention of two or more characters
+    i, m = next((i, m) for i, m in enumerate(doc["mentions"]) if m["end"] - m["start"] > 1)
+    start, end = m["start"], m["end"]
+    m["start"] += 1
+    # 2. misspell the label of another mention: drop its last letter
+    j = 1 if i == 0 else 0
+    doc["mentions"][j]["label"] = doc["mentions"][j]["label"][:-1]
+    # 3. a speaker id that no entity has
+    k = next(k for k, q in enumerate(doc["quotes"]) if q["speaker"])
+    doc["quotes"][k]["speaker"] = "e_nobody"
+    assert "e_nobody" not in {e["id"] for e in doc["entities"]}
+    # 4. change one character that no span covers (a space to a newline or back)
+    at = _uncovered(doc)[0]
+    doc["text"] = text[:at] + ("\n" if text[at] == " " else " ") + text[at + 1 :]
+
+    path = write(tmp_path, doc)
+    problems = problems_of([path])
+    assert sorted(codes_at(problems)) == sorted(
+        [
+            ("span-text-mismatch", f"/mentions/{i}/start"),
+            ("schema-enum", f"/mentions/{j}/label"),
+            ("dangling-reference", f"/quotes/{k}/speaker"),
+            ("text-sha256-mismatch", "/text_sha256"),
+        ]
+    )
+    for p in problems:
+        assert p.file == str(path)
+        assert p.hint
+    by_code = {p.code: p for p in problems}
+    assert by_code["span-text-mismatch"].hint == (
+        f'set start to {start} and end to {end}, or correct "text"'
+    )
+    assert by_code["text-sha256-mismatch"].hint.endswith(
+        hashlib.sha256(doc["text"].encode("utf-8")).hexdigest()
+    )
+
+
+def test_a_changed_character_inside_spans_is_reported_at_each_span(tmp_path: Path) -> None:
+    doc = small()
+    text = doc["text"]
+    at = text.index("Lavrov") + 1  # "a" of "Lavrov": in sentence s2 and mention m6
+    doc["text"] = text[:at] + "e" + text[at + 1 :]
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [
+        ("text-sha256-mismatch", "/text_sha256"),
+        ("span-text-mismatch", "/sentences/1/text"),
+        ("span-text-mismatch", "/mentions/5/text"),
+    ]
+    assert problems[2].message == 'text "Lavrov" != text[109:115] "Levrov"'
+    assert problems[2].hint == 'set "text" to "Levrov" or correct the offsets'
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_message_shows_both_values_and_a_fix() -> None:
+    (problem,) = problems_of([INVALID / "span-text-mismatch.json"])
+    assert problem.format() == (
+        f"{INVALID / 'span-text-mismatch.json'}#/mentions/5/start: L3 span-text-mismatch: "
+        'text "Lavrov" != text[110:115] "avrov"; set start to 109 and end to 115, or correct "text"'
+    )
+
+
+def test_problem_as_dict_has_every_field() -> None:
+    (problem,) = problems_of([INVALID / "dangling-reference.json"])
+    assert problem.as_dict() == {
+        "file": str(INVALID / "dangling-reference.json"),
+        "pointer": "/stance/0/holder",
+        "level": 3,
+        "code": "dangling-reference",
+        "message": '"e_nobody" is not the id of any of the entities',
+        "hint": "use an id from /entities or add the missing record",
+    }
+
+
+def test_load_document_raises_with_the_problems() -> None:
+    with pytest.raises(V.CorpusError) as info:
+        V.load_document(INVALID / "duplicate-id.json")
+    assert codes_at(info.value.problems) == [("duplicate-id", "/sentences/1/id")]
+
+
+def test_missing_file_is_unreadable(tmp_path: Path) -> None:
+    problems = problems_of([tmp_path / "absent.json"])
+    assert [(p.code, p.message) for p in problems] == [
+        ("file-unreadable", "cannot read: No such file or directory")
+    ]
+
+
+# ---------------------------------------------------------------- one defect, one problem
+
+
+def test_a_malformed_checksum_is_a_schema_problem_only(tmp_path: Path) -> None:
+    doc = small()
+    doc["text_sha256"] = doc["text_sha256"].upper()
+    assert codes_at(problems_of([write(tmp_path, doc)])) == [("schema-pattern", "/text_sha256")]
+
+
+def test_a_malformed_id_is_a_schema_problem_only(tmp_path: Path) -> None:
+    doc = small()
+    doc["sentences"][1]["id"] = "S2"
+    assert codes_at(problems_of([write(tmp_path, doc)])) == [("schema-pattern", "/sentences/1/id")]
+
+
+def test_a_sentence_with_bad_offsets_does_not_also_leave_a_gap(tmp_path: Path) -> None:
+    doc = small()
+    doc["sentences"][0]["end"] += 1  # s1 no longer matches its text
+    doc["sentences"][1]["start"] += 1  # s2 neither
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [
+        ("span-text-mismatch", "/sentences/0/end"),
+        ("span-text-mismatch", "/sentences/1/start"),
+    ]
+
+
+def test_listed_sentences_layer_without_sentences_leaves_the_text_uncovered(
+    tmp_path: Path,
+) -> None:
+    doc = small()
+    doc["sentences"] = []
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [("sentence-gap", "/sentences")]
+
+
+def test_a_nested_quote_under_a_parent_with_bad_offsets_is_not_called_outside(
+    tmp_path: Path,
+) -> None:
+    doc = small()
+    inner = {"start": 68, "end": 107, "text": doc["text"][68:107]}
+    doc["quotes"].append(
+        {
+            "id": "q2",
+            "type": "direct",
+            "content": [inner],
+            "cue": copy.deepcopy(doc["quotes"][0]["cue"]),
+            "source": "m6",
+            "speaker": "e_lavrov",
+            "addressee": None,
+            "parent": "q1",
+        }
+    )
+    assert problems_of([write(tmp_path, doc)]) == []
+    doc["quotes"][0]["content"][0]["end"] = 108  # the parent's content no longer matches
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [("span-text-mismatch", "/quotes/0/content/0/end")]
+
+
+def test_nam_overlap_is_found_past_a_nested_name(tmp_path: Path) -> None:
+    """A long NAM mention that encloses two others overlaps both, not only the first."""
+    doc = small()
+    doc["mentions"][1]["mention_type"] = "NAM"  # m4 "our U.S. colleagues" 26-45
+    colleagues = {"id": "m8", "start": 35, "end": 45, "text": "colleagues"}
+    doc["mentions"].append(
+        {**colleagues, "label": "GPE", "mention_type": "NAM", "entity_id": "e_united_states"}
+    )
+    problems = problems_of([write(tmp_path, doc)])
+    # m3 "U.S." 30-34 and m8 "colleagues" 35-45 lie inside m4 and do not touch each other
+    assert codes_at(problems) == [("nam-overlap", "/mentions/3"), ("nam-overlap", "/mentions/7")]
+
+
+def test_the_same_file_given_twice_is_validated_once(tmp_path: Path) -> None:
+    results = list(V.validate_paths([VALID, VALID.parent, VALID]))
+    assert results == [(VALID, [])]
+
+
+def test_label_type_mismatch_is_reported_for_a_known_label(tmp_path: Path) -> None:
+    doc = small()
+    doc["mentions"][5]["label"] = "GPE"
+    problems = problems_of([write(tmp_path, doc)])
+    assert [(p.code, p.pointer, p.message) for p in problems] == [
+        (
+            "label-type-mismatch",
+            "/mentions/5/label",
+            'label GPE != type PERSON of entity "e_lavrov"',
+        )
+    ]
