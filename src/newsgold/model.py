@@ -7,7 +7,7 @@ has passed validation (see :mod:`newsgold.validate`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 SCHEMA_VERSION = "1.0.0"
 LAYERS = ("sentences", "mentions", "entities", "quotes", "events", "stance")
@@ -32,7 +32,9 @@ def _spans(items: list[dict[str, Any]]) -> tuple[Span, ...]:
 
 
 @dataclass(frozen=True)
-class Sentence:
+class IdSpan:
+    """A span with an id of its own: the shape of sentences and event triggers."""
+
     id: str
     start: int
     end: int
@@ -42,8 +44,12 @@ class Sentence:
         return {"id": self.id, "start": self.start, "end": self.end, "text": self.text}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Sentence:
+    def from_dict(cls, d: dict[str, Any]) -> Self:
         return cls(d["id"], d["start"], d["end"], d["text"])
+
+
+class Sentence(IdSpan):
+    """A sentence span."""
 
 
 @dataclass(frozen=True)
@@ -151,19 +157,8 @@ class Quote:
         )
 
 
-@dataclass(frozen=True)
-class Trigger:
-    id: str
-    start: int
-    end: int
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Trigger:
-        return cls(d["id"], d["start"], d["end"], d["text"])
+class Trigger(IdSpan):
+    """An event mention: the word or phrase that expresses an event."""
 
 
 @dataclass(frozen=True)
