@@ -1,0 +1,642 @@
+"""Scoring predictions (src/newsgold/evaluate.py, schema/prediction.schema.json)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsgold import tokens as T
+from newsgold.cli import main
+from newsgold.evaluate import (
+    PREDICTION_CODES,
+    PredictionError,
+    Report,
+    decode_iob2_strict,
+    evaluate,
+    report_dict,
+    report_json,
+    report_table,
+    score_ner_units,
+)
+from newsgold.io import canonical_json
+from newsgold.issues import CODES
+from newsgold.model import Document
+from newsgold.resources import documents_dir, schema_dir
+from newsgold.validate import iter_documents
+
+HERE = Path(__file__).parent
+GOLD = HERE / "fixtures" / "valid" / "fixture_small.json"
+PREDICTIONS = HERE / "fixtures" / "predictions"
+ERRORS = PREDICTIONS / "fixture_small_errors.json"
+ERRORS_JSONL = PREDICTIONS / "fixture_small_errors.jsonl"
+INVALID = PREDICTIONS / "invalid"
+LAYERS = ("ner", "quotes", "events", "stance")
+
+
+def scores(layer: str, pred: Path, gold: Path | None = GOLD, labels: str = "ontonotes") -> Any:
+    return report_dict(evaluate(layer, pred, gold, labels))
+
+
+def headline(layer: str, s: dict[str, Any]) -> dict[str, float]:
+    """The main P/R/F1-style numbers of a layer's scores."""
+    if layer == "ner":
+        out = {f"micro.{k}": s["micro"][k] for k in ("precision", "recall", "f1")}
+        for view, v in s["semeval"].items():
+            out.update({f"{view}.{k}": v[k] for k in ("precision", "recall", "f1")})
+        return out
+    if layer == "quotes":
+        out = {}
+        for mode in ("exact", "overlap"):
+            out.update({f"{mode}.{k}": s[mode][k] for k in ("precision", "recall", "f1")})
+            out[f"{mode}.speaker"] = s[mode]["speaker_accuracy"]
+            out[f"{mode}.e2e"] = s[mode]["end_to_end"]["f1"]
+        out.update({"cue": s["cue"]["f1"], "source": s["source"]["f1"]})
+        return out
+    if layer == "events":
+        keys = [k for k in s if k.startswith(("trigger_", "argument_"))]
+        return {**{k: s[k]["f1"] for k in keys}, "realis": s["realis"]["accuracy"]}
+    return {
+        "pairs": s["pairs"]["f1"],
+        "f_avg": s["polarity"]["f_avg"],
+        "accuracy": s["polarity"]["accuracy"],
+    }
+
+
+# ---------------------------------------------------------------- schema
+
+
+def test_prediction_schema_is_valid_and_described() -> None:
+    from jsonschema import Draft202012Validator
+
+    raw = json.loads((schema_dir() / "prediction.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(raw)
+    assert raw["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for name, prop in node.get("properties", {}).items():
+                assert "description" in prop or "$ref" in prop, f"{path}/{name} has no description"
+                if "$ref" in prop and "description" not in prop:
+                    target = prop["$ref"].split("/")[-1]
+                    assert "description" in raw["$defs"][target], f"{path}/{name}"
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}/{i}")
+
+    walk(raw, "")
+    text = json.dumps(raw)
+    for label_def in ("entity_type", "quote_type", "event_type", "polarity", "realis"):
+        assert f"labels.json#/$defs/{label_def}" in text
+    assert '"PERSON"' not in text  # labels by $ref, not copied
+
+
+# ---------------------------------------------------------------- gold as prediction
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_gold_as_prediction_scores_one(layer: str) -> None:
+    s = scores(layer, GOLD)
+    assert s["documents"] == 1
+    assert set(headline(layer, s).values()) == {1.0}
+
+
+def test_gold_as_prediction_scores_one_conll() -> None:
+    assert set(headline("ner", scores("ner", GOLD, labels="conll")).values()) == {1.0}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_corpus_gold_as_prediction(layer: str) -> None:
+    """Holds for whatever the corpus holds: 1.0 where the layer has gold items."""
+    s = scores(layer, documents_dir(), None)
+    annotated = [
+        d
+        for d in iter_documents()
+        if ("mentions" if layer == "ner" else layer) in d.annotated_layers
+    ]
+    assert s["documents"] == len(annotated)
+    gold_items = {
+        "ner": lambda d: sum(m.mention_type == "NAM" for m in d.mentions),
+        "quotes": lambda d: len(d.quotes),
+        "events": lambda d: len(d.events),
+        "stance": lambda d: len(d.stance),
+    }[layer]
+    if sum(gold_items(d) for d in annotated):
+        assert set(headline(layer, s).values()) == {1.0}
+    else:
+        assert set(headline(layer, s).values()) == {0.0}
+
+
+# ---------------------------------------------------------------- empty prediction
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_empty_prediction_scores_zero_recall(layer: str, tmp_path: Path) -> None:
+    empty_doc = tmp_path / "empty.json"
+    empty_doc.write_text('{"id": "fixture_small"}\n', encoding="utf-8")
+    empty_jsonl = tmp_path / "empty.jsonl"
+    empty_jsonl.write_text("", encoding="utf-8")
+    for pred in (empty_doc, empty_jsonl):
+        s = scores(layer, pred)
+        recalls = [v for k, v in headline(layer, s).items() if not k.endswith(("precision",))]
+        assert set(recalls) == {0.0}
+    assert scores(layer, empty_jsonl)["documents_without_prediction"] == 1
+
+
+def test_corpus_empty_prediction_scores_zero_recall(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    for layer in LAYERS:
+        s = scores(layer, empty, None)
+        assert set(headline(layer, s).values()) == {0.0}
+
+
+# ---------------------------------------------------------------- known errors
+#
+# Gold (tests/fixtures/valid/fixture_small.json), 128 characters:
+#   "We felt the readiness of our U.S. colleagues to continue dialogue. I think
+#   there's no alternative to that," Lavrov said Sunday.
+# NAM mentions: U.S. 30-34 GPE, Lavrov 109-115 PERSON, Sunday 121-127 DATE.
+# The prediction (tests/fixtures/predictions/fixture_small_errors.json and the same
+# content as layer records in fixture_small_errors.jsonl) makes known errors.
+
+
+@pytest.mark.parametrize("pred", [ERRORS, ERRORS_JSONL], ids=["document", "records"])
+def test_known_errors_ner(pred: Path) -> None:
+    # Predicted NAM spans: We 1-3 PERSON (no gold NAM: spurious), U.S. 30-34 GPE
+    # (correct), Lavrov 109-115 ORG (right span, wrong type), "said Sunday" 116-127
+    # DATE (overlaps Sunday, wrong start); "I" 68-69 is PRO and not scored.
+    # 3 gold, 4 predicted.
+    s = scores("ner", pred)
+    # micro: only U.S. is exact: P 1/4, R 1/3, F1 2*(1/4)(1/3)/(7/12) = 2/7.
+    assert (s["micro"]["precision"], s["micro"]["recall"], s["micro"]["f1"]) == (
+        0.25,
+        0.3333,
+        0.2857,
+    )
+    sem = s["semeval"]
+    # strict: COR 1 (U.S.), INC 2 (Lavrov ORG, said Sunday), SPU 1 (We), MIS 0.
+    assert [
+        sem["strict"][k] for k in ("correct", "incorrect", "partial", "missed", "spurious")
+    ] == [1, 2, 0, 0, 1]
+    assert (sem["strict"]["precision"], sem["strict"]["recall"]) == (0.25, 0.3333)
+    # exact: Lavrov has the right boundaries: COR 2, INC 1, SPU 1: P 2/4, R 2/3, F1 4/7.
+    assert (sem["exact"]["correct"], sem["exact"]["incorrect"]) == (2, 1)
+    assert (sem["exact"]["precision"], sem["exact"]["recall"], sem["exact"]["f1"]) == (
+        0.5,
+        0.6667,
+        0.5714,
+    )
+    # partial: COR 2, PAR 1 (said Sunday): P (2 + 0.5)/4 = 0.625, R 2.5/3, F1 = 5/7.
+    assert sem["partial"]["partial"] == 1
+    assert (sem["partial"]["precision"], sem["partial"]["recall"], sem["partial"]["f1"]) == (
+        0.625,
+        0.8333,
+        0.7143,
+    )
+    # type: U.S. and said Sunday have the right type and overlap: COR 2; Lavrov INC 1.
+    assert (sem["type"]["correct"], sem["type"]["incorrect"], sem["type"]["spurious"]) == (2, 1, 1)
+    assert sem["type"]["f1"] == 0.5714
+    # per type, on the spans of that type alone: DATE strict 0 (INC 1), partial 1/2.
+    assert s["per_type"]["DATE"]["strict"]["incorrect"] == 1
+    assert s["per_type"]["DATE"]["partial"]["precision"] == 0.5
+    assert s["per_type"]["GPE"]["micro"]["f1"] == 1.0
+    assert s["per_type"]["ORG"]["strict"]["spurious"] == 1
+    assert s["per_type"]["PERSON"]["strict"]["missed"] == 1
+
+
+def test_known_errors_ner_conll() -> None:
+    # CoNLL: gold U.S. LOC, Lavrov PER (Sunday DATE is dropped): 2 gold.
+    # Predicted We PER (spurious), U.S. LOC (correct), Lavrov ORG (incorrect); said
+    # Sunday DATE dropped: 3 predicted. P 1/3, R 1/2, F1 0.4.
+    s = scores("ner", ERRORS, labels="conll")
+    assert (s["micro"]["precision"], s["micro"]["recall"], s["micro"]["f1"]) == (0.3333, 0.5, 0.4)
+    assert [s["semeval"]["strict"][k] for k in ("correct", "incorrect", "missed", "spurious")] == [
+        1,
+        1,
+        0,
+        1,
+    ]
+
+
+@pytest.mark.parametrize("pred", [ERRORS, ERRORS_JSONL], ids=["document", "records"])
+def test_known_errors_quotes(pred: Path) -> None:
+    # Gold q1: content 1-107 (106 characters), cue "said" 116-120, source Lavrov 109-115,
+    # speaker e_lavrov (mentions I 68-69, Lavrov 109-115), direct.
+    # p1 (direct): content 1-67, Jaccard 66/106 = 0.62 >= 0.5: an overlap match, not
+    #   exact; speaker has mentions I and Lavrov: aligned to e_lavrov, correct.
+    # p2 (indirect): content 68-107, Jaccard 39/106 = 0.37: no match; cue "think".
+    s = scores("quotes", pred)
+    assert (s["exact"]["correct"], s["exact"]["f1"], s["exact"]["speaker_accuracy"]) == (
+        0,
+        0.0,
+        0.0,
+    )
+    # overlap: 1 of 2 predicted, 1 of 1 gold: P 0.5, R 1, F1 2/3; speaker 1/1.
+    ov = s["overlap"]
+    assert (ov["precision"], ov["recall"], ov["f1"], ov["speaker_accuracy"]) == (
+        0.5,
+        1.0,
+        0.6667,
+        1.0,
+    )
+    assert (ov["end_to_end"]["correct"], ov["end_to_end"]["f1"]) == (1, 0.6667)
+    # per type: direct 1/1; indirect 0 of 1 predicted, no gold.
+    assert s["per_type"]["direct"]["overlap"]["f1"] == 1.0
+    assert s["per_type"]["indirect"]["overlap"]["predicted"] == 1
+    assert "mixed" not in s["per_type"]
+    # cue spans {said, think} vs {said}; source spans {Lavrov, U.S.} vs {Lavrov}.
+    assert (s["cue"]["precision"], s["cue"]["recall"], s["cue"]["f1"]) == (0.5, 1.0, 0.6667)
+    assert (s["source"]["precision"], s["source"]["recall"]) == (0.5, 1.0)
+    assert s["overlap_threshold"] == 0.5
+
+
+@pytest.mark.parametrize("pred", [ERRORS, ERRORS_JSONL], ids=["document", "records"])
+def test_known_errors_events(pred: Path) -> None:
+    # Gold ev1 CONSULT, no modes, trigger "dialogue" 58-66, actors e_russia and
+    # e_united_states, realis future.
+    # pe1 CONSULT, modes [phone], trigger 58-66; actor We (-> e_russia), recipient
+    #   U.S. (-> e_united_states, wrong role); realis actual.
+    # pe2 AGREE, trigger "readiness" 9-18 (no gold); actor Lavrov.
+    s = scores("events", pred)
+    # triggers: 1 of 2 predicted match by span and type: P 0.5, R 1, F1 2/3; the modes differ.
+    assert (s["trigger_identification"]["precision"], s["trigger_identification"]["f1"]) == (
+        0.5,
+        0.6667,
+    )
+    assert s["trigger_classification"]["f1"] == 0.6667
+    assert s["trigger_classification_mode"]["f1"] == 0.0
+    # arguments: 3 predicted, 2 gold; identified 2 (P 2/3, R 1, F1 0.8), classified 1
+    # (P 1/3, R 1/2, F1 0.4).
+    ai, ac = s["argument_identification"], s["argument_classification"]
+    assert (ai["precision"], ai["recall"], ai["f1"]) == (0.6667, 1.0, 0.8)
+    assert (ac["precision"], ac["recall"], ac["f1"]) == (0.3333, 0.5, 0.4)
+    # realis: ev1 pairs with pe1 (actual != future): 0 of 1.
+    assert s["realis"] == {"accuracy": 0.0, "correct": 0, "paired_events": 1}
+
+
+@pytest.mark.parametrize("pred", [ERRORS, ERRORS_JSONL], ids=["document", "records"])
+def test_known_errors_stance(pred: Path) -> None:
+    # Gold st1: e_lavrov FAVOR towards event ev1.
+    # s1: Lavrov AGAINST towards pe1 (-> ev1): the pair matches, the polarity is wrong.
+    # s2: U.S. AGAINST "sanctions": no gold pair.
+    s = scores("stance", pred)
+    assert (s["pairs"]["precision"], s["pairs"]["recall"], s["pairs"]["f1"]) == (0.5, 1.0, 0.6667)
+    # matched pairs [(FAVOR, AGAINST)]: F_FAVOR 0, F_AGAINST 0: F_avg 0; accuracy 0.
+    assert (s["polarity"]["f_avg"], s["polarity"]["accuracy"], s["polarity"]["f_avg_classes"]) == (
+        0.0,
+        0.0,
+        2,
+    )
+
+
+def test_stance_f_avg_on_matched_pairs(tmp_path: Path) -> None:
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    st = gold["stance"][0]
+    us = {"id": "tg2", "description": "the US", "entity_id": "e_united_states", "event_id": None}
+    talk = {"id": "tg3", "description": "Dialogue", "entity_id": None, "event_id": None}
+    gold["stance"] += [
+        {**st, "id": "st2", "holder": "e_russia", "polarity": "AGAINST", "target": us},
+        {**st, "id": "st3", "holder": "e_united_states", "polarity": "NONE", "target": talk},
+    ]
+    gold_path = tmp_path / "fixture_small.json"
+    gold_path.write_text(canonical_json(Document.from_dict(gold)), encoding="utf-8")
+    text = gold["text"]
+
+    def sp(s: int, e: int) -> dict[str, Any]:
+        return {"start": s, "end": e, "text": text[s:e]}
+
+    rows = [
+        {
+            "layer": "stance",
+            "holder": [sp(109, 115)],
+            "target": {"event": [sp(58, 66)]},
+            "polarity": "FAVOR",
+        },
+        {
+            "layer": "stance",
+            "holder": [sp(26, 29)],
+            "target": {"entity": [sp(30, 34)]},
+            "polarity": "FAVOR",
+        },
+        {
+            "layer": "stance",
+            "holder": [sp(30, 34)],
+            "target": {"description": " dialogue"},
+            "polarity": "NONE",
+        },
+    ]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(
+        "".join(json.dumps({"doc_id": "fixture_small", **r}) + "\n" for r in rows), encoding="utf-8"
+    )
+    s = scores("stance", pred, gold_path)
+    # Matched pairs (gold, predicted): (FAVOR, FAVOR), (AGAINST, FAVOR), (NONE, NONE).
+    # FAVOR: TP 1, predicted 2, gold 1: P 0.5, R 1, F1 2/3. AGAINST: TP 0, gold 1: F1 0.
+    # F_avg = (2/3 + 0) / 2 = 1/3; accuracy 2/3.
+    assert s["pairs"]["f1"] == 1.0
+    assert s["polarity"]["per_class"]["FAVOR"]["f1"] == 0.6667
+    assert (s["polarity"]["f_avg"], s["polarity"]["accuracy"]) == (0.3333, 0.6667)
+
+
+def _fixture_rows(labels: str = "ontonotes") -> list[dict[str, Any]]:
+    doc = Document.from_dict(json.loads(GOLD.read_text(encoding="utf-8")))
+    out = []
+    for sent in T.tag_document(doc):
+        tags = sent.tags if labels == "ontonotes" else T.to_conll(sent.tags)
+        out.append(
+            {
+                "doc_id": doc.id,
+                "sentence_id": sent.sentence_id,
+                "tokens": [t.text for t in sent.tokens],
+                "ner_tags": list(tags),
+            }
+        )
+    return out
+
+
+def test_known_errors_iob2(tmp_path: Path) -> None:
+    rows = _fixture_rows()
+    s1, s2 = rows
+    assert s1["tokens"][6:8] == ["our", "U.S."] and s1["ner_tags"][7] == "B-GPE"
+    assert s2["tokens"][-4:-1] == ["Lavrov", "said", "Sunday"]
+    # s1: "our U.S." tagged B-GPE I-GPE: a wrong start. s2: Lavrov right; Sunday tagged
+    # I-DATE with no B-: seqeval strict reads no entity there (counted as a stray tag).
+    s1["ner_tags"][6:8] = ["B-GPE", "I-GPE"]
+    s2["ner_tags"][-2] = T.ontonotes_tags().index("I-DATE")  # as an int
+    pred = tmp_path / "rows.jsonl"
+    pred.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    s = scores("ner", pred)
+    # micro: {Lavrov} of predicted {our U.S., Lavrov} and gold {U.S., Lavrov, Sunday}:
+    # P 1/2, R 1/3, F1 0.4. strict: COR 1, INC 1 (our U.S.), MIS 1 (Sunday).
+    assert (s["micro"]["precision"], s["micro"]["recall"], s["micro"]["f1"]) == (0.5, 0.3333, 0.4)
+    assert [s["semeval"]["strict"][k] for k in ("correct", "incorrect", "missed", "spurious")] == [
+        1,
+        1,
+        1,
+        0,
+    ]
+    assert s["iob2_tags_outside_chunks"] == 1 and s["unit"] == "sentence-token"
+
+
+def test_iob2_gold_rows_score_one_and_missing_rows_count_as_o(tmp_path: Path) -> None:
+    for labels in ("ontonotes", "conll"):
+        rows = _fixture_rows(labels)
+        pred = tmp_path / f"{labels}.jsonl"
+        pred.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+        s = scores("ner", pred, labels=labels)
+        assert s["micro"]["precision"] == 1.0 and s["micro"]["recall"] < 1.0
+        pred.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        assert set(headline("ner", scores("ner", pred, labels=labels)).values()) == {1.0}
+
+
+# ---------------------------------------------------------------- seqeval and nervaluate
+
+
+def _perturbed(gold: list[list[str]], names: tuple[str, ...], seed: int) -> list[list[str]]:
+    rng = random.Random(seed)
+    out = []
+    for seq in gold:
+        pred = list(seq)
+        for i in range(len(pred)):
+            r = rng.random()
+            if r < 0.06:
+                pred[i] = "O"
+            elif r < 0.12:
+                pred[i] = rng.choice(names)
+        out.append(pred)
+    return out
+
+
+def _gold_sequences(labels: str) -> list[list[str]]:
+    docs = [Document.from_dict(json.loads(GOLD.read_text(encoding="utf-8")))]
+    docs += [d for d in iter_documents() if {"sentences", "mentions"} <= set(d.annotated_layers)]
+    out = []
+    for doc in docs:
+        for sent in T.tag_document(doc):
+            out.append(list(sent.tags if labels == "ontonotes" else T.to_conll(sent.tags)))
+    return out
+
+
+def _counts(x: Any) -> tuple[int, ...]:
+    if isinstance(x, dict):
+        return (x["correct"], x["incorrect"], x["partial"], x["missed"], x["spurious"])
+    return (x.correct, x.incorrect, x.partial, x.missed, x.spurious)
+
+
+@pytest.mark.parametrize("labels", ["ontonotes", "conll"])
+@pytest.mark.parametrize("seed", range(8))
+def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
+    from nervaluate import Evaluator
+    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
+    from seqeval.scheme import IOB2
+
+    names = T.ontonotes_tags() if labels == "ontonotes" else T.conll_tags()
+    types = [n[2:] for n in names if n.startswith("B-")]
+    gold = _gold_sequences(labels)
+    pred = _perturbed(gold, names, seed)
+    units = [
+        (decode_iob2_strict(g)[0], decode_iob2_strict(p)[0])
+        for g, p in zip(gold, pred, strict=True)
+    ]
+    mine = score_ner_units(units)
+
+    kw: dict[str, Any] = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
+    assert mine["micro"]["precision"] == pytest.approx(precision_score(gold, pred, **kw), abs=1e-12)
+    assert mine["micro"]["recall"] == pytest.approx(recall_score(gold, pred, **kw), abs=1e-12)
+    assert mine["micro"]["f1"] == pytest.approx(f1_score(gold, pred, **kw), abs=1e-12)
+    report = classification_report(gold, pred, output_dict=True, **kw)
+    for typ, v in mine["per_type"].items():
+        for k in ("precision", "recall"):
+            assert v["micro"][k] == pytest.approx(report[typ][k], abs=1e-12)
+        assert v["micro"]["gold"] == report[typ]["support"]
+
+    # nervaluate on the same spans (its ends are inclusive), and on the same tags
+    # where the predicted tags are valid IOB2 (its list loader reads stray I- tags
+    # differently from seqeval's strict mode).
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in spans] for spans in side]
+        for side in zip(*units, strict=True)
+    ]
+    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=types, loader="dict").evaluate()
+    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+    for mine_view, their_view in views.items():
+        assert _counts(mine["semeval"][mine_view]) == _counts(theirs["overall"][their_view])
+        assert mine["semeval"][mine_view]["f1"] == pytest.approx(
+            theirs["overall"][their_view].f1, abs=1e-12
+        )
+        for typ, per in theirs["entities"].items():
+            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+            assert mine["per_type"][typ][mine_view]["precision"] == pytest.approx(
+                per[their_view].precision, abs=1e-12
+            )
+    valid = [p if not decode_iob2_strict(p)[1] else g for g, p in zip(gold, pred, strict=True)]
+    units_valid = [
+        (decode_iob2_strict(g)[0], decode_iob2_strict(p)[0])
+        for g, p in zip(gold, valid, strict=True)
+    ]
+    mine_valid = score_ner_units(units_valid)
+    theirs_list = Evaluator(gold, valid, tags=types, loader="list").evaluate()
+    for mine_view, their_view in views.items():
+        assert _counts(mine_valid["semeval"][mine_view]) == _counts(
+            theirs_list["overall"][their_view]
+        )
+
+
+@pytest.mark.parametrize("labels", ["ontonotes", "conll"])
+def test_evaluate_iob2_file_equals_seqeval(labels: str, tmp_path: Path) -> None:
+    """The command's numbers on an IOB2 file equal seqeval's on the same tags."""
+    from seqeval.metrics import f1_score, precision_score, recall_score
+    from seqeval.scheme import IOB2
+
+    rows = _fixture_rows(labels)
+    names = T.ontonotes_tags() if labels == "ontonotes" else T.conll_tags()
+    gold = [r["ner_tags"] for r in rows]
+    pred = _perturbed(gold, names, 3)
+    pred[1][-4] = "O"  # Lavrov missed, in either label set
+    pred[0][7] = names[-1]  # U.S. gets the last type's I- tag: no entity
+    path = tmp_path / "rows.jsonl"
+    path.write_text(
+        "".join(json.dumps({**r, "ner_tags": p}) + "\n" for r, p in zip(rows, pred, strict=True)),
+        encoding="utf-8",
+    )
+    s = report_dict(evaluate("ner", path, GOLD, labels))
+    kw: dict[str, Any] = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
+    assert s["micro"]["precision"] == round(precision_score(gold, pred, **kw), 4)
+    assert s["micro"]["recall"] == round(recall_score(gold, pred, **kw), 4)
+    assert s["micro"]["f1"] == round(f1_score(gold, pred, **kw), 4)
+
+
+# ---------------------------------------------------------------- invalid predictions
+
+# code -> (fixture file, pointer, layer)
+INVALID_CASES: dict[str, tuple[str, str, str]] = {
+    "unknown-document": ("unknown-document.json", "/id", "ner"),
+    "text-mismatch": ("text-mismatch.json", "/text", "ner"),
+    "duplicate-prediction": ("duplicate-prediction.jsonl", "/1/id", "ner"),
+    "duplicate-span": ("duplicate-span.json", "/mentions/1", "ner"),
+    "label-set-mismatch": ("label-set-mismatch.jsonl", "/0/label", "ner"),
+    "unknown-sentence": ("unknown-sentence.jsonl", "/0", "ner"),
+    "tokens-mismatch": ("tokens-mismatch.jsonl", "/0/tokens/2", "ner"),
+    "tag-count-mismatch": ("tag-count-mismatch.jsonl", "/0/ner_tags", "ner"),
+    "unknown-tag": ("unknown-tag.jsonl", "/0/ner_tags/7", "ner"),
+    "ner-forms-mixed": ("ner-forms-mixed.jsonl", "", "ner"),
+    "unknown-line-kind": ("unknown-line-kind.jsonl", "/0", "ner"),
+    "invalid-json": ("invalid-json.json", "", "ner"),
+    "schema-enum": ("schema-enum.json", "/mentions/0/label", "ner"),
+    "schema-required": ("schema-required.jsonl", "/0/content", "quotes"),
+    "span-text-mismatch": ("span-text-mismatch.json", "/mentions/0/text", "ner"),
+    "span-out-of-range": ("span-out-of-range.json", "/mentions/0/end", "ner"),
+    "dangling-reference": ("dangling-reference.json", "/quotes/0/speaker", "quotes"),
+    "duplicate-id": ("duplicate-id.json", "/mentions/1/id", "ner"),
+}
+
+
+def test_every_prediction_code_has_a_fixture() -> None:
+    assert set(PREDICTION_CODES) <= set(INVALID_CASES)
+    assert set(INVALID_CASES) <= set(PREDICTION_CODES) | set(CODES)
+    assert not set(PREDICTION_CODES) & set(CODES)
+    assert sorted(p.name for p in INVALID.iterdir()) == sorted(
+        f for f, _, _ in INVALID_CASES.values()
+    )
+
+
+@pytest.mark.parametrize("code", sorted(INVALID_CASES))
+def test_invalid_prediction_gives_the_problem(code: str) -> None:
+    file, where, layer = INVALID_CASES[code]
+    with pytest.raises(PredictionError) as caught:
+        evaluate(layer, INVALID / file, GOLD)
+    found = [(p.code, p.pointer) for p in caught.value.problems]
+    assert found == [(code, where)]
+    problem = caught.value.problems[0]
+    assert problem.file.endswith(file) and problem.message and problem.hint
+
+
+@pytest.mark.parametrize("code", ["tokens-mismatch", "schema-enum", "unknown-document"])
+def test_cli_invalid_prediction_exits_1(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    file, where, layer = INVALID_CASES[code]
+    args = ["evaluate", "--layer", layer, "--pred", str(INVALID / file), "--gold", str(GOLD)]
+    assert main(args) == 1
+    out = capsys.readouterr().out
+    assert f"#{where}: L" in out and code in out and "*** FAILED ***" in out
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert [(p["code"], p["pointer"]) for p in report["problems"]] == [(code, where)]
+
+
+def test_cli_missing_prediction_file_exits_2(tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "evaluate",
+                "--layer",
+                "ner",
+                "--pred",
+                str(tmp_path / "nope.json"),
+                "--gold",
+                str(GOLD),
+            ]
+        )
+        == 2
+    )
+
+
+# ---------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_cli_gold_as_prediction_prints_one(layer: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "--layer", layer, "--pred", str(GOLD), "--gold", str(GOLD)]) == 0
+    table = capsys.readouterr().out
+    rows = [
+        m.groups()
+        for m in re.finditer(r" (\d\.\d{4}) +(\d\.\d{4}) +(\d\.\d{4}) +\d+ +\d+ +\d+$", table, re.M)
+    ]
+    assert rows and all(row == ("1.0000",) * 3 for row in rows), table
+    assert "0.0000" not in table
+    assert (
+        main(
+            [
+                "evaluate",
+                "--layer",
+                layer,
+                "--pred",
+                str(GOLD),
+                "--gold",
+                str(GOLD),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    first = capsys.readouterr().out
+    main(
+        ["evaluate", "--layer", layer, "--pred", str(GOLD), "--gold", str(GOLD), "--format", "json"]
+    )
+    assert capsys.readouterr().out == first  # deterministic
+    assert list(json.loads(first)) == sorted(json.loads(first))
+
+
+def test_cli_known_errors_print_the_hand_computed_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["evaluate", "--layer", "ner", "--pred", str(ERRORS), "--gold", str(GOLD)]) == 0
+    table = capsys.readouterr().out
+    assert "SemEval partial                     0.6250  0.8333  0.7143" in table
+    assert main(["evaluate", "--layer", "events", "--pred", str(ERRORS), "--gold", str(GOLD)]) == 0
+    assert "argument classification             0.3333  0.5000  0.4000" in capsys.readouterr().out
+
+
+def test_report_json_rounds_to_four_decimals() -> None:
+    text = report_json(Report("stance", {"x": 2 / 3, "nested": {"y": [1 / 7]}}))
+    assert json.loads(text) == {"nested": {"y": [0.1429]}, "x": 0.6667}
+    assert text.endswith("}\n")
+    assert "0.6667" in report_table(evaluate("quotes", ERRORS, GOLD))
