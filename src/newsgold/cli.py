@@ -90,7 +90,7 @@ def cmd_format(args: argparse.Namespace) -> int:
     from newsgold.validate import expand_paths, validate_document_value
 
     problems: list[Problem] = []
-    rewritten = 0
+    pending: list[tuple[Path, str]] = []
     files = expand_paths([Path(p) for p in args.paths])
     for path in files:
         value, found = parse_json_file(path)
@@ -101,11 +101,20 @@ def cmd_format(args: argparse.Namespace) -> int:
             continue
         text = canonical_json(Document.from_dict(value))
         if path.read_text(encoding="utf-8") != text:
-            write_text_atomic(path, text)
-            rewritten += 1
-    if problems:
+            pending.append((path, text))
+    if problems:  # nothing is rewritten while any file is invalid
         return _report(problems, len(files), "text")
-    print(f"{rewritten} of {len(files)} file(s) rewritten in canonical form")
+    for path, text in pending:
+        try:
+            write_text_atomic(path, text)
+        except OSError as err:
+            print(
+                f"newsgold format: {_display(path)}: cannot write: {err.strerror or err}; "
+                "the file is unchanged",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    print(f"{len(pending)} of {len(files)} file(s) rewritten in canonical form")
     return EXIT_OK
 
 
@@ -315,17 +324,17 @@ def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document],
     """
     from newsgold.model import Document
     from newsgold.resources import documents_dir
-    from newsgold.validate import expand_paths, validate_file
+    from newsgold.validate import expand_paths, validated_files
 
-    files = expand_paths([Path(p) for p in paths] if paths else [documents_dir()])
+    given = [Path(p) for p in paths] if paths else [documents_dir()]
+    files = expand_paths(given)
     if not files:
         where = " ".join(paths) or documents_dir()
         print(f"newsgold {command}: no .json files in {where}", file=sys.stderr)
         return [], EXIT_USAGE
     docs: list[Document] = []
     problems: list[Problem] = []
-    for path in files:
-        value, found = validate_file(path)
+    for _path, value, found in validated_files(given):
         problems.extend(found)
         if value is not None and not found:
             docs.append(Document.from_dict(value))

@@ -110,20 +110,6 @@ _LAYER_NEEDS: dict[str, tuple[str, ...]] = {
     "stance": ("stance",),
 }
 
-_SCHEMA_CODES = {
-    "type": "schema-type",
-    "required": "schema-required",
-    "additionalProperties": "schema-additional-property",
-    "enum": "schema-enum",
-    "const": "schema-const",
-    "pattern": "schema-pattern",
-    "minimum": "schema-minimum",
-    "minLength": "schema-min-length",
-    "minItems": "schema-min-items",
-    "uniqueItems": "schema-unique-items",
-    "oneOf": "schema-one-of",
-}
-
 Spn = tuple[int, int]
 Key = str | None
 _NOWHERE = "\x00unaligned"
@@ -190,64 +176,15 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _schema_hint(err: Any) -> str:
-    kw = err.validator
-    if kw == "required":
-        return "add the missing property (see schema/prediction.schema.json)"
-    if kw == "additionalProperties":
-        return "remove the property or correct its spelling"
-    if kw == "enum":
-        return "use one of: " + ", ".join(str(v) for v in err.validator_value)
-    if kw == "const":
-        return f"set it to {_short(err.validator_value)}"
-    if kw == "type":
-        return f"give a value of type {err.validator_value}"
-    if kw == "pattern":
-        return f"match the pattern {err.validator_value}"
-    return "correct the value (see schema/prediction.schema.json)"
-
-
 def schema_problems(
     value: Any, kind: str, file: str, base: tuple[str | int, ...] = ()
 ) -> list[Problem]:
     """Problems of ``value`` against ``#/$defs/<kind>`` of the prediction schema."""
-    out: list[Problem] = []
-    for err in _validators()[kind].iter_errors(value):
-        path = [*base, *err.absolute_path]
-        if err.validator == "required" and isinstance(err.instance, dict):
-            for prop in err.validator_value:
-                if prop not in err.instance:
-                    out.append(
-                        _problem(
-                            file,
-                            pointer(*path, prop),
-                            "schema-required",
-                            f'required property "{prop}" is missing',
-                            _schema_hint(err),
-                        )
-                    )
-            continue
-        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            allowed = set(err.schema.get("properties", {}))
-            for prop in sorted(k for k in err.instance if k not in allowed):
-                out.append(
-                    _problem(
-                        file,
-                        pointer(*path, prop),
-                        "schema-additional-property",
-                        f'property "{prop}" is not allowed here',
-                        _schema_hint(err),
-                    )
-                )
-            continue
-        code = _SCHEMA_CODES.get(str(err.validator), "schema-other")
-        message = err.message if len(err.message) < 200 else err.message[:197] + "..."
-        out.append(
-            _problem(
-                file, pointer(*path), code, f"{_short(err.instance)}: {message}", _schema_hint(err)
-            )
-        )
-    return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
+    from newsgold.validate import schema_problems as from_errors
+
+    return from_errors(
+        _validators()[kind].iter_errors(value), file, base, "schema/prediction.schema.json"
+    )
 
 
 # ---------------------------------------------------------------- normalised predictions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,7 +126,10 @@ def parse_json_file(
             return fail(
                 "file-unreadable", "is a directory, not a file", "give the path of a .json file"
             )
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            return fail("file-unreadable", "is not a regular file", "give the path of a .json file")
+        size = info.st_size
         if size > max_bytes:
             return fail(
                 "file-too-large",
@@ -196,6 +200,16 @@ def canonical_json(document: Document) -> str:
     return json.dumps(document.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def _file_mode(path: Path) -> int:
+    """Permission bits for ``path``: those it has, else 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path``; rename it into place only if the block succeeds.
@@ -205,6 +219,7 @@ def atomic_writer(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _file_mode(path))  # mkstemp gives 0600; give what open() would
         if "b" in mode:
             handle: IO[Any] = os.fdopen(fd, mode)
         else:

@@ -50,7 +50,7 @@ CODES: dict[str, tuple[int, str]] = {
     "utf8-bom": (1, "the file starts with a byte-order mark"),
     "crlf-line-ends": (1, "the file has CR or CRLF line ends"),
     "nul-byte": (1, "the file has a NUL byte"),
-    "invalid-json": (1, "the file is not JSON (truncated, a syntax error)"),
+    "invalid-json": (1, "not strict JSON: truncated, a syntax error, NaN, too deep, too long"),
     "duplicate-key": (1, "an object has the same key twice"),
     # L2: the shape
     "schema-type": (2, "a value has the wrong JSON type"),

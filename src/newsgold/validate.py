@@ -76,6 +76,9 @@ def _validator() -> Any:
         ]
     )
     Draft202012Validator.check_schema(doc_schema)
+    # Resolve every $ref once, here, instead of on every validation (the schema has no
+    # recursion); the registry stays for anything left unresolved.
+    doc_schema = _inline_refs(doc_schema, {"": doc_schema, "labels.json": labels})
     # JSON Schema counts 2.0 as an integer; an offset must be a JSON integer, not 2.0.
     types = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
@@ -84,6 +87,27 @@ def _validator() -> Any:
         Draft202012Validator, validators={"pattern": _ecma_pattern}, type_checker=types
     )
     return strict(doc_schema, registry=registry)
+
+
+def _inline_refs(node: Any, documents: dict[str, Any]) -> Any:
+    """Replace each local or labels.json ``$ref`` by the schema it points to.
+
+    Keywords beside the ``$ref`` (its ``description``) are kept over the target's.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, documents) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _inline_refs(v, documents) for k, v in node.items() if k != "$ref"}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and "#/$defs/" in ref:
+        doc_name, _, name = ref.partition("#/$defs/")
+        if doc_name in documents and name in documents[doc_name].get("$defs", {}):
+            target = _inline_refs(documents[doc_name]["$defs"][name], documents)
+            return {**target, **out}
+    if isinstance(ref, str):
+        out["$ref"] = ref
+    return out
 
 
 @cache
@@ -106,10 +130,10 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _schema_hint(err: Any) -> str:
+def _schema_hint(err: Any, schema_file: str) -> str:
     kw = err.validator
     if kw == "required":
-        return "add the missing property (see schema/document.schema.json)"
+        return f"add the missing property (see {schema_file})"
     if kw == "additionalProperties":
         return "remove the property or correct its spelling"
     if kw == "enum":
@@ -123,50 +147,80 @@ def _schema_hint(err: Any) -> str:
         return f"match the pattern {err.validator_value}"
     if kw == "oneOf":
         return "give a value of one of the allowed forms (see the schema)"
-    return "correct the value (see schema/document.schema.json)"
+    return f"correct the value (see {schema_file})"
 
 
-def _schema_problems(name: str, doc: Any) -> list[Problem]:
-    out = []
-    for err in _validator().iter_errors(doc):
-        path = list(err.absolute_path)
-        if err.validator == "required":
-            missing = [
-                p
-                for p in err.validator_value
-                if isinstance(err.instance, dict) and p not in err.instance
+def _fitting_errors(errors: Iterable[Any]) -> Iterator[Any]:
+    """Errors, with a ``oneOf`` that one alternative fits by type (an object where the
+    schema says "object or null") replaced by that alternative's own errors: a missing
+    key inside is reported at its place, not as "valid under none of the schemas"."""
+    for err in errors:
+        if err.validator == "oneOf" and err.context:
+            branches: dict[Any, list[Any]] = {}
+            for sub in err.context:
+                branches.setdefault(sub.schema_path[0], []).append(sub)
+            fitting = [
+                subs
+                for subs in branches.values()
+                if not any(s.validator == "type" and not s.relative_path for s in subs)
             ]
-            for prop in missing:
-                out.append(
-                    Problem(
-                        name,
-                        pointer(*path, prop),
-                        2,
-                        "schema-required",
-                        f'required property "{prop}" is missing',
-                        _schema_hint(err),
+            if len(fitting) == 1:
+                yield from _fitting_errors(fitting[0])
+                continue
+        yield err
+
+
+def schema_problems(
+    errors: Iterable[Any],
+    file: str,
+    base: tuple[str | int, ...] = (),
+    schema_file: str = "schema/document.schema.json",
+) -> list[Problem]:
+    """Turn JSON Schema errors into L2 problems, one per missing or unknown property.
+
+    ``base`` is prefixed to every pointer (for a value validated inside a larger file).
+    """
+    out = []
+    for err in _fitting_errors(errors):
+        path = [*base, *err.absolute_path]
+        hint = _schema_hint(err, schema_file)
+        if err.validator == "required" and isinstance(err.instance, dict):
+            for prop in err.validator_value:
+                if prop not in err.instance:
+                    out.append(
+                        Problem(
+                            file,
+                            pointer(*path, prop),
+                            2,
+                            "schema-required",
+                            f'required property "{prop}" is missing',
+                            hint,
+                        )
                     )
-                )
             continue
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = set(err.schema.get("properties", {}))
             for prop in sorted(k for k in err.instance if k not in allowed):
                 out.append(
                     Problem(
-                        name,
+                        file,
                         pointer(*path, prop),
                         2,
                         "schema-additional-property",
                         f'property "{prop}" is not allowed here',
-                        _schema_hint(err),
+                        hint,
                     )
                 )
             continue
         code = _SCHEMA_CODES.get(str(err.validator), "schema-other")
         said = err.message if len(err.message) < 200 else err.message[:197] + "..."
         message = f"{_short(err.instance)}: {said}"
-        out.append(Problem(name, pointer(*path), 2, code, message, _schema_hint(err)))
+        out.append(Problem(file, pointer(*path), 2, code, message, hint))
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
+
+
+def _schema_problems(name: str, doc: Any) -> list[Problem]:
+    return schema_problems(_validator().iter_errors(doc), name)
 
 
 # ---------------------------------------------------------------- L3 helpers
@@ -738,11 +792,37 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def validate_paths(paths: Iterable[Path] | None = None) -> Iterator[tuple[Path, list[Problem]]]:
-    """Validate files one at a time (streaming); also L4 duplicate ids across files."""
-    files = expand_paths(paths if paths is not None else [documents_dir()])
+def link_problem(path: Path, folder: Path) -> Problem | None:
+    """A file of ``folder`` that is a symbolic link to a place outside it is not followed."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if target.is_relative_to(folder.resolve()):
+        return None
+    return Problem(
+        str(path), "", 1, "file-unreadable",
+        f"is a symbolic link to {target}, outside {folder}; not followed",
+        "copy the document into the folder, or give the file's own path",
+    )  # fmt: skip
+
+
+def validated_files(
+    paths: Iterable[Path] | None = None,
+) -> Iterator[tuple[Path, dict[str, Any] | None, list[Problem]]]:
+    """Validate files one at a time (streaming), yielding each file's parsed value too.
+
+    Checks L1 to L4, including duplicate ids across the files. In a folder, a symbolic
+    link that leads out of the folder is reported, not followed.
+    """
+    given = list(paths) if paths is not None else [documents_dir()]
+    folders = {p for p in given if p.is_dir() and not p.is_symlink()}
+    files = expand_paths(given)
     seen: dict[str, Path] = {}
     for path in files:
+        link = link_problem(path, path.parent) if path.parent in folders else None
+        if link is not None:
+            yield path, None, [link]
+            continue
         value, problems = validate_file(path)
         if value is not None and isinstance(value.get("id"), str):
             doc_id = value["id"]
@@ -759,6 +839,12 @@ def validate_paths(paths: Iterable[Path] | None = None) -> Iterator[tuple[Path, 
                 )
             else:
                 seen[doc_id] = path
+        yield path, value, problems
+
+
+def validate_paths(paths: Iterable[Path] | None = None) -> Iterator[tuple[Path, list[Problem]]]:
+    """Validate files one at a time (streaming): each file with its problems."""
+    for path, _value, problems in validated_files(paths):
         yield path, problems
 
 
@@ -773,5 +859,7 @@ def load_document(path: Path) -> Document:
 def iter_documents(path: str | Path | None = None) -> Iterator[Document]:
     """Yield the validated documents of a folder (default: the corpus), in id order."""
     folder = Path(path) if path is not None else documents_dir()
-    for file in expand_paths([folder]):
-        yield load_document(file)
+    for _file, value, problems in validated_files([folder]):
+        if problems or value is None:
+            raise CorpusError(problems)
+        yield Document.from_dict(value)

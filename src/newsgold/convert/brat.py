@@ -940,6 +940,14 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
                 f"(format {SIDE_FORMAT!r}, version {SIDE_VERSION})"
             ]
         )
+    mapped = meta.get("ids") or {}
+    if not ann.strip() and mapped:
+        raise ConversionError(
+            [
+                f"{doc_id}.ann: empty, but {side} maps {len(mapped)} annotation(s) to it; "
+                f"restore the .ann, or remove the ids from {side} to delete every annotation"
+            ]
+        )
     derived = _derive(doc_id, txt, ann, meta)
     errors = _apply_overrides(side, derived, list(meta.get("overrides", [])))
     if errors:

@@ -1,0 +1,227 @@
+"""Atomic writes: a writer that fails midway leaves the old file intact and no temporary
+file behind; and every writer in the package goes through the atomic helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsgold
+import newsgold.io
+from newsgold import cli
+from newsgold.io import atomic_writer, write_bytes_atomic, write_text_atomic
+
+OLD = "old content\n"
+FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
+SRC = Path(newsgold.__file__).parent
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.fixture
+def old(tmp_path: Path) -> Path:
+    path = tmp_path / "file.txt"
+    path.write_text(OLD, encoding="utf-8")
+    return path
+
+
+def fail(*args: Any, **kwargs: Any) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_success_replaces_the_file(old: Path) -> None:
+    write_text_atomic(old, "new\n")
+    assert old.read_text(encoding="utf-8") == "new\n"
+    write_bytes_atomic(old, b"\x00\xff")
+    assert old.read_bytes() == b"\x00\xff"
+    assert listing(old.parent) == ["file.txt"]
+
+
+def test_text_is_utf8_with_lf(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    write_text_atomic(path, "a\nb\u2019\n")
+    assert path.read_bytes() == "a\nb\u2019\n".encode()
+
+
+def test_exception_inside_the_block(old: Path) -> None:
+    with pytest.raises(RuntimeError), atomic_writer(old) as handle:
+        handle.write("half of the new ")
+        handle.flush()
+        raise RuntimeError("the data source failed")
+    assert old.read_text(encoding="utf-8") == OLD
+    assert listing(old.parent) == ["file.txt"]
+
+
+def test_interrupt_inside_the_block(old: Path) -> None:
+    with pytest.raises(KeyboardInterrupt), atomic_writer(old, "wb") as handle:
+        handle.write(b"partial")
+        raise KeyboardInterrupt
+    assert old.read_text(encoding="utf-8") == OLD
+    assert listing(old.parent) == ["file.txt"]
+
+
+def test_data_source_raises_while_writing(old: Path) -> None:
+    def chunks() -> Iterator[str]:
+        yield "first chunk\n"
+        raise ValueError("the source broke")
+
+    with pytest.raises(ValueError), atomic_writer(old) as handle:
+        for chunk in chunks():
+            handle.write(chunk)
+    assert old.read_text(encoding="utf-8") == OLD
+    assert listing(old.parent) == ["file.txt"]
+
+
+def test_text_that_cannot_be_encoded(old: Path) -> None:
+    """A lone surrogate cannot be written as UTF-8: the write fails, the old file stays."""
+    with pytest.raises(UnicodeEncodeError):
+        write_text_atomic(old, "new text \ud800")
+    assert old.read_text(encoding="utf-8") == OLD
+    assert listing(old.parent) == ["file.txt"]
+
+
+@pytest.mark.parametrize("step", ["replace", "fsync"])
+def test_failure_at_the_rename_or_sync(
+    step: str, old: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(newsgold.io.os, step, fail)
+    with pytest.raises(OSError, match="No space left"):
+        write_text_atomic(old, "new\n")
+    monkeypatch.undo()
+    assert old.read_text(encoding="utf-8") == OLD
+    assert listing(old.parent) == ["file.txt"]
+
+
+def test_failure_creates_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(newsgold.io.os, "replace", fail)
+    with pytest.raises(OSError):
+        write_bytes_atomic(tmp_path / "sub" / "new.bin", b"data")
+    assert listing(tmp_path) == ["sub"]
+
+
+def test_permissions_are_those_of_open(tmp_path: Path) -> None:
+    """A new file gets 0o666 less the umask, not 0o600; a rewritten file keeps its bits."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    path = tmp_path / "new.txt"
+    write_text_atomic(path, "x")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    path.chmod(0o640)
+    write_text_atomic(path, "y")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+# ------------------------------------------------------------------ the package's writers
+
+
+def test_build_write_files_fails_midway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each built file is replaced whole or not at all; no temporary file is left."""
+    from newsgold.build import write_files
+
+    folder = tmp_path / "dataset"
+    files = {"a.txt": b"new a", "data/b/x.parquet": b"new b", "c.txt": b"new c"}
+    for rel in files:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(b"old")
+    real = os.replace
+    calls: list[str] = []
+
+    def second_fails(src: str, dst: str | Path) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            fail()
+        real(src, dst)
+
+    monkeypatch.setattr(newsgold.io.os, "replace", second_fails)
+    with pytest.raises(OSError):
+        write_files(folder, files)
+    monkeypatch.undo()
+    contents = {rel: (folder / rel).read_bytes() for rel in files}
+    assert contents == {"a.txt": b"new a", "data/b/x.parquet": b"old", "c.txt": b"old"}
+    assert [p for p in listing(folder) if p.endswith(".tmp")] == []
+
+
+def test_convert_staged_output_fails_midway(tmp_path: Path) -> None:
+    """A conversion that fails leaves --out as it was and removes its staging folder."""
+    from newsgold.convert import staged_output
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.conll").write_text(OLD, encoding="utf-8")
+    with pytest.raises(RuntimeError), staged_output(out) as tmp:
+        (tmp / "kept.conll").write_text("half", encoding="utf-8")
+        raise RuntimeError("the converter failed")
+    assert (out / "kept.conll").read_text(encoding="utf-8") == OLD
+    assert listing(tmp_path) == ["out", "out/kept.conll"]
+
+
+def test_convert_into_a_new_folder_fails_midway(tmp_path: Path) -> None:
+    from newsgold.convert import staged_output
+
+    with pytest.raises(RuntimeError), staged_output(tmp_path / "new") as tmp:
+        (tmp / "x.txt").write_text("x", encoding="utf-8")
+        raise RuntimeError
+    assert listing(tmp_path) == []
+
+
+def _format_case(tmp_path: Path) -> Path:
+    path = tmp_path / FIXTURE.name
+    value = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=4) + "\n", encoding="utf-8")
+    return path
+
+
+def test_format_rewrite_fails_midway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _format_case(tmp_path)
+    before = path.read_bytes()
+    monkeypatch.setattr(newsgold.io.os, "replace", fail)
+    assert cli.main(["format", str(path)]) == 2
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert listing(tmp_path) == [FIXTURE.name]
+
+
+def test_format_write_error_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _format_case(tmp_path)
+    monkeypatch.setattr(newsgold.io.os, "replace", fail)
+    assert cli.main(["format", str(path)]) == 2
+    assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+# ------------------------------------------------------------------ no other writer
+
+WRITE_CALL = re.compile(
+    r"""\.write_text\(|\.write_bytes\(|\bopen\([^)]*["'][wax]b?\+?["']|\.open\(["'][wax]"""
+    r"""|to_parquet\(|write_table\(|\bjson\.dump\(|\.to_disk\(|\.save\(|shutil\.copy"""
+)
+# A write is allowed in the atomic helpers themselves, into a staging folder of
+# convert.staged_output (named ``tmp``), or into an in-memory buffer.
+ALLOWED: list[tuple[str, Callable[[str], bool]]] = [
+    ("io.py", lambda line: True),
+    ("convert/", lambda line: "(tmp / " in line),
+    ("build.py", lambda line: "writer.write_table(" in line),  # a ParquetWriter on a BytesIO
+]
+
+
+def test_every_writer_is_atomic() -> None:
+    offending = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith("#") or not WRITE_CALL.search(line):
+                continue
+            if any(rel.startswith(prefix) and ok(line) for prefix, ok in ALLOWED):
+                continue
+            offending.append(f"src/newsgold/{rel}:{number}: {line.strip()}")
+    assert not offending, "writes that bypass newsgold.io.atomic_writer:\n" + "\n".join(offending)
