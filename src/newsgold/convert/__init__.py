@@ -23,8 +23,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgold.model import Document, Sentence
+
+if TYPE_CHECKING:
+    from newsgold.tokens import TaggedSentence
 
 __all__ = [
     "ENTITY_COLOURS",
@@ -175,3 +179,22 @@ def tagging_view(document: Document) -> tuple[Document, bool]:
     if document.sentences:
         return document, True
     return dataclasses.replace(document, sentences=paragraph_sentences(document)), False
+
+
+def tagged_for_conversion(document: Document) -> tuple[list[TaggedSentence], bool]:
+    """Tokens and OntoNotes IOB2 tags of every sentence (see :func:`tagging_view`), and
+    whether the document's own sentences were used; a misaligned NAM mention stops the
+    conversion with its exact place."""
+    from newsgold.tokens import AlignmentError, tag_document
+
+    view, own = tagging_view(document)
+    try:
+        return tag_document(view), own
+    except AlignmentError as err:
+        raise ConversionError(
+            [
+                f"{m.format()}; correct the mention or its sentence "
+                "so that it falls on token boundaries"
+                for m in err.misalignments
+            ]
+        ) from err

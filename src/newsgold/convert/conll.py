@@ -31,12 +31,12 @@ from newsgold.convert import (
     ConversionResult,
     NotCarried,
     staged_output,
-    tagging_view,
+    tagged_for_conversion,
     written_files,
 )
 from newsgold.issues import pointer
 from newsgold.model import Document
-from newsgold.tokens import CONLL_MAPPING, AlignmentError, TaggedSentence, tag_document, to_conll
+from newsgold.tokens import CONLL_MAPPING, TaggedSentence, to_conll
 
 LABEL_SETS = ("ontonotes", "conll")
 FILE_NAMES = {"ontonotes": "ontonotes.conll", "conll": "conll2003.conll"}
@@ -54,17 +54,7 @@ class ConllSentence:
 
 def tagged_sentences(document: Document) -> list[TaggedSentence]:
     """The tokens and OntoNotes IOB2 tags of every sentence (every paragraph without sentences)."""
-    view, _ = tagging_view(document)
-    try:
-        return tag_document(view)
-    except AlignmentError as err:
-        raise ConversionError(
-            [
-                f"{m.format()}; correct the mention or its sentence "
-                "so that it falls on token boundaries"
-                for m in err.misalignments
-            ]
-        ) from err
+    return tagged_for_conversion(document)[0]
 
 
 def not_carried(document: Document, labels: Iterable[str] = LABEL_SETS) -> list[NotCarried]:

@@ -40,12 +40,12 @@ from newsgold.convert import (
     ConversionResult,
     NotCarried,
     staged_output,
-    tagging_view,
+    tagged_for_conversion,
     written_files,
 )
 from newsgold.issues import pointer
 from newsgold.model import Document, Span
-from newsgold.tokens import AlignmentError, Token, tag_document, tokenize
+from newsgold.tokens import Token, tokenize
 
 DOCBIN_NAME = "newsgold.spacy"
 USER_DATA_KEY = "newsgold"
@@ -94,24 +94,14 @@ def _words(text: str, tokens: Sequence[Token]) -> tuple[list[str], list[bool]]:
 
 def _tokens(document: Document) -> tuple[list[Token], set[int], bool]:
     """All tokens, the offsets where sentences start, and whether the sentences are its own."""
-    view, own = tagging_view(document)
-    try:
-        tagged = tag_document(view)
-    except AlignmentError as err:
-        raise ConversionError(
-            [
-                f"{m.format()}; correct the mention or its sentence "
-                "so that it falls on token boundaries"
-                for m in err.misalignments
-            ]
-        ) from err
+    tagged, own = tagged_for_conversion(document)
     tokens = [t for s in tagged for t in s.tokens]
     starts = {s.tokens[0].start for s in tagged if s.tokens}
     # Text outside every sentence that is not whitespace (not in a valid document)
     # is tokenised as it stands.
     covered = 0
     extra: list[Token] = []
-    for s in view.sentences:
+    for s in tagged:  # one per sentence of the tagged view, with its span
         if document.text[covered : s.start].strip():
             extra.extend(tokenize(document.text[covered : s.start], covered))
         covered = max(covered, s.end)
