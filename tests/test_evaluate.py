@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -640,3 +642,30 @@ def test_report_json_rounds_to_four_decimals() -> None:
     assert json.loads(text) == {"nested": {"y": [0.1429]}, "x": 0.6667}
     assert text.endswith("}\n")
     assert "0.6667" in report_table(evaluate("quotes", ERRORS, GOLD))
+
+
+def test_jsonl_line_with_a_huge_integer_or_nan_is_an_l1_problem(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.jsonl"
+    huge.write_text('{"a": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    nan = tmp_path / "nan.jsonl"
+    nan.write_text('{"layer": "quotes", "x": NaN}\n', encoding="utf-8")
+    for path, where in [(huge, "/0"), (nan, "/0/x")]:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "newsgold",
+                "evaluate",
+                "--layer",
+                "quotes",
+                "--pred",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        first = result.stdout.splitlines()[0]
+        assert first.startswith(f"{path}#{where}: L1 invalid-json: line 1: "), first

@@ -62,6 +62,7 @@ prediction scores 1.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -70,7 +71,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from newsgold.io import parse_json_file
+from newsgold.io import parse_json_file, parse_json_text
 from newsgold.issues import CODES, Problem, pointer
 from newsgold.model import Document
 
@@ -594,21 +595,6 @@ class PredictionSet:
     """Layer records of another layer than the one scored."""
 
 
-def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
-    return out
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
     """(line index, value, L1 problems) for each non-blank line of a JSONL file."""
     name = str(path)
@@ -667,50 +653,14 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
                 continue
             if not line.strip():
                 continue
-            try:
-                value = json.loads(line, object_pairs_hook=_pairs_hook)
-            except _DuplicateKeyError as err:
+            value, found = parse_json_text(line, name, where)
+            if found:
                 yield (
                     index,
                     None,
                     [
-                        _problem(
-                            name,
-                            where,
-                            "duplicate-key",
-                            f'line {index + 1}: key "{err.key}" appears twice in one object',
-                            "keep one of the two values",
-                        )
-                    ],
-                )
-                continue
-            except json.JSONDecodeError as err:
-                yield (
-                    index,
-                    None,
-                    [
-                        _problem(
-                            name,
-                            where,
-                            "invalid-json",
-                            f"line {index + 1}: {err.msg} at column {err.colno}",
-                            "write one JSON object a line",
-                        )
-                    ],
-                )
-                continue
-            except RecursionError:
-                yield (
-                    index,
-                    None,
-                    [
-                        _problem(
-                            name,
-                            where,
-                            "invalid-json",
-                            f"line {index + 1}: nesting is too deep to parse",
-                            "flatten the JSON structure",
-                        )
+                        dataclasses.replace(p, message=f"line {index + 1}: {p.message}")
+                        for p in found
                     ],
                 )
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -164,33 +165,46 @@ def parse_json_file(
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         return fail("crlf-line-ends", f"carriage return on line {line}", "use LF line ends only")
+    return parse_json_text(text, name)
+
+
+def parse_json_text(text: str, name: str, where: str = "") -> tuple[Any, list[Problem]]:
+    """Parse decoded text as strict JSON: ``(value, [])`` or ``(None, L1 problems)``.
+
+    Refuses what :func:`structure_problems` refuses and repeated keys; ``where`` is
+    the pointer of the text inside its file ("" for a whole file, ``/3`` for line 4
+    of a JSONL file), prefixed to every problem's pointer.
+    """
+
+    def fail(message: str, hint: str) -> tuple[Any, list[Problem]]:
+        return None, [Problem(name, where, 1, "invalid-json", message, hint)]
+
     try:
         value = json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as err:
         return fail(
-            "invalid-json",
             f"{err.msg} at line {err.lineno} column {err.colno}",
             "fix the JSON syntax (a truncated file ends early)",
         )
     except RecursionError:
-        return fail("invalid-json", "nesting is too deep to parse", "flatten the JSON structure")
+        return fail("nesting is too deep to parse", "flatten the JSON structure")
     except ValueError as err:  # an integer with more digits than Python converts
-        return fail("invalid-json", str(err).split(";")[0], "write a number of reasonable size")
+        return fail(str(err).split(";")[0], "write a number of reasonable size")
     hazards = structure_problems(value, name)
     if hazards:
-        return None, hazards
+        return None, [dataclasses.replace(p, pointer=where + p.pointer) for p in hazards]
     dups = list(_find_duplicates(value))
     if dups:
         return None, [
             Problem(
                 name,
-                where,
+                where + at,
                 1,
                 "duplicate-key",
                 f'key "{key}" appears twice in one object',
                 "keep one of the two values",
             )
-            for where, key in dups
+            for at, key in dups
         ]
     return _plain(value), []
 
