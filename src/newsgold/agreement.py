@@ -112,7 +112,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from pathlib import Path
@@ -120,6 +120,7 @@ from typing import Any, TypeVar
 
 from newsgold.io import parse_json_file
 from newsgold.model import Document, Entity, Event, Mention, Quote, Stance, Trigger
+from newsgold.spans import dice, greedy_pairs
 
 DOCS: str = __doc__ or ""
 """The metric definitions, as printed by ``newsgold agreement --docs``."""
@@ -321,35 +322,6 @@ def _equality_agreement(pairs: Sequence[tuple[object, object]]) -> Agreement:
 # ---------------------------------------------------------------- spans and matching
 
 
-def _merge(spans: Iterable[Range]) -> list[Range]:
-    out: list[Range] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
-def dice(a: Iterable[Range], b: Iterable[Range]) -> float:
-    """Character-level Dice coefficient between the unions of two sets of spans."""
-    ma, mb = _merge(a), _merge(b)
-    la = sum(e - s for s, e in ma)
-    lb = sum(e - s for s, e in mb)
-    if la + lb == 0:
-        return 1.0
-    inter, i, j = 0, 0, 0
-    while i < len(ma) and j < len(mb):
-        lo, hi = max(ma[i][0], mb[j][0]), min(ma[i][1], mb[j][1])
-        if lo < hi:
-            inter += hi - lo
-        if ma[i][1] < mb[j][1]:
-            i += 1
-        else:
-            j += 1
-    return 2 * inter / (la + lb)
-
-
 def _exact_pairs(a_keys: Sequence[K], b_keys: Sequence[K]) -> list[tuple[int, int]]:
     """Pair equal keys one to one, in order."""
     free: dict[K, list[int]] = {}
@@ -361,19 +333,6 @@ def _exact_pairs(a_keys: Sequence[K], b_keys: Sequence[K]) -> list[tuple[int, in
         if js:
             out.append((i, js.pop(0)))
     return out
-
-
-def _greedy(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, int]]:
-    """One-to-one pairs from (sort key, i, j) candidates, smallest sort key first."""
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    out = []
-    for _key, i, j in sorted(candidates):
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            out.append((i, j))
-    return sorted(out)
 
 
 def _overlap_pairs(
@@ -388,7 +347,7 @@ def _overlap_pairs(
             d = dice(ua, ub)
             if d >= threshold:
                 candidates.append(((-d,), i, j))
-    return _greedy(candidates)
+    return greedy_pairs(candidates)
 
 
 def _span_prf(
@@ -584,7 +543,7 @@ def same_referent(ea: Entity, eb: Entity, a: Document, b: Document) -> bool:
     if ea.members and eb.members:
         ma = [a.entity(x) for x in ea.members]
         mb = [b.entity(x) for x in eb.members]
-        pairs = _greedy(
+        pairs = greedy_pairs(
             ((0,), i, j)
             for i, x in enumerate(ma)
             for j, y in enumerate(mb)
@@ -791,7 +750,7 @@ def event_agreement(a: Document, b: Document) -> EventAgreement:
         for i, j in pairs
     ]
     shared = Counter((ta[i][0], tb[j][0]) for i, j in pairs)
-    event_pairs = _greedy(((-n,), ka, kb) for (ka, kb), n in shared.items())
+    event_pairs = greedy_pairs(((-n,), ka, kb) for (ka, kb), n in shared.items())
     role_a: Counter[tuple[str, str]] = Counter()
     role_b: Counter[tuple[str, str]] = Counter()
     role_hit = ident_a = ident_b = ident_hit = 0
@@ -892,7 +851,7 @@ def stance_agreement(
             if kind is not None:
                 how[(i, j)] = kind
                 candidates.append(((priority[kind],), i, j))
-    pairs = _greedy(candidates)
+    pairs = greedy_pairs(candidates)
     matched_by = Counter(how[p] for p in pairs)
     return StanceAgreement(
         pairs=PRF.counted(len(sa), len(sb), len(pairs)),

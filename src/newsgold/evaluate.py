@@ -74,6 +74,7 @@ from typing import Any
 from newsgold.io import parse_json_file, parse_json_text
 from newsgold.issues import CODES, Problem, pointer
 from newsgold.model import Document
+from newsgold.spans import greedy_pairs, jaccard, merge
 
 LAYERS: tuple[str, ...] = ("ner", "quotes", "events", "stance")
 """The layers ``newsgold evaluate`` scores."""
@@ -1229,65 +1230,19 @@ def _gold_sentences(
 # ---------------------------------------------------------------- quotes
 
 
-def _merge(spans: Iterable[Spn]) -> tuple[Spn, ...]:
-    out: list[list[int]] = []
-    for s, e in sorted(spans):
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return tuple((s, e) for s, e in out)
-
-
-def _length(spans: Sequence[Spn]) -> int:
-    return sum(e - s for s, e in spans)
-
-
-def _intersection(a: Sequence[Spn], b: Sequence[Spn]) -> int:
-    total = 0
-    i = j = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if lo < hi:
-            total += hi - lo
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
-
-
-def jaccard(a: Sequence[Spn], b: Sequence[Spn]) -> float:
-    """Character Jaccard of two span lists."""
-    ma, mb = _merge(a), _merge(b)
-    inter = _intersection(ma, mb)
-    union = _length(ma) + _length(mb) - inter
-    return inter / union if union else 0.0
-
-
 def _match_quotes(
     gold: Sequence[tuple[Spn, ...]], pred: Sequence[tuple[Spn, ...]], mode: str
 ) -> list[tuple[int, int]]:
     if mode == "exact":
-        gm = [_merge(g) for g in gold]
-        pm = [_merge(p) for p in pred]
+        gm = [merge(g) for g in gold]
+        pm = [merge(p) for p in pred]
         return _match(gm, pm, lambda g, p: bool(g == p))
-    scored = []
-    for i, g in enumerate(gold):
-        for j, p in enumerate(pred):
-            score = jaccard(g, p)
-            if score >= QUOTE_OVERLAP_THRESHOLD:
-                scored.append((-score, i, j))
-    scored.sort()
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    pairs = []
-    for _, i, j in scored:
-        if i not in used_g and j not in used_p:
-            used_g.add(i)
-            used_p.add(j)
-            pairs.append((i, j))
-    return pairs
+    return greedy_pairs(
+        (-score, i, j)
+        for i, g in enumerate(gold)
+        for j, p in enumerate(pred)
+        if (score := jaccard(g, p)) >= QUOTE_OVERLAP_THRESHOLD
+    )
 
 
 @dataclass

@@ -1,0 +1,66 @@
+"""Character-span arithmetic and one-to-one matching, shared by agreement and evaluation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+Range = tuple[int, int]
+
+
+def merge(spans: Iterable[Range]) -> tuple[Range, ...]:
+    """The union of ``spans`` as sorted, non-overlapping, non-touching ranges."""
+    out: list[Range] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return tuple(out)
+
+
+def length(merged: Sequence[Range]) -> int:
+    """Characters covered by merged ranges."""
+    return sum(end - start for start, end in merged)
+
+
+def intersection(a: Sequence[Range], b: Sequence[Range]) -> int:
+    """Characters two merged range lists share."""
+    total = i = j = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo < hi:
+            total += hi - lo
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def dice(a: Iterable[Range], b: Iterable[Range]) -> float:
+    """Character-level Dice coefficient of the unions of two sets of spans (1.0 if both empty)."""
+    ma, mb = merge(a), merge(b)
+    total = length(ma) + length(mb)
+    return 1.0 if total == 0 else 2 * intersection(ma, mb) / total
+
+
+def jaccard(a: Iterable[Range], b: Iterable[Range]) -> float:
+    """Character-level Jaccard index of the unions of two sets of spans (0.0 if both empty)."""
+    ma, mb = merge(a), merge(b)
+    inter = intersection(ma, mb)
+    union = length(ma) + length(mb) - inter
+    return inter / union if union else 0.0
+
+
+def greedy_pairs(candidates: Iterable[tuple[Any, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one (i, j) pairs from (sort key, i, j) candidates, smallest key first, in i order."""
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for _key, i, j in sorted(candidates):
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((i, j))
+    return sorted(out)
