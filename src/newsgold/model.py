@@ -7,277 +7,37 @@ has passed validation (see :mod:`newsgold.validate`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
+
+from newsgold import layers as registry
+from newsgold.layers.entities import Entity
+from newsgold.layers.events import Argument, Event, Time, Trigger
+from newsgold.layers.mentions import Mention
+from newsgold.layers.quotes import Participant, Quote
+from newsgold.layers.sentences import Sentence
+from newsgold.layers.stance import Stance, Target
+from newsgold.spans import IdSpan, Span
+
+__all__ = [
+    "Argument",
+    "Document",
+    "DocumentDate",
+    "Entity",
+    "Event",
+    "IdSpan",
+    "Mention",
+    "Metadata",
+    "Participant",
+    "Quote",
+    "Sentence",
+    "Span",
+    "Stance",
+    "Target",
+    "Time",
+    "Trigger",
+]
 
 SCHEMA_VERSION = "1.0.0"
-LAYERS = ("sentences", "mentions", "entities", "quotes", "events", "stance")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Span:
-        return cls(d["start"], d["end"], d["text"])
-
-
-def _spans(items: list[dict[str, Any]]) -> tuple[Span, ...]:
-    return tuple(Span.from_dict(s) for s in items)
-
-
-@dataclass(frozen=True)
-class IdSpan:
-    """A span with an id of its own: the shape of sentences and event triggers."""
-
-    id: str
-    start: int
-    end: int
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Self:
-        return cls(d["id"], d["start"], d["end"], d["text"])
-
-
-class Sentence(IdSpan):
-    """A sentence span."""
-
-
-@dataclass(frozen=True)
-class Mention:
-    id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    mention_type: str
-    entity_id: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "label": self.label,
-            "mention_type": self.mention_type,
-            "entity_id": self.entity_id,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Mention:
-        return cls(
-            d["id"], d["start"], d["end"], d["text"], d["label"], d["mention_type"], d["entity_id"]
-        )
-
-
-@dataclass(frozen=True)
-class Entity:
-    id: str
-    name: str
-    type: str
-    wikipedia: str | None
-    members: tuple[str, ...]
-    description: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "type": self.type,
-            "wikipedia": self.wikipedia,
-            "members": list(self.members),
-            "description": self.description,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Entity:
-        return cls(
-            d["id"], d["name"], d["type"], d["wikipedia"], tuple(d["members"]), d["description"]
-        )
-
-
-@dataclass(frozen=True)
-class Participant:
-    entity_id: str
-    mention_id: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"entity_id": self.entity_id, "mention_id": self.mention_id}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Participant:
-        return cls(d["entity_id"], d["mention_id"])
-
-
-@dataclass(frozen=True)
-class Quote:
-    id: str
-    type: str
-    content: tuple[Span, ...]
-    cue: tuple[Span, ...]
-    source: str | None
-    speaker: str | None
-    addressee: Participant | None
-    parent: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "content": [s.to_dict() for s in self.content],
-            "cue": [s.to_dict() for s in self.cue],
-            "source": self.source,
-            "speaker": self.speaker,
-            "addressee": None if self.addressee is None else self.addressee.to_dict(),
-            "parent": self.parent,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Quote:
-        addressee = d["addressee"]
-        return cls(
-            d["id"],
-            d["type"],
-            _spans(d["content"]),
-            _spans(d["cue"]),
-            d["source"],
-            d["speaker"],
-            None if addressee is None else Participant.from_dict(addressee),
-            d["parent"],
-        )
-
-
-class Trigger(IdSpan):
-    """An event mention: the word or phrase that expresses an event."""
-
-
-@dataclass(frozen=True)
-class Argument:
-    role: str
-    entity_id: str
-    mention_id: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"role": self.role, "entity_id": self.entity_id, "mention_id": self.mention_id}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Argument:
-        return cls(d["role"], d["entity_id"], d["mention_id"])
-
-
-@dataclass(frozen=True)
-class Time:
-    mention_id: str | None
-    value: str
-    reasoning: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"mention_id": self.mention_id, "value": self.value, "reasoning": self.reasoning}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Time:
-        return cls(d["mention_id"], d["value"], d["reasoning"])
-
-
-@dataclass(frozen=True)
-class Event:
-    id: str
-    type: str
-    modes: tuple[str, ...]
-    contexts: tuple[str, ...]
-    triggers: tuple[Trigger, ...]
-    arguments: tuple[Argument, ...]
-    realis: str
-    time: Time | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "modes": list(self.modes),
-            "contexts": list(self.contexts),
-            "triggers": [t.to_dict() for t in self.triggers],
-            "arguments": [a.to_dict() for a in self.arguments],
-            "realis": self.realis,
-            "time": None if self.time is None else self.time.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Event:
-        return cls(
-            d["id"],
-            d["type"],
-            tuple(d["modes"]),
-            tuple(d["contexts"]),
-            tuple(Trigger.from_dict(t) for t in d["triggers"]),
-            tuple(Argument.from_dict(a) for a in d["arguments"]),
-            d["realis"],
-            None if d["time"] is None else Time.from_dict(d["time"]),
-        )
-
-
-@dataclass(frozen=True)
-class Target:
-    id: str
-    description: str
-    entity_id: str | None
-    event_id: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "description": self.description,
-            "entity_id": self.entity_id,
-            "event_id": self.event_id,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Target:
-        return cls(d["id"], d["description"], d["entity_id"], d["event_id"])
-
-
-@dataclass(frozen=True)
-class Stance:
-    id: str
-    holder: str
-    target: Target
-    polarity: str
-    evidence: tuple[Span, ...]
-    quote_ids: tuple[str, ...]
-    basis: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "holder": self.holder,
-            "target": self.target.to_dict(),
-            "polarity": self.polarity,
-            "evidence": [s.to_dict() for s in self.evidence],
-            "quote_ids": list(self.quote_ids),
-            "basis": self.basis,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Stance:
-        return cls(
-            d["id"],
-            d["holder"],
-            Target.from_dict(d["target"]),
-            d["polarity"],
-            _spans(d["evidence"]),
-            tuple(d["quote_ids"]),
-            d["basis"],
-        )
 
 
 @dataclass(frozen=True)
@@ -320,8 +80,19 @@ class Metadata:
         )
 
 
+_HEAD = ("id", "schema_version", "metadata", "text", "text_sha256", "annotated_layers")
+"""The keys of a document before its layers."""
+
+
 @dataclass(frozen=True)
 class Document:
+    """A document: its text, metadata, and one tuple of typed records per layer.
+
+    The built-in layers are fields; a layer registered from outside the package
+    lives in ``extra`` (pairs of layer name and records). :meth:`layer` reads
+    either kind by name.
+    """
+
     id: str
     schema_version: str
     metadata: Metadata
@@ -334,25 +105,39 @@ class Document:
     quotes: tuple[Quote, ...]
     events: tuple[Event, ...]
     stance: tuple[Stance, ...]
+    extra: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    def layer(self, name: str) -> tuple[Any, ...]:
+        """The records of the layer called ``name`` (empty when the document has none)."""
+        if name in _FIELDS:
+            value: tuple[Any, ...] = getattr(self, name)
+            return value
+        return next((records for key, records in self.extra if key == name), ())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "schema_version": self.schema_version,
             "metadata": self.metadata.to_dict(),
             "text": self.text,
             "text_sha256": self.text_sha256,
             "annotated_layers": list(self.annotated_layers),
-            "sentences": [s.to_dict() for s in self.sentences],
-            "mentions": [m.to_dict() for m in self.mentions],
-            "entities": [e.to_dict() for e in self.entities],
-            "quotes": [q.to_dict() for q in self.quotes],
-            "events": [e.to_dict() for e in self.events],
-            "stance": [s.to_dict() for s in self.stance],
         }
+        for layer in registry.layers():
+            if layer.name in _FIELDS or any(key == layer.name for key, _ in self.extra):
+                out[layer.name] = [r.to_dict() for r in self.layer(layer.name)]
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
+        fields: dict[str, Any] = {}
+        extra: list[tuple[str, tuple[Any, ...]]] = []
+        for layer in registry.layers():
+            records = tuple(layer.record.from_dict(r) for r in d.get(layer.name, ()))
+            if layer.name in _FIELDS:
+                fields[layer.name] = records
+            elif layer.name in d:
+                extra.append((layer.name, records))
         return cls(
             d["id"],
             d["schema_version"],
@@ -360,12 +145,8 @@ class Document:
             d["text"],
             d["text_sha256"],
             tuple(d["annotated_layers"]),
-            tuple(Sentence.from_dict(s) for s in d["sentences"]),
-            tuple(Mention.from_dict(m) for m in d["mentions"]),
-            tuple(Entity.from_dict(e) for e in d["entities"]),
-            tuple(Quote.from_dict(q) for q in d["quotes"]),
-            tuple(Event.from_dict(e) for e in d["events"]),
-            tuple(Stance.from_dict(s) for s in d["stance"]),
+            extra=tuple(extra),
+            **fields,
         )
 
     # Look-ups used by every consumer of the model.
@@ -387,3 +168,7 @@ class Document:
             if s.start <= offset < s.end:
                 return i
         return -1
+
+
+_FIELDS = frozenset(Document.__dataclass_fields__) - {*_HEAD, "extra"}
+"""The layers that are fields of :class:`Document`."""

@@ -1,11 +1,50 @@
-"""Character-span arithmetic and one-to-one matching, shared by agreement and evaluation."""
+"""Character spans: the span records, their arithmetic, and one-to-one matching."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 
 Range = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span: 0-based, end-exclusive code-point offsets and the text between."""
+
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        return cls(d["start"], d["end"], d["text"])
+
+
+def spans_from(items: list[dict[str, Any]]) -> tuple[Span, ...]:
+    """Spans from their JSON objects."""
+    return tuple(Span.from_dict(s) for s in items)
+
+
+@dataclass(frozen=True)
+class IdSpan:
+    """A span with an id of its own: the shape of sentences and event triggers."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        return cls(d["id"], d["start"], d["end"], d["text"])
 
 
 def merge(spans: Iterable[Range]) -> tuple[Range, ...]:

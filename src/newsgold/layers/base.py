@@ -1,0 +1,301 @@
+"""What a layer is, and the context its integrity checks run in.
+
+A :class:`Layer` declares everything the package knows about one annotation
+layer: its name (the document key and the ``annotated_layers`` value), its typed
+record, the ids it gives out, the layers it refers to, and its L3 integrity
+checks. The stages (validate, the model, the CLI) loop over the registry in
+:mod:`newsgold.layers` instead of naming layers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Self
+
+from newsgold.issues import CODES, Problem, pointer
+
+ID_PATTERN = re.compile(r"[a-z]+[0-9]*(?:_[A-Za-z0-9]+)*")
+"""The shape of an annotation id (the schema's pattern); other ids are reported at L2."""
+
+
+class Record(Protocol):
+    """A typed record of a layer: built from, and turned back into, its JSON object."""
+
+    @property
+    def id(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self: ...
+
+
+@dataclass(frozen=True)
+class IdKind:
+    """Ids a layer gives out: the layer's own records, or records nested in them.
+
+    ``path`` leads from a record of the layer to the nested id objects (``()`` for
+    the record itself; ``("triggers",)`` for a list under the record, ``("target",)``
+    for one object). ``unique`` is False where an id repeats by design.
+    """
+
+    kind: str
+    prefix: str
+    path: tuple[str, ...] = ()
+    unique: bool = True
+
+
+Check = Callable[["Context"], None]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One annotation layer, declared once.
+
+    ``codes`` holds problem codes of this layer's checks that are not in
+    :data:`newsgold.issues.CODES` (a layer added from outside the package declares
+    its codes here). ``schema`` is the JSON Schema of the layer's array for a layer
+    that ``schema/document.schema.json`` does not define.
+    """
+
+    name: str
+    record: type[Any]
+    ids: tuple[IdKind, ...]
+    depends_on: tuple[str, ...] = ()
+    check: Check | None = None
+    codes: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+    schema: Mapping[str, Any] | None = None
+    description: str = ""
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """``value`` as JSON, cut to ``limit`` characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of a JSON array with their indexes (anything else: none)."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def as_int(value: Any) -> int | None:
+    """A JSON integer (not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_str(value: Any) -> str | None:
+    """A JSON string, else None."""
+    return value if isinstance(value, str) else None
+
+
+def nested(
+    item: dict[str, Any], path: tuple[str, ...]
+) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The objects at ``path`` under ``item`` with their relative paths."""
+    if not path:
+        yield (), item
+        return
+    head, rest = path[0], path[1:]
+    value = item.get(head)
+    if isinstance(value, dict):
+        for sub, found in nested(value, rest):
+            yield (head, *sub), found
+    for j, obj in dicts(value):
+        for sub, found in nested(obj, rest):
+            yield (head, j, *sub), found
+
+
+class Context:
+    """One document under L3 checks: the raw value, the ids it holds, the problems so far.
+
+    Checks read the raw JSON value (it has passed L2 only as far as it could), so
+    every access is defensive: a value of the wrong type was reported at L2 and is
+    skipped here.
+    """
+
+    def __init__(self, name: str, doc: dict[str, Any], listed: set[str]) -> None:
+        self.name = name
+        self.doc = doc
+        self.text: str = doc["text"] if isinstance(doc.get("text"), str) else ""
+        self.listed = listed
+        self.problems: list[Problem] = []
+        self.codes: dict[str, tuple[int, str]] = {}
+        self.ids: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def add(self, where: str, code: str, message: str, hint: str) -> None:
+        """Report a problem; the level comes from the code."""
+        level = self.codes[code][0] if code in self.codes else CODES[code][0]
+        self.problems.append(Problem(self.name, where, level, code, message, hint))
+
+    def items(self, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The objects of the document's array ``key``."""
+        return dicts(self.doc.get(key))
+
+    def record(self, kind: str, ident: Any) -> dict[str, Any] | None:
+        """The object with id ``ident`` among the ids of ``kind`` (None when there is none)."""
+        return self.ids.get(kind, {}).get(ident) if isinstance(ident, str) else None
+
+    def ref(self, kind: str, value: Any, *path: str | int) -> bool:
+        """Check that ``value`` is an id of ``kind``; report a dangling reference."""
+        ident = as_str(value)
+        if ident is None:
+            return False
+        if ident not in self.ids.get(kind, {}):
+            self.add(
+                pointer(*path),
+                "dangling-reference",
+                f'"{ident}" is not the id of any of the {kind}',
+                f"use an id from /{kind} or add the missing record",
+            )
+            return False
+        return True
+
+    # ids ----------------------------------------------------------------
+    def collect_ids(self, layers: tuple[Layer, ...]) -> None:
+        """Gather the ids every layer gives out; report duplicates and wrong prefixes."""
+        seen: dict[str, str] = {}
+        for layer in layers:
+            for kind in layer.ids:
+                self.ids.setdefault(kind.kind, {})
+            for i, item in self.items(layer.name):
+                for kind in layer.ids:
+                    for sub, obj in nested(item, kind.path):
+                        if isinstance(obj, dict):
+                            self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
+
+    def _register(
+        self, kind: IdKind, obj: dict[str, Any], seen: dict[str, str], path: tuple[str | int, ...]
+    ) -> None:
+        ident = as_str(obj.get("id"))
+        if ident is None:
+            return
+        where = pointer(*path)
+        prefix = kind.prefix
+        rest = ident[len(prefix) :][:1]
+        if ID_PATTERN.fullmatch(ident) and not (
+            ident.startswith(prefix) and (rest.isdigit() or rest == "_")
+        ):
+            self.add(
+                where,
+                "id-prefix",
+                f'id "{ident}" of {kind.kind} does not start with "{prefix}" and a digit or "_"',
+                f'rename it to "{prefix}{ident.lstrip("abcdefghijklmnopqrstuvwxyz_")}" or similar',
+            )
+        if not kind.unique:
+            return
+        if ident in seen:
+            self.add(
+                where,
+                "duplicate-id",
+                f'id "{ident}" is already used at {seen[ident]}',
+                "give every annotation its own id",
+            )
+            return
+        seen[ident] = where
+        self.ids[kind.kind][ident] = obj
+
+    # spans --------------------------------------------------------------
+    def span(self, span: dict[str, Any], *path: str | int) -> tuple[int, int] | None:
+        """Check one span object; return (start, end) when its offsets are usable."""
+        start, end = as_int(span.get("start")), as_int(span.get("end"))
+        stext = as_str(span.get("text"))
+        if start is None or end is None or stext is None or start < 0:
+            return None  # reported at L2
+        n = len(self.text)
+        if start >= end:
+            self.add(
+                pointer(*path, "end"),
+                "span-reversed",
+                f"start {start} is not before end {end}",
+                "set end to start + len(text)",
+            )
+            return None
+        if end > n:
+            self.add(
+                pointer(*path, "end"),
+                "span-out-of-range",
+                f"end {end} is past the end of the text ({n} characters)",
+                "correct the offsets",
+            )
+            return None
+        actual = self.text[start:end]
+        if actual != stext:
+            self._mismatch(path, start, end, stext, actual)
+            return None
+        self._edges(path, start, end, actual)
+        return start, end
+
+    def _edges(self, path: tuple[str | int, ...], start: int, end: int, actual: str) -> None:
+        n = len(self.text)
+        if actual[0].isspace() or actual[-1].isspace():
+            self.add(
+                pointer(*path, "text"),
+                "span-whitespace-edge",
+                f"{short(actual)} starts or ends with whitespace",
+                "trim the span to its first and last non-space character",
+            )
+        if (start > 0 and self.text[start - 1].isalnum() and self.text[start].isalnum()) or (
+            end < n and self.text[end - 1].isalnum() and self.text[end].isalnum()
+        ):
+            ctx = self.text[max(0, start - 10) : min(n, end + 10)]
+            self.add(
+                pointer(*path),
+                "span-inside-word",
+                f"span {start}-{end} {short(actual)} cuts a word in {short(ctx)}",
+                "extend the span to whole words",
+            )
+
+    def _nearest(self, stext: str, start: int, end: int) -> int | None:
+        """Where ``stext`` occurs nearest ``start`` within 200 characters."""
+        best = None
+        if stext:
+            lo = max(0, start - 200)
+            hi = min(len(self.text), end + 200 + len(stext))
+            pos = self.text.find(stext, lo, hi)
+            while pos != -1:
+                if best is None or abs(pos - start) < abs(best - start):
+                    best = pos
+                pos = self.text.find(stext, pos + 1, hi)
+        return best
+
+    def _mismatch(
+        self, path: tuple[str | int, ...], start: int, end: int, stext: str, actual: str
+    ) -> None:
+        best = self._nearest(stext, start, end)
+        message = f"text {short(stext)} != text[{start}:{end}] {short(actual)}"
+        if best is not None and best != start:
+            where = pointer(*path, "start")
+            hint = f'set start to {best} and end to {best + len(stext)}, or correct "text"'
+        elif best is not None:
+            where = pointer(*path, "end")
+            hint = f'set end to {best + len(stext)} or correct "text"'
+        else:
+            where = pointer(*path, "text")
+            hint = f'set "text" to {short(actual)} or correct the offsets'
+        self.add(where, "span-text-mismatch", message, hint)
+
+    def span_list(self, spans: Any, *path: str | int) -> list[tuple[int, int]]:
+        """Check a list of spans (a discontinuous span); return the usable ones."""
+        got = []
+        prev_end = -1
+        for i, s in dicts(spans):
+            r = self.span(s, *path, i)
+            if r is None:
+                continue
+            if r[0] < prev_end:
+                self.add(
+                    pointer(*path, i, "start"),
+                    "spans-unordered",
+                    f"span starts at {r[0]}, before the previous span ends ({prev_end})",
+                    "list the spans in text order without overlap",
+                )
+            prev_end = max(prev_end, r[1])
+            got.append(r)
+        return got

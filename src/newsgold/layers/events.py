@@ -1,0 +1,147 @@
+"""The events layer: PLOVER events with triggers, arguments, realis and time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from newsgold.issues import pointer
+from newsgold.labels import inventory
+from newsgold.layers.base import Context, IdKind, Layer, dicts
+from newsgold.layers.mentions import mention_label, same_entity
+from newsgold.spans import IdSpan
+
+NAME = "events"
+MENTIONS = "mentions"
+ENTITIES = "entities"
+
+
+class Trigger(IdSpan):
+    """An event mention: the word or phrase that expresses an event."""
+
+
+@dataclass(frozen=True)
+class Argument:
+    role: str
+    entity_id: str
+    mention_id: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "entity_id": self.entity_id, "mention_id": self.mention_id}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Argument:
+        return cls(d["role"], d["entity_id"], d["mention_id"])
+
+
+@dataclass(frozen=True)
+class Time:
+    mention_id: str | None
+    value: str
+    reasoning: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mention_id": self.mention_id, "value": self.value, "reasoning": self.reasoning}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Time:
+        return cls(d["mention_id"], d["value"], d["reasoning"])
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    modes: tuple[str, ...]
+    contexts: tuple[str, ...]
+    triggers: tuple[Trigger, ...]
+    arguments: tuple[Argument, ...]
+    realis: str
+    time: Time | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "modes": list(self.modes),
+            "contexts": list(self.contexts),
+            "triggers": [t.to_dict() for t in self.triggers],
+            "arguments": [a.to_dict() for a in self.arguments],
+            "realis": self.realis,
+            "time": None if self.time is None else self.time.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        return cls(
+            d["id"],
+            d["type"],
+            tuple(d["modes"]),
+            tuple(d["contexts"]),
+            tuple(Trigger.from_dict(t) for t in d["triggers"]),
+            tuple(Argument.from_dict(a) for a in d["arguments"]),
+            d["realis"],
+            None if d["time"] is None else Time.from_dict(d["time"]),
+        )
+
+
+def _modes(ck: Context, i: int, ev: dict[str, Any]) -> None:
+    allowed_modes = inventory().event_modes
+    etype, modes = ev.get("type"), ev.get("modes")
+    if not (isinstance(etype, str) and etype in allowed_modes and isinstance(modes, list)):
+        return
+    for j, mode in enumerate(modes):
+        if isinstance(mode, str) and mode not in allowed_modes[etype]:
+            allowed = ", ".join(allowed_modes[etype]) or "none"
+            ck.add(
+                pointer(NAME, i, "modes", j),
+                "event-mode-not-allowed",
+                f'mode "{mode}" is not a mode of {etype}',
+                f"use one of: {allowed}",
+            )
+
+
+def _arguments(ck: Context, i: int, ev: dict[str, Any]) -> None:
+    for j, arg in dicts(ev.get("arguments")):
+        where = (NAME, i, "arguments", j)
+        ck.ref(ENTITIES, arg.get("entity_id"), *where, "entity_id")
+        mention_id = arg.get("mention_id")
+        if mention_id is not None and ck.ref(MENTIONS, mention_id, *where, "mention_id"):
+            same_entity(ck, mention_id, arg.get("entity_id"), *where, "mention_id")
+
+
+def _time(ck: Context, i: int, ev: dict[str, Any]) -> None:
+    tm = ev.get("time")
+    if not isinstance(tm, dict) or tm.get("mention_id") is None:
+        return
+    mention_id = tm["mention_id"]
+    if not ck.ref(MENTIONS, mention_id, NAME, i, "time", "mention_id"):
+        return
+    label = mention_label(ck, mention_id)
+    if label not in ("DATE", "TIME"):
+        ck.add(
+            pointer(NAME, i, "time", "mention_id"),
+            "event-time-label",
+            f'mention "{mention_id}" is {label}, not DATE or TIME',
+            "anchor the time to a DATE or TIME mention or set mention_id to null",
+        )
+
+
+def check(ck: Context) -> None:
+    """Trigger spans, modes allowed for the type, arguments and time anchors."""
+    for i, ev in ck.items(NAME):
+        for j, trig in dicts(ev.get("triggers")):
+            ck.span(trig, NAME, i, "triggers", j)
+        _modes(ck, i, ev)
+        _arguments(ck, i, ev)
+        _time(ck, i, ev)
+
+
+LAYER = Layer(
+    name=NAME,
+    record=Event,
+    ids=(IdKind(NAME, "ev"), IdKind("triggers", "t", ("triggers",))),
+    depends_on=(MENTIONS, ENTITIES),
+    check=check,
+    description="PLOVER events: triggers, arguments, modes, contexts, realis, time.",
+)

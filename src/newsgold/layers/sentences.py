@@ -1,0 +1,61 @@
+"""The sentences layer: sentence spans that cover the text in order."""
+
+from __future__ import annotations
+
+from newsgold.issues import pointer
+from newsgold.layers.base import Context, IdKind, Layer, short
+from newsgold.spans import IdSpan
+
+NAME = "sentences"
+
+
+class Sentence(IdSpan):
+    """A sentence span."""
+
+
+def check(ck: Context) -> None:
+    """Sentences follow each other without overlap, and no text lies outside them."""
+    text = ck.text
+    prev_end = covered_to = 0
+    known = True  # False right after a sentence with unusable offsets: its extent is unknown
+    for i, s in ck.items(NAME):
+        r = ck.span(s, NAME, i)
+        if r is None:
+            known = False
+            continue
+        if r[0] < prev_end:
+            ck.add(
+                pointer(NAME, i, "start"),
+                "sentence-overlap",
+                f"sentence starts at {r[0]}, before the previous one ends ({prev_end})",
+                "make sentences follow each other without overlap",
+            )
+        elif known:
+            gap = text[covered_to : r[0]]
+            if gap.strip():
+                ck.add(
+                    pointer(NAME, i, "start"),
+                    "sentence-gap",
+                    f"text[{covered_to}:{r[0]}] {short(gap)} is in no sentence",
+                    "extend a sentence or add one that covers it",
+                )
+        prev_end = max(prev_end, r[1])
+        covered_to = max(covered_to, r[1])
+        known = True
+    listed = NAME in ck.listed and isinstance(ck.doc.get(NAME), list)
+    if listed and known and text[covered_to:].strip():
+        ck.add(
+            pointer(NAME),
+            "sentence-gap",
+            f"text[{covered_to}:{len(text)}] {short(text[covered_to:])} is in no sentence",
+            "add a sentence that covers the end of the text",
+        )
+
+
+LAYER = Layer(
+    name=NAME,
+    record=Sentence,
+    ids=(IdKind(NAME, "s"),),
+    check=check,
+    description="Sentence spans covering the text.",
+)
