@@ -48,7 +48,7 @@ def _parquet_rows(path: Path) -> list[dict[str, Any]]:
 
 
 EXPECTED_FILES = sorted(
-    [*(B.data_file(c, "test") for c in B.CONFIGS), "croissant.json", "README.md"]
+    [*(B.data_file(c, "test") for c in B.configs()), "croissant.json", "README.md"]
 )
 
 
@@ -60,7 +60,7 @@ def test_fixture_build_writes_every_config(tmp_path: Path, fixture_inputs: dict[
     files, changed = B.build(out, **fixture_inputs)
     assert sorted(files) == EXPECTED_FILES == sorted(changed)
     assert sorted(_hashes(out)) == EXPECTED_FILES
-    counts = {c: len(_parquet_rows(out / B.data_file(c, "test"))) for c in B.CONFIGS}
+    counts = {c: len(_parquet_rows(out / B.data_file(c, "test"))) for c in B.configs()}
     assert counts == {
         "documents": 1,
         "mentions": 7,
@@ -139,7 +139,7 @@ def test_features_and_label_orders() -> None:
     assert B.features("ner")["ner_tags"].feature.names == HUB_ONTONOTES
     assert B.features("ner_conll")["ner_tags"].feature.names == HUB_CONLL2003
     assert B.features("mentions")["label"].names[:3] == ["PERSON", "NORP", "FAC"]
-    for config in B.CONFIGS:
+    for config in B.configs():
         assert list(B.features(config)) == [name for name, _, _ in B._columns(config)]
 
 
@@ -396,7 +396,7 @@ def test_card_metadata_and_sections(tmp_path: Path, fixture_inputs: dict[str, Pa
     meta = _front(card)
     for key in (*B.REQUIRED_CARD_KEYS, "configs", "dataset_info"):
         assert key in meta, key
-    assert [c["config_name"] for c in meta["configs"]] == list(B.CONFIGS)
+    assert [c["config_name"] for c in meta["configs"]] == list(B.configs())
     assert meta["configs"][0]["default"] is True
     assert meta["configs"][2]["data_files"] == [
         {"split": "test", "path": "data/ner/test-00000-of-00001.parquet"}

@@ -378,9 +378,9 @@ def test_no_network_fixture_blocks_sockets(no_network: None) -> None:
 
 def test_validate_and_load_without_network(no_network: None) -> None:
     import newsgold
-    from newsgold.validate import _validator, validate_paths
+    from newsgold.validate import _compiled, validate_paths
 
-    _validator.cache_clear()  # rebuild the schema registry with the network blocked
+    _compiled.cache_clear()  # rebuild the schema registry with the network blocked
     assert all(problems == [] for _, problems in validate_paths())
     docs = list(newsgold.documents())
     assert [d.id for d in docs] == sorted(p.stem for p in documents_dir().glob("*.json"))

@@ -57,7 +57,7 @@ def test_network_is_really_blocked(no_network: None) -> None:
         s.connect(("127.0.0.1", 9))
 
 
-@pytest.mark.parametrize("config", B.CONFIGS)
+@pytest.mark.parametrize("config", B.configs())
 def test_load_dataset_from_repo_root(
     config: str, no_network: None, cache: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -80,7 +80,7 @@ def test_load_dataset_from_repo_root(
     assert ds.to_list() == expected
 
 
-@pytest.mark.parametrize("config", B.CONFIGS)
+@pytest.mark.parametrize("config", B.configs())
 def test_streaming(config: str, no_network: None) -> None:
     stream = newsgold.load(config, split="test", streaming=True)
     assert list(stream.features) == list(B.features(config))

@@ -27,30 +27,29 @@ import hashlib
 import io
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from newsgold import layers as registry
+from newsgold.features import (
+    Column,
+    Lookup,
+    Spec,
+    described,
+    label_names,
+    spec_from_schema,
+    to_feature,
+)
 from newsgold.io import parse_json_file, write_bytes_atomic
 from newsgold.issues import Problem, pointer
-from newsgold.model import Document, Span
-from newsgold.resources import dataset_dir, documents_dir, schema_dir
-
-CONFIGS: tuple[str, ...] = (
-    "documents",
-    "mentions",
-    "ner",
-    "ner_conll",
-    "coref",
-    "quotes",
-    "events",
-    "stance",
-)
-"""The configs, in card order; the first is the default."""
+from newsgold.layers.base import Config
+from newsgold.model import Document
+from newsgold.resources import dataset_dir, documents_dir
 
 DEFAULT_CONFIG = "documents"
+"""The default config: one row per document, every layer nested (lossless)."""
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 """Split names a split file may use, in the order they are written."""
@@ -124,477 +123,60 @@ def splits_file() -> Path:
     return dataset_dir() / "splits.json"
 
 
-# ---------------------------------------------------------------- column specs
-#
-# A column type is a small spec that gives both the ``datasets`` feature and the
-# type shown in the card: "string", "int32", ("label", <labels.json $def or
-# "ner"/"ner_conll">), ("list", spec), or a dict of name -> spec (a struct).
-
-Spec = Any
+# ---------------------------------------------------------------- configs
 
 
-@cache
-def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
-    root = schema_dir()
-    doc = json.loads((root / "document.schema.json").read_text(encoding="utf-8"))
-    labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
-    return doc, labels
+def configs() -> tuple[str, ...]:
+    """The configs, in card order: ``documents``, then each registered layer's configs."""
+    return (DEFAULT_CONFIG, *(c.name for layer in registry.layers() for c in layer.configs))
 
 
-def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    doc, labels = _schemas()
-    ref = node.get("$ref")
-    if not isinstance(ref, str):
-        return node
-    if ref.startswith("#/$defs/"):
-        target: dict[str, Any] = doc["$defs"][ref.removeprefix("#/$defs/")]
-    else:
-        target = labels["$defs"][ref.split("#/$defs/")[1]]
-    merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return _resolve(merged) if "$ref" in target else merged
+def layer_config(name: str) -> Config:
+    """The config called ``name`` of a registered layer; ``ValueError`` when there is none."""
+    for layer in registry.layers():
+        for found in layer.configs:
+            if found.name == name:
+                return found
+    raise ValueError(f'unknown config "{name}"; use one of: {", ".join(configs())}')
 
 
-def _schema_field(path: str) -> dict[str, Any]:
-    """The schema node of ``def.property`` (``document.text`` for top-level properties)."""
-    doc, _ = _schemas()
-    kind, _, prop = path.partition(".")
-    node = doc if kind == "document" else doc["$defs"][kind]
-    return dict(_resolve(node["properties"][prop]) | {"description": _described(node, prop)})
-
-
-def _described(node: dict[str, Any], prop: str) -> str:
-    raw = node["properties"][prop]
-    if "description" in raw:
-        return str(raw["description"])
-    return str(_resolve(raw).get("description", ""))
-
-
-def _d(path: str) -> str:
-    """The schema description of ``def.property``."""
-    return str(_schema_field(path)["description"])
-
-
-def _spec_from_schema(node: dict[str, Any]) -> Spec:
-    """The column spec of a schema node (used for the lossless ``documents`` config)."""
-    node = _resolve(node)
-    if "oneOf" in node:
-        options = [_resolve(o) for o in node["oneOf"] if _resolve(o).get("type") != "null"]
-        return _spec_from_schema(options[0])
-    typ = node.get("type")
-    if isinstance(typ, list):
-        typ = next(t for t in typ if t != "null")
-    if typ == "object" or "properties" in node:
-        return {k: _spec_from_schema(v) for k, v in node["properties"].items()}
-    if typ == "array":
-        return ("list", _spec_from_schema(node["items"]))
-    if typ == "integer":
-        return "int32"
-    return "string"  # strings, enums and consts
-
-
-def _schema_rows(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Spec, str]]:
-    """(path, spec, description) for every field under a schema object, depth first."""
-    node = _resolve(node)
-    for name, raw in node["properties"].items():
-        sub = _resolve(raw)
-        if "oneOf" in sub:
-            sub = next(_resolve(o) for o in sub["oneOf"] if _resolve(o).get("type") != "null")
-        path = f"{prefix}{name}"
-        yield path, _spec_from_schema(raw), _described(node, name)
-        if "properties" in sub:
-            yield from _schema_rows(sub, path + ".")
-        elif sub.get("type") == "array" and "properties" in _resolve(sub["items"]):
-            yield from _schema_rows(_resolve(sub["items"]), path + "[].")
-
-
-SPAN: Spec = {"start": "int32", "end": "int32", "text": "string"}
-SENTENCE: Spec = {"id": "string", "start": "int32", "end": "int32", "text": "string"}
-CONTEXT_DOC = (
-    "The sentences that hold the record's spans, in text order (empty when the "
-    "document has no sentences layer)."
-)
-
-
-def _columns(config: str) -> list[tuple[str, Spec, str]]:
+def _columns(name: str) -> list[Column]:
     """(column, spec, description) of a config; descriptions come from the schema where a
     column is a schema field."""
-    if config == "documents":
-        doc, _ = _schemas()
+    if name == DEFAULT_CONFIG:
+        doc = document_schema()
         return [
-            (name, _spec_from_schema(raw), _described(doc, name))
-            for name, raw in doc["properties"].items()
+            (key, spec_from_schema(raw), described(doc, key))
+            for key, raw in doc["properties"].items()
         ]
-    doc_id = ("doc_id", "string", _d("document.id"))
-    context = ("context", ("list", SENTENCE), CONTEXT_DOC)
-    if config == "mentions":
-        return [
-            doc_id,
-            ("id", "string", _d("mention.id")),
-            ("start", "int32", _d("mention.start")),
-            ("end", "int32", _d("mention.end")),
-            ("text", "string", _d("mention.text")),
-            ("label", ("label", "entity_type"), _d("mention.label")),
-            ("mention_type", ("label", "mention_type"), _d("mention.mention_type")),
-            ("entity_id", "string", _d("mention.entity_id")),
-            ("entity_name", "string", "Canonical name of the entity (`entities[].name`)."),
-            ("sentence_id", "string", "Id of the sentence that holds the mention's start."),
-            (
-                "sentence_index",
-                "int32",
-                "0-based index of that sentence in the document (-1 when the document "
-                "has no sentences layer).",
-            ),
-        ]
-    if config in ("ner", "ner_conll"):
-        scheme = (
-            "IOB2 tags of the NAM mentions over the 18 OntoNotes 5.0 types, names in the "
-            "order of `conll2012_ontonotesv5` `named_entities`."
-            if config == "ner"
-            else "IOB2 tags of the NAM mentions mapped to the four CoNLL-2003 types "
-            "(see Label sets), names in the order of `conll2003` `ner_tags`."
-        )
-        return [
-            doc_id,
-            ("sentence_id", "string", _d("sentence.id")),
-            ("sentence_index", "int32", "0-based index of the sentence in the document."),
-            ("start", "int32", _d("sentence.start")),
-            ("end", "int32", _d("sentence.end")),
-            ("text", "string", _d("sentence.text")),
-            ("tokens", ("list", "string"), 'Tokens of spaCy\'s `spacy.blank("en")` tokenizer.'),
-            ("token_starts", ("list", "int32"), "Document offset of each token's first character."),
-            ("token_ends", ("list", "int32"), "Document offset after each token's last character."),
-            ("ner_tags", ("list", ("label", config)), scheme),
-        ]
-    if config == "coref":
-        return [
-            doc_id,
-            ("entity_id", "string", _d("entity.id")),
-            ("name", "string", _d("entity.name")),
-            ("type", ("label", "entity_type"), _d("entity.type")),
-            ("wikipedia", "string", _d("entity.wikipedia")),
-            ("description", "string", _d("entity.description")),
-            ("members", ("list", "string"), _d("entity.members")),
-            (
-                "mentions",
-                (
-                    "list",
-                    {
-                        "id": "string",
-                        "start": "int32",
-                        "end": "int32",
-                        "text": "string",
-                        "mention_type": "string",
-                        "sentence_index": "int32",
-                    },
-                ),
-                "The coreference chain: every mention of the entity, in text order.",
-            ),
-        ]
-    if config == "quotes":
-        return [
-            doc_id,
-            ("id", "string", _d("quote.id")),
-            ("type", ("label", "quote_type"), _d("quote.type")),
-            ("content", ("list", SPAN), _d("quote.content")),
-            ("cue", ("list", SPAN), _d("quote.cue")),
-            ("source", "string", _d("quote.source")),
-            ("source_text", "string", "Text of the source mention, or null."),
-            ("speaker", "string", _d("quote.speaker")),
-            ("speaker_name", "string", "Canonical name of the speaker entity, or null."),
-            ("addressee_entity_id", "string", "Id of the addressed entity, or null."),
-            ("addressee_name", "string", "Canonical name of the addressed entity, or null."),
-            ("addressee_mention_id", "string", _d("participant.mention_id")),
-            ("parent", "string", _d("quote.parent")),
-            context,
-        ]
-    if config == "events":
-        argument = {
-            "role": "string",
-            "entity_id": "string",
-            "entity_name": "string",
-            "mention_id": "string",
-            "mention_text": "string",
-        }
-        return [
-            doc_id,
-            ("id", "string", _d("event.id")),
-            ("type", ("label", "event_type"), _d("event.type")),
-            ("modes", ("list", "string"), _d("event.modes")),
-            ("contexts", ("list", "string"), _d("event.contexts")),
-            ("triggers", ("list", {"id": "string", **SPAN}), _d("event.triggers")),
-            (
-                "arguments",
-                ("list", argument),
-                _d("event.arguments")
-                + " With the entity name and the mention text beside the ids.",
-            ),
-            ("realis", ("label", "realis"), _d("event.realis")),
-            ("time_value", "string", _d("time.value") + " Null when the event has no time."),
-            ("time_mention_id", "string", _d("time.mention_id")),
-            ("time_text", "string", "Text of the anchoring mention, or null."),
-            ("time_reasoning", "string", _d("time.reasoning")),
-            context,
-        ]
-    if config == "stance":
-        return [
-            doc_id,
-            ("id", "string", _d("stance.id")),
-            ("holder", "string", _d("stance.holder")),
-            ("holder_name", "string", "Canonical name of the holder entity."),
-            ("target_id", "string", _d("target.id")),
-            ("target_description", "string", _d("target.description")),
-            ("target_entity_id", "string", _d("target.entity_id")),
-            ("target_entity_name", "string", "Canonical name of the target entity, or null."),
-            ("target_event_id", "string", _d("target.event_id")),
-            ("target_event_type", "string", "PLOVER type of the target event, or null."),
-            ("polarity", ("label", "polarity"), _d("stance.polarity")),
-            ("evidence", ("list", SPAN), _d("stance.evidence")),
-            ("quote_ids", ("list", "string"), _d("stance.quote_ids")),
-            ("basis", ("label", "stance_basis"), _d("stance.basis")),
-            context,
-        ]
-    raise ValueError(f'unknown config "{config}"; use one of: {", ".join(CONFIGS)}')
+    return layer_config(name).columns()
 
 
-def label_names(kind: str) -> tuple[str, ...]:
-    """The ClassLabel names of a label kind (a labels.json $def, or "ner" / "ner_conll")."""
-    from newsgold import tokens
+def document_schema() -> dict[str, Any]:
+    """The document schema as the validator applies it (with layers added from outside)."""
+    from newsgold.validate import effective_schema
 
-    if kind == "ner":
-        return tokens.ontonotes_tags()
-    if kind == "ner_conll":
-        return tokens.conll_tags()
-    _, labels = _schemas()
-    return tuple(str(v) for v in labels["$defs"][kind]["enum"])
+    return effective_schema()
 
 
-def _to_feature(spec: Spec) -> Any:
-    from datasets import ClassLabel, List, Value
-
-    if isinstance(spec, dict):
-        return {k: _to_feature(v) for k, v in spec.items()}
-    if isinstance(spec, tuple) and spec[0] == "list":
-        return List(_to_feature(spec[1]))
-    if isinstance(spec, tuple) and spec[0] == "label":
-        return ClassLabel(names=list(label_names(spec[1])))
-    return Value(spec)
-
-
-def _type_name(spec: Spec) -> str:
-    if isinstance(spec, dict):
-        return "struct"
-    if isinstance(spec, tuple) and spec[0] == "list":
-        inner = _type_name(spec[1])
-        return f"list of {inner}"
-    if isinstance(spec, tuple) and spec[0] == "label":
-        return f"ClassLabel ({len(label_names(spec[1]))} names)"
-    return str(spec)
-
-
-def features(config: str) -> Any:
+def features(name: str) -> Any:
     """The ``datasets.Features`` of a config."""
     from datasets import Features
 
-    return Features({name: _to_feature(spec) for name, spec, _ in _columns(config)})
+    return Features({key: to_feature(spec) for key, spec, _ in _columns(name)})
 
 
 # ---------------------------------------------------------------- rows
 
 
-_NEEDS: dict[str, tuple[str, ...]] = {
-    "documents": (),
-    "mentions": ("mentions", "entities"),
-    "ner": ("sentences", "mentions"),
-    "ner_conll": ("sentences", "mentions"),
-    "coref": ("mentions", "entities"),
-    "quotes": ("quotes",),
-    "events": ("events",),
-    "stance": ("stance",),
-}
-"""The layers a document must list as annotated to give rows to a config."""
-
-
-class _Lookup:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.entities = {e.id: e for e in doc.entities}
-        self.mentions = {m.id: m for m in doc.mentions}
-        self.events = {e.id: e for e in doc.events}
-
-    def entity_name(self, entity_id: str | None) -> str | None:
-        entity = self.entities.get(entity_id) if entity_id is not None else None
-        return None if entity is None else entity.name
-
-    def mention_text(self, mention_id: str | None) -> str | None:
-        mention = self.mentions.get(mention_id) if mention_id is not None else None
-        return None if mention is None else mention.text
-
-    def sentence(self, offset: int) -> tuple[int, str | None]:
-        index = self.doc.sentence_index(offset)
-        return index, (self.doc.sentences[index].id if index >= 0 else None)
-
-    def context(self, spans: Iterable[tuple[int, int]]) -> list[dict[str, Any]]:
-        spans = list(spans)
-        return [
-            s.to_dict()
-            for s in self.doc.sentences
-            if any(start < s.end and s.start < end for start, end in spans)
-        ]
-
-
-def _spans(spans: Iterable[Span]) -> list[dict[str, Any]]:
-    return [s.to_dict() for s in spans]
-
-
-def _rows(config: str, doc: Document) -> list[dict[str, Any]]:
+def _rows(name: str, doc: Document) -> list[dict[str, Any]]:
     """The rows of one document in one config, labels as names (encoded later)."""
-    if any(layer not in doc.annotated_layers for layer in _NEEDS[config]):
-        return []
-    look = _Lookup(doc)
-    if config == "documents":
+    if name == DEFAULT_CONFIG:
         return [doc.to_dict()]
-    if config == "mentions":
-        rows = []
-        for m in doc.mentions:
-            index, sid = look.sentence(m.start)
-            rows.append(
-                {
-                    "doc_id": doc.id,
-                    **m.to_dict(),
-                    "entity_name": look.entity_name(m.entity_id),
-                    "sentence_id": sid,
-                    "sentence_index": index,
-                }
-            )
-        return rows
-    if config in ("ner", "ner_conll"):
-        from newsgold import tokens
-
-        rows = []
-        for sent in tokens.tag_document(doc):
-            tags = sent.tags if config == "ner" else tokens.to_conll(sent.tags)
-            rows.append(
-                {
-                    "doc_id": doc.id,
-                    "sentence_id": sent.sentence_id,
-                    "sentence_index": sent.sentence_index,
-                    "start": sent.start,
-                    "end": sent.end,
-                    "text": sent.text,
-                    "tokens": [t.text for t in sent.tokens],
-                    "token_starts": [t.start for t in sent.tokens],
-                    "token_ends": [t.end for t in sent.tokens],
-                    "ner_tags": list(tags),
-                }
-            )
-        return rows
-    if config == "coref":
-        return [
-            {
-                "doc_id": doc.id,
-                "entity_id": e.id,
-                "name": e.name,
-                "type": e.type,
-                "wikipedia": e.wikipedia,
-                "description": e.description,
-                "members": list(e.members),
-                "mentions": [
-                    {
-                        "id": m.id,
-                        "start": m.start,
-                        "end": m.end,
-                        "text": m.text,
-                        "mention_type": m.mention_type,
-                        "sentence_index": doc.sentence_index(m.start),
-                    }
-                    for m in doc.mentions
-                    if m.entity_id == e.id
-                ],
-            }
-            for e in doc.entities
-        ]
-    if config == "quotes":
-        rows = []
-        for q in doc.quotes:
-            addressee = q.addressee
-            rows.append(
-                {
-                    "doc_id": doc.id,
-                    "id": q.id,
-                    "type": q.type,
-                    "content": _spans(q.content),
-                    "cue": _spans(q.cue),
-                    "source": q.source,
-                    "source_text": look.mention_text(q.source),
-                    "speaker": q.speaker,
-                    "speaker_name": look.entity_name(q.speaker),
-                    "addressee_entity_id": None if addressee is None else addressee.entity_id,
-                    "addressee_name": None
-                    if addressee is None
-                    else look.entity_name(addressee.entity_id),
-                    "addressee_mention_id": None if addressee is None else addressee.mention_id,
-                    "parent": q.parent,
-                    "context": look.context((s.start, s.end) for s in (*q.content, *q.cue)),
-                }
-            )
-        return rows
-    if config == "events":
-        rows = []
-        for ev in doc.events:
-            time = ev.time
-            rows.append(
-                {
-                    "doc_id": doc.id,
-                    "id": ev.id,
-                    "type": ev.type,
-                    "modes": list(ev.modes),
-                    "contexts": list(ev.contexts),
-                    "triggers": [t.to_dict() for t in ev.triggers],
-                    "arguments": [
-                        {
-                            "role": a.role,
-                            "entity_id": a.entity_id,
-                            "entity_name": look.entity_name(a.entity_id),
-                            "mention_id": a.mention_id,
-                            "mention_text": look.mention_text(a.mention_id),
-                        }
-                        for a in ev.arguments
-                    ],
-                    "realis": ev.realis,
-                    "time_value": None if time is None else time.value,
-                    "time_mention_id": None if time is None else time.mention_id,
-                    "time_text": None if time is None else look.mention_text(time.mention_id),
-                    "time_reasoning": None if time is None else time.reasoning,
-                    "context": look.context((t.start, t.end) for t in ev.triggers),
-                }
-            )
-        return rows
-    if config == "stance":
-        rows = []
-        for st in doc.stance:
-            target = st.target
-            event = look.events.get(target.event_id) if target.event_id else None
-            rows.append(
-                {
-                    "doc_id": doc.id,
-                    "id": st.id,
-                    "holder": st.holder,
-                    "holder_name": look.entity_name(st.holder),
-                    "target_id": target.id,
-                    "target_description": target.description,
-                    "target_entity_id": target.entity_id,
-                    "target_entity_name": look.entity_name(target.entity_id),
-                    "target_event_id": target.event_id,
-                    "target_event_type": None if event is None else event.type,
-                    "polarity": st.polarity,
-                    "evidence": _spans(st.evidence),
-                    "quote_ids": list(st.quote_ids),
-                    "basis": st.basis,
-                    "context": look.context((s.start, s.end) for s in st.evidence),
-                }
-            )
-        return rows
-    raise ValueError(f'unknown config "{config}"')
+    found = layer_config(name)
+    if any(layer not in doc.annotated_layers for layer in found.needs):
+        return []
+    return found.rows(doc, Lookup(doc))
 
 
 def _encode(value: Any, spec: Spec) -> Any:
@@ -778,7 +360,7 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
 
     out = []
     for doc in docs:
-        if not all(layer in doc.annotated_layers for layer in _NEEDS["ner"]):
+        if not all(layer in doc.annotated_layers for layer in layer_config("ner").needs):
             continue
         for mis in tokens.misalignments(doc):
             out.append(
@@ -842,7 +424,7 @@ def build_files(inputs: BuildInput) -> dict[str, bytes]:
     by_id = {d.id: d for d in inputs.documents}
     tables: dict[tuple[str, str], list[dict[str, Any]]] = {}
     files: dict[str, bytes] = {}
-    for config in CONFIGS:
+    for config in configs():
         for split, ids in inputs.splits.items():
             table_rows = rows(config, [by_id[i] for i in ids])
             tables[config, split] = table_rows
@@ -1018,8 +600,8 @@ def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any
     gives an empty ``Dataset`` with the config's features (``datasets`` itself cannot
     load a split of 0 rows).
     """
-    if config not in CONFIGS:
-        raise ValueError(f'unknown config "{config}"; use one of: {", ".join(CONFIGS)}')
+    if config not in configs():
+        raise ValueError(f'unknown config "{config}"; use one of: {", ".join(configs())}')
     if kwargs.pop("trust_remote_code", None):
         raise ValueError("newsgold data never runs code: trust_remote_code is not accepted")
     import datasets

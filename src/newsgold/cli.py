@@ -9,12 +9,12 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsgold import __version__
+from newsgold import layers as registry
 from newsgold.issues import Problem
 
 if TYPE_CHECKING:
@@ -130,18 +130,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
         date = doc.metadata.date.value
         print(f"{doc.id}: {len(doc.text)} characters, {paragraphs} paragraphs, date {date}")
         print(f"  annotated layers: {', '.join(doc.annotated_layers) or '(none)'}")
-        rows: list[tuple[str, int, str]] = [
-            ("sentences", len(doc.sentences), ""),
-            ("mentions", len(doc.mentions), _counts(m.mention_type for m in doc.mentions)),
-            (
-                "  NAM labels",
-                sum(m.mention_type == "NAM" for m in doc.mentions),
-                _counts(m.label for m in doc.mentions if m.mention_type == "NAM"),
-            ),
-            ("entities", len(doc.entities), _counts(e.type for e in doc.entities)),
-            ("quotes", len(doc.quotes), _counts(q.type for q in doc.quotes)),
-            ("events", len(doc.events), _counts(e.type for e in doc.events)),
-            ("stance", len(doc.stance), _counts(s.polarity for s in doc.stance)),
+        rows = [
+            row
+            for layer in registry.layers()
+            if layer.summary is not None
+            for row in layer.summary(doc.layer(layer.name))
         ]
         for name, n, detail in rows:
             print(f"  {name:<12} {n:>4}  {detail}")
@@ -244,15 +237,15 @@ def _dataset_dir() -> Path:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from newsgold.build import CONFIGS, decode_row, load_config
+    from newsgold.build import configs, decode_row, load_config
 
     if args.html is not None:
         return _show_html(args)
     if args.paths:
         print("newsgold show: document paths go with --html FILE", file=sys.stderr)
         return EXIT_USAGE
-    if args.config not in CONFIGS:
-        known = ", ".join(CONFIGS)
+    if args.config not in configs():
+        known = ", ".join(configs())
         print(f"newsgold show: unknown config {args.config!r}; use: {known}", file=sys.stderr)
         return EXIT_USAGE
     try:
@@ -441,8 +434,15 @@ def _show_html(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _counts(values: Iterable[str]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in sorted(Counter(values).items()))
+def cmd_layers(args: argparse.Namespace) -> int:
+    """List the registered layers: ids, dependencies and Hugging Face configs."""
+    for layer in registry.layers():
+        ids = ", ".join(f"{k.kind} ({k.prefix}…)" for k in layer.ids)
+        print(f"{layer.name}: {layer.description}")
+        print(f"  ids: {ids}")
+        print(f"  depends on: {', '.join(layer.depends_on) or '(none)'}")
+        print(f"  configs: {', '.join(c.name for c in layer.configs) or '(none)'}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -462,6 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summary", help="print a summary of each document and layer")
     p.add_argument("path", nargs="?", default=None, help="documents folder (default: the corpus)")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("layers", help="list the annotation layers and what each provides")
+    p.set_defaults(func=cmd_layers)
 
     p = sub.add_parser("build", help="build the Hugging Face dataset folder (Parquet, card)")
     p.add_argument(

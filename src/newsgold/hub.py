@@ -15,34 +15,29 @@ from typing import TYPE_CHECKING, Any
 
 from newsgold import __version__
 from newsgold.build import (
-    CONFIGS,
     DEFAULT_CONFIG,
     MARKERS,
-    Spec,
     _columns,
     _rows,
-    _schema_rows,
-    _schemas,
-    _type_name,
+    configs,
     data_file,
+    document_schema,
     features,
-    label_names,
+    layer_config,
     split_front_matter,
 )
+from newsgold.features import Spec, label_names, schema_rows, schemas, type_name
 
 if TYPE_CHECKING:
     from newsgold.build import BuildInput
 
-ROW_UNIT: dict[str, str] = {
-    "documents": "document, every layer nested",
-    "mentions": "mention",
-    "ner": "sentence, OntoNotes IOB2 tags",
-    "ner_conll": "sentence, CoNLL-2003 IOB2 tags",
-    "coref": "entity with its mentions",
-    "quotes": "attribution",
-    "events": "event with its triggers and arguments",
-    "stance": "stance record",
-}
+DOCUMENTS_UNIT = "document, every layer nested"
+
+
+def row_unit(name: str) -> str:
+    """What one row of a config is."""
+    return DOCUMENTS_UNIT if name == DEFAULT_CONFIG else layer_config(name).unit
+
 
 _LABEL_SETS: tuple[str, ...] = (
     "entity_type",
@@ -98,16 +93,16 @@ def card_metadata(
     ``dataset_info`` (which replace any hand-written ones)."""
     out = {k: v for k, v in meta.items() if k not in ("configs", "dataset_info")}
     sizes = arrow_sizes(files)
-    configs = []
+    entries = []
     infos = []
-    for config in CONFIGS:
+    for config in configs():
         entry: dict[str, Any] = {
             "config_name": config,
             "data_files": [{"split": s, "path": data_file(config, s)} for s in splits],
         }
         if config == DEFAULT_CONFIG:
             entry["default"] = True
-        configs.append(entry)
+        entries.append(entry)
         paths = [data_file(config, s) for s in splits]
         infos.append(
             {
@@ -121,7 +116,7 @@ def card_metadata(
                 "dataset_size": sum(sizes[p] for p in paths),
             }
         )
-    out["configs"] = configs
+    out["configs"] = entries
     out["dataset_info"] = infos
     return out
 
@@ -141,10 +136,10 @@ def _table(header: list[str], body: list[list[str]]) -> str:
 
 def _section_configs(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str, int]) -> str:
     body = []
-    for config in CONFIGS:
+    for config in configs():
         n = ", ".join(f"{s} {counts[data_file(config, s)]}" for s in splits)
         name = f"`{config}`" + (" (default)" if config == DEFAULT_CONFIG else "")
-        body.append([name, ROW_UNIT[config], n])
+        body.append([name, row_unit(config), n])
     intro = (
         "Every config is built from the canonical documents in `documents/` by "
         "`newsgold build`; a document gives rows to a config only when it lists the "
@@ -153,7 +148,7 @@ def _section_configs(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str,
         '`newsgold.load("<config>")`. No loading script is involved.'
     )
     text = intro + "\n\n" + _table(["config", "one row per", "rows"], body)
-    if any(counts[data_file(c, s)] == 0 for c in CONFIGS for s in splits):
+    if any(counts[data_file(c, s)] == 0 for c in configs() for s in splits):
         text += (
             "\n\nA config with 0 rows in a split has a Parquet file with its schema and no "
             "rows; `newsgold.load` returns it as an empty dataset with the config's features, "
@@ -164,18 +159,18 @@ def _section_configs(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str,
 
 def _section_fields() -> str:
     parts = []
-    for config in CONFIGS:
-        if config == "documents":
-            doc, _ = _schemas()
-            body = [[f"`{p}`", _type_name(spec), d] for p, spec, d in _schema_rows(doc)]
+    for config in configs():
+        if config == DEFAULT_CONFIG:
+            doc = document_schema()
+            body = [[f"`{p}`", type_name(spec), d] for p, spec, d in schema_rows(doc)]
             note = (
                 "One row per document, every layer nested exactly as in the canonical JSON "
                 "(labels as strings): reading the rows back gives byte-identical "
                 "canonical files (`newsgold.build.documents_from_parquet`)."
             )
         else:
-            body = [[f"`{n}`", _type_name(spec), d] for n, spec, d in _columns(config)]
-            note = f"One row per {ROW_UNIT[config]}."
+            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in _columns(config)]
+            note = f"One row per {row_unit(config)}."
         parts.append(
             f"#### `{config}`\n\n{note}\n\n" + _table(["field", "type", "description"], body)
         )
@@ -185,7 +180,7 @@ def _section_fields() -> str:
 def _section_labels() -> str:
     from newsgold import tokens
 
-    _, labels = _schemas()
+    _, labels = schemas()
     defs = labels["$defs"]
     parts = [
         "#### NER tags\n\n"
@@ -228,14 +223,14 @@ def _section_labels() -> str:
 
 def _section_splits(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str, int]) -> str:
     body = [
-        [f"`{s}`", str(len(ids))] + [str(counts[data_file(c, s)]) for c in CONFIGS]
+        [f"`{s}`", str(len(ids))] + [str(counts[data_file(c, s)]) for c in configs()]
         for s, ids in splits.items()
     ]
     intro = (
         'Splits are assigned in `dataset/splits.json` (`{"<split>": [<document ids>]}`); '
         "every document is in exactly one split."
     )
-    header = ["split", "documents", *(f"`{c}` rows" for c in CONFIGS)]
+    header = ["split", "documents", *(f"`{c}` rows" for c in configs())]
     return intro + "\n\n" + _table(header, body)
 
 
@@ -290,7 +285,7 @@ def _section_examples(inputs: BuildInput) -> str:
         f"longer than {_MAX_STRING} characters, lists of records longer than {_MAX_ITEMS} and "
         f"other lists longer than {_MAX_SCALARS} items are cut here, marked with `…`."
     ]
-    for config in CONFIGS:
+    for config in configs():
         row = _example(config, inputs)
         shown = (
             "(no rows yet: no document has the layers this config needs)"
@@ -479,7 +474,7 @@ def croissant_json(inputs: BuildInput, files: Mapping[str, bytes]) -> bytes:
                 }
             )
     record_sets = []
-    for config in CONFIGS:
+    for config in configs():
         distribution.append(
             {
                 "@type": "cr:FileSet",
@@ -509,7 +504,7 @@ def croissant_json(inputs: BuildInput, files: Mapping[str, bytes]) -> bytes:
                 "@type": "cr:RecordSet",
                 "@id": config,
                 "name": config,
-                "description": f"One record per {ROW_UNIT[config]}.",
+                "description": f"One record per {row_unit(config)}.",
                 "field": [split_field, *_described_fields(config)],
             }
         )

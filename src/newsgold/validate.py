@@ -48,8 +48,14 @@ class CorpusError(Exception):
         super().__init__(first + more)
 
 
-@cache
 def _validator() -> Any:
+    """The document schema's validator, with the layers registered from outside the package."""
+    return _compiled(registry.version())
+
+
+@cache
+def _compiled(version: int) -> Any:
+    """Compile the validator for one state (``version``) of the layer registry."""
     from jsonschema import Draft202012Validator, validators
     from referencing import Registry, Resource
 
@@ -65,7 +71,9 @@ def _validator() -> Any:
     Draft202012Validator.check_schema(doc_schema)
     # Resolve every $ref once, here, instead of on every validation (the schema has no
     # recursion); the registry stays for anything left unresolved.
-    doc_schema = _inline_refs(doc_schema, {"": doc_schema, "labels.json": labels})
+    doc_schema = _with_added_layers(
+        _inline_refs(doc_schema, {"": doc_schema, "labels.json": labels})
+    )
     # JSON Schema counts 2.0 as an integer; an offset must be a JSON integer, not 2.0.
     types = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
@@ -74,6 +82,24 @@ def _validator() -> Any:
         Draft202012Validator, validators={"pattern": _ecma_pattern}, type_checker=types
     )
     return strict(doc_schema, registry=registry)
+
+
+def effective_schema() -> dict[str, Any]:
+    """The document schema as applied: ``$ref``s resolved, layers added from outside included."""
+    schema: dict[str, Any] = _validator().schema
+    return schema
+
+
+def _with_added_layers(schema: dict[str, Any]) -> dict[str, Any]:
+    """The document schema with a property, and a name in ``annotated_layers``, for each
+    layer registered from outside the package (each declares its array's schema)."""
+    for layer in registry.added():
+        if layer.schema is None or layer.name in schema["properties"]:
+            continue
+        schema["properties"][layer.name] = dict(layer.schema)
+        names = schema["properties"]["annotated_layers"]["items"]
+        names["enum"] = [*names["enum"], layer.name]
+    return schema
 
 
 def _inline_refs(node: Any, documents: dict[str, Any]) -> Any:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from newsgold.issues import CODES, Problem, pointer
+
+if TYPE_CHECKING:
+    from newsgold.features import Column, Lookup
+    from newsgold.model import Document
 
 ID_PATTERN = re.compile(r"[a-z]+[0-9]*(?:_[A-Za-z0-9]+)*")
 """The shape of an annotation id (the schema's pattern); other ids are reported at L2."""
@@ -49,6 +54,25 @@ class IdKind:
 
 
 Check = Callable[["Context"], None]
+SummaryRow = tuple[str, int, str]
+"""A line of ``newsgold summary``: what is counted, how many, and a breakdown."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """A Hugging Face config built from a layer: one Parquet table per split.
+
+    ``unit`` says what one row is (the card's configs table); ``needs`` lists the
+    layers a document must list as annotated to give rows; ``columns`` gives
+    (name, spec, description) of each column (see :mod:`newsgold.features`);
+    ``rows`` gives one document's rows with labels as names.
+    """
+
+    name: str
+    unit: str
+    needs: tuple[str, ...]
+    columns: Callable[[], list[Column]]
+    rows: Callable[[Document, Lookup], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -66,9 +90,16 @@ class Layer:
     ids: tuple[IdKind, ...]
     depends_on: tuple[str, ...] = ()
     check: Check | None = None
+    configs: tuple[Config, ...] = ()
+    summary: Callable[[tuple[Any, ...]], list[SummaryRow]] | None = None
     codes: Mapping[str, tuple[int, str]] = field(default_factory=dict)
     schema: Mapping[str, Any] | None = None
     description: str = ""
+
+
+def counts(values: Iterable[str]) -> str:
+    """``"A 2, B 1"``: each value with how often it occurs, in value order."""
+    return ", ".join(f"{k} {v}" for k, v in sorted(Counter(values).items()))
 
 
 def short(value: Any, limit: int = 60) -> str:

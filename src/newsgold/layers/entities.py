@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newsgold.features import d
 from newsgold.issues import pointer
-from newsgold.layers.base import Context, IdKind, Layer, as_str
+from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
+
+if TYPE_CHECKING:
+    from newsgold.features import Column, Lookup
+    from newsgold.model import Document
 
 NAME = "entities"
 MENTIONS = "mentions"
@@ -74,10 +79,71 @@ def check(ck: Context) -> None:
             )
 
 
+# ---------------------------------------------------------------- Hugging Face configs
+
+
+def _columns() -> list[Column]:
+    chain = {
+        "id": "string",
+        "start": "int32",
+        "end": "int32",
+        "text": "string",
+        "mention_type": "string",
+        "sentence_index": "int32",
+    }
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("entity_id", "string", d("entity.id")),
+        ("name", "string", d("entity.name")),
+        ("type", ("label", "entity_type"), d("entity.type")),
+        ("wikipedia", "string", d("entity.wikipedia")),
+        ("description", "string", d("entity.description")),
+        ("members", ("list", "string"), d("entity.members")),
+        (
+            MENTIONS,
+            ("list", chain),
+            "The coreference chain: every mention of the entity, in text order.",
+        ),
+    ]
+
+
+def _chain(doc: Document, entity_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "mention_type": m.mention_type,
+            "sentence_index": doc.sentence_index(m.start),
+        }
+        for m in doc.layer(MENTIONS)
+        if m.entity_id == entity_id
+    ]
+
+
+def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return [
+        {
+            "doc_id": doc.id,
+            "entity_id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "wikipedia": e.wikipedia,
+            "description": e.description,
+            "members": list(e.members),
+            MENTIONS: _chain(doc, e.id),
+        }
+        for e in doc.layer(NAME)
+    ]
+
+
 LAYER = Layer(
     name=NAME,
     record=Entity,
     ids=(IdKind(NAME, "e"),),
     check=check,
+    configs=(Config("coref", "entity with its mentions", (MENTIONS, NAME), _columns, _rows),),
+    summary=lambda records: [(NAME, len(records), counts(e.type for e in records))],
     description="Referents of mentions: name, type, Wikipedia title, group members.",
 )

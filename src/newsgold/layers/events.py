@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
-from newsgold.layers.base import Context, IdKind, Layer, dicts
+from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.spans import IdSpan
+
+if TYPE_CHECKING:
+    from newsgold.features import Column, Lookup
+    from newsgold.model import Document
 
 NAME = "events"
 MENTIONS = "mentions"
@@ -137,11 +142,77 @@ def check(ck: Context) -> None:
         _time(ck, i, ev)
 
 
+# ---------------------------------------------------------------- Hugging Face configs
+
+
+def _columns() -> list[Column]:
+    argument = {
+        "role": "string",
+        "entity_id": "string",
+        "entity_name": "string",
+        "mention_id": "string",
+        "mention_text": "string",
+    }
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("id", "string", d("event.id")),
+        ("type", ("label", "event_type"), d("event.type")),
+        ("modes", ("list", "string"), d("event.modes")),
+        ("contexts", ("list", "string"), d("event.contexts")),
+        ("triggers", ("list", {"id": "string", **SPAN}), d("event.triggers")),
+        (
+            "arguments",
+            ("list", argument),
+            d("event.arguments") + " With the entity name and the mention text beside the ids.",
+        ),
+        ("realis", ("label", "realis"), d("event.realis")),
+        ("time_value", "string", d("time.value") + " Null when the event has no time."),
+        ("time_mention_id", "string", d("time.mention_id")),
+        ("time_text", "string", "Text of the anchoring mention, or null."),
+        ("time_reasoning", "string", d("time.reasoning")),
+        ("context", ("list", SENTENCE), CONTEXT_DOC),
+    ]
+
+
+def _row(doc: Document, look: Lookup, ev: Event) -> dict[str, Any]:
+    time = ev.time
+    return {
+        "doc_id": doc.id,
+        "id": ev.id,
+        "type": ev.type,
+        "modes": list(ev.modes),
+        "contexts": list(ev.contexts),
+        "triggers": [t.to_dict() for t in ev.triggers],
+        "arguments": [
+            {
+                "role": a.role,
+                "entity_id": a.entity_id,
+                "entity_name": look.entity_name(a.entity_id),
+                "mention_id": a.mention_id,
+                "mention_text": look.mention_text(a.mention_id),
+            }
+            for a in ev.arguments
+        ],
+        "realis": ev.realis,
+        "time_value": None if time is None else time.value,
+        "time_mention_id": None if time is None else time.mention_id,
+        "time_text": None if time is None else look.mention_text(time.mention_id),
+        "time_reasoning": None if time is None else time.reasoning,
+        "context": look.context((t.start, t.end) for t in ev.triggers),
+    }
+
+
+def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return [_row(doc, look, ev) for ev in doc.layer(NAME)]
+
+
 LAYER = Layer(
     name=NAME,
     record=Event,
     ids=(IdKind(NAME, "ev"), IdKind("triggers", "t", ("triggers",))),
     depends_on=(MENTIONS, ENTITIES),
     check=check,
+    configs=(Config(NAME, "event with its triggers and arguments", (NAME,), _columns, _rows),),
+    summary=lambda records: [(NAME, len(records), counts(e.type for e in records))],
     description="PLOVER events: triggers, arguments, modes, contexts, realis, time.",
 )

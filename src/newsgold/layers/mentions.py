@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newsgold.features import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
-from newsgold.layers.base import Context, IdKind, Layer, as_str, short
+from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
+
+if TYPE_CHECKING:
+    from newsgold.features import Column, Lookup
+    from newsgold.model import Document
 
 NAME = "mentions"
 ENTITIES = "entities"
@@ -117,11 +122,135 @@ def check(ck: Context) -> None:
     _nam_overlaps(ck, nam_spans)
 
 
+# ---------------------------------------------------------------- Hugging Face configs
+
+
+def _columns() -> list[Column]:
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("id", "string", d("mention.id")),
+        ("start", "int32", d("mention.start")),
+        ("end", "int32", d("mention.end")),
+        ("text", "string", d("mention.text")),
+        ("label", ("label", "entity_type"), d("mention.label")),
+        ("mention_type", ("label", "mention_type"), d("mention.mention_type")),
+        ("entity_id", "string", d("mention.entity_id")),
+        ("entity_name", "string", "Canonical name of the entity (`entities[].name`)."),
+        ("sentence_id", "string", "Id of the sentence that holds the mention's start."),
+        (
+            "sentence_index",
+            "int32",
+            "0-based index of that sentence in the document (-1 when the document "
+            "has no sentences layer).",
+        ),
+    ]
+
+
+def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    rows = []
+    for m in doc.layer(NAME):
+        index, sid = look.sentence(m.start)
+        rows.append(
+            {
+                "doc_id": doc.id,
+                **m.to_dict(),
+                "entity_name": look.entity_name(m.entity_id),
+                "sentence_id": sid,
+                "sentence_index": index,
+            }
+        )
+    return rows
+
+
+def _tag_columns(config: str, scheme: str) -> list[Column]:
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("sentence_id", "string", d("sentence.id")),
+        ("sentence_index", "int32", "0-based index of the sentence in the document."),
+        ("start", "int32", d("sentence.start")),
+        ("end", "int32", d("sentence.end")),
+        ("text", "string", d("sentence.text")),
+        ("tokens", ("list", "string"), 'Tokens of spaCy\'s `spacy.blank("en")` tokenizer.'),
+        ("token_starts", ("list", "int32"), "Document offset of each token's first character."),
+        ("token_ends", ("list", "int32"), "Document offset after each token's last character."),
+        ("ner_tags", ("list", ("label", config)), scheme),
+    ]
+
+
+def _ner_columns() -> list[Column]:
+    return _tag_columns(
+        "ner",
+        "IOB2 tags of the NAM mentions over the 18 OntoNotes 5.0 types, names in the "
+        "order of `conll2012_ontonotesv5` `named_entities`.",
+    )
+
+
+def _conll_columns() -> list[Column]:
+    return _tag_columns(
+        "ner_conll",
+        "IOB2 tags of the NAM mentions mapped to the four CoNLL-2003 types "
+        "(see Label sets), names in the order of `conll2003` `ner_tags`.",
+    )
+
+
+def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
+    from newsgold import tokens
+
+    rows = []
+    for sent in tokens.tag_document(doc):
+        tags = tokens.to_conll(sent.tags) if conll else sent.tags
+        rows.append(
+            {
+                "doc_id": doc.id,
+                "sentence_id": sent.sentence_id,
+                "sentence_index": sent.sentence_index,
+                "start": sent.start,
+                "end": sent.end,
+                "text": sent.text,
+                "tokens": [t.text for t in sent.tokens],
+                "token_starts": [t.start for t in sent.tokens],
+                "token_ends": [t.end for t in sent.tokens],
+                "ner_tags": list(tags),
+            }
+        )
+    return rows
+
+
+def _ner_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return _tag_rows(doc, conll=False)
+
+
+def _conll_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return _tag_rows(doc, conll=True)
+
+
+def _summary(records: tuple[Mention, ...]) -> list[SummaryRow]:
+    names = [m for m in records if m.mention_type == "NAM"]
+    return [
+        (NAME, len(records), counts(m.mention_type for m in records)),
+        ("  NAM labels", len(names), counts(m.label for m in names)),
+    ]
+
+
 LAYER = Layer(
     name=NAME,
     record=Mention,
     ids=(IdKind(NAME, "m"),),
     depends_on=(ENTITIES,),
     check=check,
+    configs=(
+        Config(NAME, "mention", (NAME, ENTITIES), _columns, _rows),
+        Config(
+            "ner", "sentence, OntoNotes IOB2 tags", ("sentences", NAME), _ner_columns, _ner_rows
+        ),
+        Config(
+            "ner_conll",
+            "sentence, CoNLL-2003 IOB2 tags",
+            ("sentences", NAME),
+            _conll_columns,
+            _conll_rows,
+        ),
+    ),
+    summary=_summary,
     description="Spans that refer to an entity (NAM, NOM, PRO).",
 )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
-from newsgold.layers.base import Context, IdKind, Layer, dicts, short
+from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.mentions import same_entity
 from newsgold.spans import Span, spans_from
+
+if TYPE_CHECKING:
+    from newsgold.features import Column, Lookup
+    from newsgold.model import Document
 
 NAME = "quotes"
 MENTIONS = "mentions"
@@ -133,11 +138,59 @@ def check(ck: Context) -> None:
     _nesting(ck, contents, parents)
 
 
+# ---------------------------------------------------------------- Hugging Face configs
+
+
+def _columns() -> list[Column]:
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("id", "string", d("quote.id")),
+        ("type", ("label", "quote_type"), d("quote.type")),
+        ("content", ("list", SPAN), d("quote.content")),
+        ("cue", ("list", SPAN), d("quote.cue")),
+        ("source", "string", d("quote.source")),
+        ("source_text", "string", "Text of the source mention, or null."),
+        ("speaker", "string", d("quote.speaker")),
+        ("speaker_name", "string", "Canonical name of the speaker entity, or null."),
+        ("addressee_entity_id", "string", "Id of the addressed entity, or null."),
+        ("addressee_name", "string", "Canonical name of the addressed entity, or null."),
+        ("addressee_mention_id", "string", d("participant.mention_id")),
+        ("parent", "string", d("quote.parent")),
+        ("context", ("list", SENTENCE), CONTEXT_DOC),
+    ]
+
+
+def _row(doc: Document, look: Lookup, q: Quote) -> dict[str, Any]:
+    addressee = q.addressee
+    return {
+        "doc_id": doc.id,
+        "id": q.id,
+        "type": q.type,
+        "content": span_rows(q.content),
+        "cue": span_rows(q.cue),
+        "source": q.source,
+        "source_text": look.mention_text(q.source),
+        "speaker": q.speaker,
+        "speaker_name": look.entity_name(q.speaker),
+        "addressee_entity_id": None if addressee is None else addressee.entity_id,
+        "addressee_name": None if addressee is None else look.entity_name(addressee.entity_id),
+        "addressee_mention_id": None if addressee is None else addressee.mention_id,
+        "parent": q.parent,
+        "context": look.context((s.start, s.end) for s in (*q.content, *q.cue)),
+    }
+
+
+def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return [_row(doc, look, q) for q in doc.layer(NAME)]
+
+
 LAYER = Layer(
     name=NAME,
     record=Quote,
     ids=(IdKind(NAME, "q"),),
     depends_on=(MENTIONS, ENTITIES),
     check=check,
+    configs=(Config(NAME, "attribution", (NAME,), _columns, _rows),),
+    summary=lambda records: [(NAME, len(records), counts(q.type for q in records))],
     description="Attributions: content, cue, source mention, speaker entity, addressee, nesting.",
 )

@@ -57,5 +57,6 @@ LAYER = Layer(
     record=Sentence,
     ids=(IdKind(NAME, "s"),),
     check=check,
+    summary=lambda records: [(NAME, len(records), "")],
     description="Sentence spans covering the text.",
 )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
-from newsgold.layers.base import Context, IdKind, Layer, short
+from newsgold.layers.base import Config, Context, IdKind, Layer, counts, short
 from newsgold.spans import Span, spans_from
+
+if TYPE_CHECKING:
+    from newsgold.features import Column, Lookup
+    from newsgold.model import Document
 
 NAME = "stance"
 ENTITIES = "entities"
@@ -103,11 +108,62 @@ def check(ck: Context) -> None:
             _target(ck, i, tg, targets)
 
 
+# ---------------------------------------------------------------- Hugging Face configs
+
+
+def _columns() -> list[Column]:
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("id", "string", d("stance.id")),
+        ("holder", "string", d("stance.holder")),
+        ("holder_name", "string", "Canonical name of the holder entity."),
+        ("target_id", "string", d("target.id")),
+        ("target_description", "string", d("target.description")),
+        ("target_entity_id", "string", d("target.entity_id")),
+        ("target_entity_name", "string", "Canonical name of the target entity, or null."),
+        ("target_event_id", "string", d("target.event_id")),
+        ("target_event_type", "string", "PLOVER type of the target event, or null."),
+        ("polarity", ("label", "polarity"), d("stance.polarity")),
+        ("evidence", ("list", SPAN), d("stance.evidence")),
+        ("quote_ids", ("list", "string"), d("stance.quote_ids")),
+        ("basis", ("label", "stance_basis"), d("stance.basis")),
+        ("context", ("list", SENTENCE), CONTEXT_DOC),
+    ]
+
+
+def _row(doc: Document, look: Lookup, st: Stance) -> dict[str, Any]:
+    target = st.target
+    event = look.events.get(target.event_id) if target.event_id else None
+    return {
+        "doc_id": doc.id,
+        "id": st.id,
+        "holder": st.holder,
+        "holder_name": look.entity_name(st.holder),
+        "target_id": target.id,
+        "target_description": target.description,
+        "target_entity_id": target.entity_id,
+        "target_entity_name": look.entity_name(target.entity_id),
+        "target_event_id": target.event_id,
+        "target_event_type": None if event is None else event.type,
+        "polarity": st.polarity,
+        "evidence": span_rows(st.evidence),
+        "quote_ids": list(st.quote_ids),
+        "basis": st.basis,
+        "context": look.context((s.start, s.end) for s in st.evidence),
+    }
+
+
+def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return [_row(doc, look, st) for st in doc.layer(NAME)]
+
+
 LAYER = Layer(
     name=NAME,
     record=Stance,
     ids=(IdKind(NAME, "st"), IdKind("targets", "tg", ("target",), unique=False)),
     depends_on=(ENTITIES, EVENTS, QUOTES),
     check=check,
+    configs=(Config(NAME, "stance record", (NAME,), _columns, _rows),),
+    summary=lambda records: [(NAME, len(records), counts(s.polarity for s in records))],
     description="Stance: holder, target, polarity, evidence spans, cited quotes, basis.",
 )

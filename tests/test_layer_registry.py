@@ -1,0 +1,238 @@
+"""A layer is one module: a toy layer defined here, registered, validated, stored, built
+and listed, with no change to any package module."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsgold import build as B
+from newsgold import layers
+from newsgold.cli import main
+from newsgold.features import Column, Lookup, d
+from newsgold.io import canonical_json
+from newsgold.issues import pointer
+from newsgold.layers import Context, IdKind, Layer
+from newsgold.layers.base import Config
+from newsgold.model import Document
+from newsgold.resources import dataset_dir
+from newsgold.validate import validate_file
+
+FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
+CARD = dataset_dir().parent / "DATASET_CARD.md"
+
+# ---------------------------------------------------------------- the toy layer
+
+
+@dataclass(frozen=True)
+class Toy:
+    """A labelled span: the smallest record a layer can have."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Toy:
+        return cls(d["id"], d["start"], d["end"], d["text"], d["label"])
+
+
+def check_toys(ck: Context) -> None:
+    for i, item in ck.items("toys"):
+        span = ck.span(item, "toys", i)
+        if span is not None and item.get("label") == item.get("text"):
+            ck.add(
+                pointer("toys", i, "label"),
+                "toy-label-is-text",
+                f'label "{item["label"]}" repeats the text',
+                "give a label, not the text",
+            )
+
+
+def toy_columns() -> list[Column]:
+    return [
+        ("doc_id", "string", d("document.id")),
+        ("id", "string", "Toy id."),
+        ("start", "int32", "Start offset."),
+        ("end", "int32", "End offset."),
+        ("label", "string", "Toy label."),
+    ]
+
+
+def toy_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    return [
+        {"doc_id": doc.id, "id": t.id, "start": t.start, "end": t.end, "label": t.label}
+        for t in doc.layer("toys")
+    ]
+
+
+SPAN_SCHEMA = {"type": "integer", "minimum": 0, "description": "An offset."}
+TOY = Layer(
+    name="toys",
+    record=Toy,
+    ids=(IdKind("toys", "toy"),),
+    check=check_toys,
+    codes={"toy-label-is-text": (3, "a toy whose label repeats its text")},
+    configs=(Config("toys", "toy span", ("toys",), toy_columns, toy_rows),),
+    schema={
+        "description": "Toy spans.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "start", "end", "text", "label"],
+            "properties": {
+                "id": {"type": "string", "pattern": "^toy[0-9]+$", "description": "Id."},
+                "start": SPAN_SCHEMA,
+                "end": SPAN_SCHEMA,
+                "text": {"type": "string", "description": "Text."},
+                "label": {"type": "string", "description": "Label."},
+            },
+        },
+    },
+    description="Toy spans of the registry test.",
+)
+
+
+@pytest.fixture
+def toy() -> Iterator[Layer]:
+    with layers.registered(TOY) as layer:
+        yield layer
+
+
+def toy_document(tmp_path: Path, toys: list[dict[str, Any]]) -> Path:
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    doc["annotated_layers"].append("toys")
+    doc["toys"] = toys
+    folder = tmp_path / "documents"
+    folder.mkdir(exist_ok=True)
+    path = folder / FIXTURE.name
+    path.write_text(canonical_json(Document.from_dict(doc)), encoding="utf-8")
+    return path
+
+
+def first_word(path: Path | None = None) -> dict[str, Any]:
+    text = json.loads(FIXTURE.read_text(encoding="utf-8"))["text"]
+    word = re.search(r"[A-Za-z]+", text)
+    assert word is not None
+    start, end = word.span()
+    return {"id": "toy1", "start": start, "end": end, "text": text[start:end], "label": "WORD"}
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_toy_layer_validates_and_round_trips(tmp_path: Path, toy: Layer) -> None:
+    path = toy_document(tmp_path, [first_word(tmp_path)])
+    value, problems = validate_file(path)
+    assert problems == []
+    assert value is not None and value["toys"][0]["id"] == "toy1"
+    doc = Document.from_dict(value)
+    assert doc.layer("toys") == (Toy.from_dict(value["toys"][0]),)
+    assert canonical_json(doc) == path.read_text(encoding="utf-8")  # byte-identical
+
+
+def test_toy_layer_checks_report_their_codes(tmp_path: Path, toy: Layer) -> None:
+    word = first_word(tmp_path)
+    shifted = {**word, "id": "toy2", "start": word["start"] + 1}  # text no longer matches
+    same = {**word, "id": "x3", "label": word["text"]}
+    path = toy_document(tmp_path, [shifted, same])
+    _, problems = validate_file(path)
+    got = [(p.code, p.pointer, p.level) for p in problems]
+    assert got == [
+        ("schema-pattern", "/toys/1/id", 2),
+        ("id-prefix", "/toys/1/id", 3),
+        ("span-text-mismatch", "/toys/0/start", 3),
+        ("toy-label-is-text", "/toys/1/label", 3),
+    ]
+
+
+def test_toy_layer_needs_its_schema(tmp_path: Path, toy: Layer) -> None:
+    path = toy_document(tmp_path, [first_word()])
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["toys"][0]["colour"] = "red"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    _, problems = validate_file(path)
+    assert [(p.code, p.pointer) for p in problems] == [
+        ("schema-additional-property", "/toys/0/colour")
+    ]
+
+
+def test_unregistered_toy_layer_is_refused(tmp_path: Path) -> None:
+    with layers.registered(TOY):
+        path = toy_document(tmp_path, [first_word(tmp_path)])
+    _, problems = validate_file(path)
+    assert ("schema-additional-property", "/toys") in [(p.code, p.pointer) for p in problems]
+
+
+def test_toy_layer_is_built_into_a_config_with_a_card_entry(tmp_path: Path, toy: Layer) -> None:
+    path = toy_document(tmp_path, [first_word(tmp_path)])
+    splits = tmp_path / "splits.json"
+    splits.write_text('{"test": ["fixture_small"]}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    B.build(out, documents=path.parent, splits=splits, card=CARD)
+    assert B.configs()[-1] == "toys"
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(out / B.data_file("toys", "test")).to_pylist()
+    word = first_word(tmp_path)
+    assert rows == [
+        {
+            "doc_id": "fixture_small",
+            "id": "toy1",
+            "start": word["start"],
+            "end": word["end"],
+            "label": "WORD",
+        }
+    ]
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "config_name: toys" in card
+    assert "#### `toys`\n\nOne row per toy span." in card
+    documents = pq.read_table(out / B.data_file("documents", "test")).to_pylist()
+    assert documents[0]["toys"] == [word]  # the lossless config carries the new layer
+    croissant = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    assert "toys" in [r["name"] for r in croissant["recordSet"]]
+
+
+def test_toy_layer_is_listed_by_the_cli(toy: Layer, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["layers"]) == 0
+    out = capsys.readouterr().out
+    assert "toys: Toy spans of the registry test.\n  ids: toys (toy…)" in out
+    assert "  configs: toys" in out
+
+
+def test_registry_refuses_a_taken_name_and_a_missing_dependency() -> None:
+    with pytest.raises(ValueError, match='"quotes" is already registered'):
+        layers.register(Layer(name="quotes", record=Toy, ids=()))
+    with pytest.raises(ValueError, match="depends on unregistered nowhere"):
+        layers.register(Layer(name="other", record=Toy, ids=(), depends_on=("nowhere",)))
+    assert layers.names() == ("sentences", "mentions", "entities", "quotes", "events", "stance")
+
+
+def test_builtin_registry_is_the_schema_layer_list() -> None:
+    labels = json.loads((dataset_dir().parent / "schema" / "labels.json").read_text("utf-8"))
+    assert list(layers.names()) == labels["$defs"]["layer"]["enum"]
+
+
+def test_build_of_the_corpus_is_unchanged_by_the_registry(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(dataset_dir(), out)
+    assert B.check(out) == []
