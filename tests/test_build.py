@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from newsgold import build as B
+from newsgold import hub as H
 from newsgold.cli import main
 from newsgold.io import canonical_json
 from newsgold.model import Document
@@ -140,7 +141,7 @@ def test_features_and_label_orders() -> None:
     assert B.features("ner_conll")["ner_tags"].feature.names == HUB_CONLL2003
     assert B.features("mentions")["label"].names[:3] == ["PERSON", "NORP", "FAC"]
     for config in B.configs():
-        assert list(B.features(config)) == [name for name, _, _ in B._columns(config)]
+        assert list(B.features(config)) == [name for name, _, _ in B.columns(config)]
 
 
 # ---------------------------------------------------------------- lossless
@@ -385,7 +386,7 @@ def test_writer_failure_midway_keeps_old_files(
 def _front(card: str) -> dict[str, Any]:
     import yaml
 
-    front, _ = B.split_front_matter(card)
+    front, _ = H.split_front_matter(card)
     meta: dict[str, Any] = yaml.safe_load(front)
     return meta
 
@@ -405,7 +406,7 @@ def test_card_metadata_and_sections(tmp_path: Path, fixture_inputs: dict[str, Pa
     assert ner_info["config_name"] == "ner" and ner_info["splits"][0]["num_examples"] == 2
     tags = next(f for f in ner_info["features"] if f["name"] == "ner_tags")
     assert tags["list"]["class_label"]["names"]["9"] == "B-GPE"
-    for name in B.MARKERS:
+    for name in H.MARKERS:
         assert card.count(f"<!-- generated:{name} -->") == 1
         assert card.count(f"<!-- /generated:{name} -->") == 1
     assert "| `mentions[].label` | string | OntoNotes type of the mention;" in card
@@ -446,11 +447,11 @@ def test_card_without_marker_gets_the_section_appended(
     built = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     meta = _front(built)
     assert meta["pretty_name"] == "test" and meta["task_ids"] == ["named-entity-recognition"]
-    body = B.split_front_matter(built)[1]
+    body = H.split_front_matter(built)[1]
     assert body.startswith("# test\n\n## Fields\n\n<!-- generated:fields -->\n#### `documents`")
     assert "<!-- /generated:fields -->\n\nHand-written text stays.\n" in body
-    where = {name: body.index(f"<!-- generated:{name} -->") for name in B.MARKERS}
-    appended = [where[name] for name in B.MARKERS if name != "fields"]
+    where = {name: body.index(f"<!-- generated:{name} -->") for name in H.MARKERS}
+    appended = [where[name] for name in H.MARKERS if name != "fields"]
     assert where["fields"] < min(appended) and appended == sorted(appended)
     assert built.rstrip().endswith("<!-- /generated:checksums -->")
 
@@ -459,7 +460,7 @@ def test_card_missing_metadata_key_is_a_problem(
     tmp_path: Path, fixture_inputs: dict[str, Path]
 ) -> None:
     card = tmp_path / "CARD.md"
-    front, body = B.split_front_matter(TEST_CARD)
+    front, body = H.split_front_matter(TEST_CARD)
     front = "\n".join(line for line in front.split("\n") if not line.startswith("pretty_name:"))
     card.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
     with pytest.raises(B.BuildError) as info:

@@ -28,41 +28,29 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsgold import layers as registry
-from newsgold.features import (
-    Column,
-    Lookup,
+from newsgold.features import (  # the configs' names and columns, also used from here
+    DEFAULT_CONFIG,
+    BuildInput,
     Spec,
-    described,
+    columns,
+    config_rows,
+    configs,
+    data_file,
+    features,
     label_names,
-    spec_from_schema,
-    to_feature,
+    layer_config,
 )
+from newsgold.hub import croissant_json, render_card, split_front_matter
 from newsgold.io import parse_json_file, write_bytes_atomic
 from newsgold.issues import Problem, pointer
-from newsgold.layers.base import Config
 from newsgold.model import Document
 from newsgold.resources import dataset_dir, documents_dir
 
-DEFAULT_CONFIG = "documents"
-"""The default config: one row per document, every layer nested (lossless)."""
-
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 """Split names a split file may use, in the order they are written."""
-
-MARKERS: tuple[str, ...] = (
-    "configs",
-    "fields",
-    "labels",
-    "splits",
-    "examples",
-    "checksums",
-)
-"""Generated card sections; ``<!-- generated:NAME -->`` on a line of its own marks the place."""
 
 REQUIRED_CARD_KEYS: tuple[str, ...] = (
     "pretty_name",
@@ -108,11 +96,6 @@ def _problem(file: str, where: str, code: str, message: str, hint: str) -> Probl
     return Problem(file, where, BUILD_CODES[code][0], code, message, hint)
 
 
-def data_file(config: str, split: str) -> str:
-    """The path of a Parquet file inside the dataset folder."""
-    return f"data/{config}/{split}-00000-of-00001.parquet"
-
-
 def card_source() -> Path:
     """The hand-written card, ``DATASET_CARD.md`` beside ``pyproject.toml``."""
     return dataset_dir().parent / "DATASET_CARD.md"
@@ -121,62 +104,6 @@ def card_source() -> Path:
 def splits_file() -> Path:
     """The split file, ``dataset/splits.json``."""
     return dataset_dir() / "splits.json"
-
-
-# ---------------------------------------------------------------- configs
-
-
-def configs() -> tuple[str, ...]:
-    """The configs, in card order: ``documents``, then each registered layer's configs."""
-    return (DEFAULT_CONFIG, *(c.name for layer in registry.layers() for c in layer.configs))
-
-
-def layer_config(name: str) -> Config:
-    """The config called ``name`` of a registered layer; ``ValueError`` when there is none."""
-    for layer in registry.layers():
-        for found in layer.configs:
-            if found.name == name:
-                return found
-    raise ValueError(f'unknown config "{name}"; use one of: {", ".join(configs())}')
-
-
-def _columns(name: str) -> list[Column]:
-    """(column, spec, description) of a config; descriptions come from the schema where a
-    column is a schema field."""
-    if name == DEFAULT_CONFIG:
-        doc = document_schema()
-        return [
-            (key, spec_from_schema(raw), described(doc, key))
-            for key, raw in doc["properties"].items()
-        ]
-    return layer_config(name).columns()
-
-
-def document_schema() -> dict[str, Any]:
-    """The document schema as the validator applies it (with layers added from outside)."""
-    from newsgold.validate import effective_schema
-
-    return effective_schema()
-
-
-def features(name: str) -> Any:
-    """The ``datasets.Features`` of a config."""
-    from datasets import Features
-
-    return Features({key: to_feature(spec) for key, spec, _ in _columns(name)})
-
-
-# ---------------------------------------------------------------- rows
-
-
-def _rows(name: str, doc: Document) -> list[dict[str, Any]]:
-    """The rows of one document in one config, labels as names (encoded later)."""
-    if name == DEFAULT_CONFIG:
-        return [doc.to_dict()]
-    found = layer_config(name)
-    if any(layer not in doc.annotated_layers for layer in found.needs):
-        return []
-    return found.rows(doc, Lookup(doc))
 
 
 def _encode(value: Any, spec: Spec) -> Any:
@@ -195,11 +122,11 @@ def _encode(value: Any, spec: Spec) -> Any:
 def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
     """The rows of a config as stored (ClassLabel columns as indices), in a fixed order:
     documents in the given order, records in document order."""
-    columns = _columns(config)
+    specs = columns(config)
     out = []
     for doc in documents:
-        for row in _rows(config, doc):
-            out.append({name: _encode(row[name], spec) for name, spec, _ in columns})
+        for row in config_rows(config, doc):
+            out.append({name: _encode(row[name], spec) for name, spec, _ in specs})
     return out
 
 
@@ -379,15 +306,6 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
 # ---------------------------------------------------------------- the build
 
 
-@dataclass(frozen=True)
-class BuildInput:
-    """Everything a build reads."""
-
-    documents: tuple[Document, ...]
-    splits: dict[str, tuple[str, ...]]
-    card: str
-
-
 def read_inputs(
     documents: Path | None = None, splits: Path | None = None, card: Path | None = None
 ) -> BuildInput:
@@ -429,7 +347,6 @@ def build_files(inputs: BuildInput) -> dict[str, bytes]:
             table_rows = rows(config, [by_id[i] for i in ids])
             tables[config, split] = table_rows
             files[data_file(config, split)] = parquet_bytes(config, table_rows)
-    from newsgold.hub import croissant_json, render_card
 
     files["croissant.json"] = croissant_json(inputs, files)
     files["README.md"] = render_card(inputs, tables, files).encode("utf-8")
@@ -539,16 +456,6 @@ def check(
 # ---------------------------------------------------------------- card checks
 
 
-def split_front_matter(text: str) -> tuple[str, str]:
-    """(YAML, body) of a Markdown file with ``---`` front matter; ("", text) without."""
-    if not text.startswith("---\n"):
-        return "", text
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        return "", text
-    return text[4 : end + 1], text[end + 5 :]
-
-
 def _card_problems(text: str, name: str) -> list[Problem]:
     import yaml
 
@@ -619,7 +526,7 @@ def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any
 
 def decode_row(config: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row with ClassLabel indices turned back into names."""
-    return {name: _decode(row.get(name), spec) for name, spec, _ in _columns(config)}
+    return {name: _decode(row.get(name), spec) for name, spec, _ in columns(config)}
 
 
 def _decode(value: Any, spec: Spec) -> Any:

@@ -237,7 +237,8 @@ def _dataset_dir() -> Path:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from newsgold.build import configs, decode_row, load_config
+    from newsgold.build import decode_row, load_config
+    from newsgold.features import configs
 
     if args.html is not None:
         return _show_html(args)

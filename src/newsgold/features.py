@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from newsgold.resources import schema_dir
 
 if TYPE_CHECKING:
+    from newsgold.layers.base import Config
     from newsgold.model import Document
     from newsgold.spans import Span
 
@@ -173,3 +175,80 @@ class Lookup:
 def span_rows(spans: Iterable[Span]) -> list[dict[str, Any]]:
     """Span objects as row values."""
     return [s.to_dict() for s in spans]
+
+
+# ---------------------------------------------------------------- the configs
+
+DEFAULT_CONFIG = "documents"
+"""The default config: one row per document, every layer nested (lossless)."""
+
+
+def data_file(config: str, split: str) -> str:
+    """The path of a Parquet file inside the dataset folder."""
+    return f"data/{config}/{split}-00000-of-00001.parquet"
+
+
+def configs() -> tuple[str, ...]:
+    """The configs, in card order: ``documents``, then each registered layer's configs."""
+    from newsgold import layers as registry
+
+    return (DEFAULT_CONFIG, *(c.name for layer in registry.layers() for c in layer.configs))
+
+
+def layer_config(name: str) -> Config:
+    """The config called ``name`` of a registered layer; ``ValueError`` when there is none."""
+    from newsgold import layers as registry
+
+    for layer in registry.layers():
+        for found in layer.configs:
+            if found.name == name:
+                return found
+    raise ValueError(f'unknown config "{name}"; use one of: {", ".join(configs())}')
+
+
+def columns(name: str) -> list[Column]:
+    """(column, spec, description) of a config; descriptions come from the schema where a
+    column is a schema field."""
+    if name == DEFAULT_CONFIG:
+        doc = document_schema()
+        return [
+            (key, spec_from_schema(raw), described(doc, key))
+            for key, raw in doc["properties"].items()
+        ]
+    return layer_config(name).columns()
+
+
+def document_schema() -> dict[str, Any]:
+    """The document schema as the validator applies it (with layers added from outside)."""
+    from newsgold.validate import effective_schema
+
+    return effective_schema()
+
+
+def features(name: str) -> Any:
+    """The ``datasets.Features`` of a config."""
+    from datasets import Features
+
+    return Features({key: to_feature(spec) for key, spec, _ in columns(name)})
+
+
+# ---------------------------------------------------------------- rows
+
+
+def config_rows(name: str, doc: Document) -> list[dict[str, Any]]:
+    """The rows of one document in one config, labels as names (encoded later)."""
+    if name == DEFAULT_CONFIG:
+        return [doc.to_dict()]
+    found = layer_config(name)
+    if any(layer not in doc.annotated_layers for layer in found.needs):
+        return []
+    return found.rows(doc, Lookup(doc))
+
+
+@dataclass(frozen=True)
+class BuildInput:
+    """Everything a build reads."""
+
+    documents: tuple[Document, ...]
+    splits: dict[str, tuple[str, ...]]
+    card: str

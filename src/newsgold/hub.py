@@ -11,25 +11,36 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsgold import __version__
-from newsgold.build import (
+from newsgold.features import (
     DEFAULT_CONFIG,
-    MARKERS,
-    _columns,
-    _rows,
+    BuildInput,
+    Spec,
+    columns,
+    config_rows,
     configs,
     data_file,
     document_schema,
     features,
+    label_names,
     layer_config,
-    split_front_matter,
+    schema_rows,
+    schemas,
+    type_name,
 )
-from newsgold.features import Spec, label_names, schema_rows, schemas, type_name
 
-if TYPE_CHECKING:
-    from newsgold.build import BuildInput
+MARKERS: tuple[str, ...] = (
+    "configs",
+    "fields",
+    "labels",
+    "splits",
+    "examples",
+    "checksums",
+)
+"""Generated card sections; ``<!-- generated:NAME -->`` on a line of its own marks the place."""
+
 
 DOCUMENTS_UNIT = "document, every layer nested"
 
@@ -169,7 +180,7 @@ def _section_fields() -> str:
                 "canonical files (`newsgold.build.documents_from_parquet`)."
             )
         else:
-            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in _columns(config)]
+            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in columns(config)]
             note = f"One row per {row_unit(config)}."
         parts.append(
             f"#### `{config}`\n\n{note}\n\n" + _table(["field", "type", "description"], body)
@@ -270,7 +281,7 @@ def _example(config: str, inputs: BuildInput) -> dict[str, Any] | None:
     first: dict[str, Any] | None = None
     for ids in inputs.splits.values():
         for doc_id in ids:
-            for row in _rows(config, by_id[doc_id]):
+            for row in config_rows(config, by_id[doc_id]):
                 if config not in ("ner", "ner_conll") or any(t != "O" for t in row["ner_tags"]):
                     return row
                 first = first or row
@@ -433,7 +444,7 @@ def _croissant_fields(
 
 
 def _described_fields(config: str) -> Iterator[dict[str, Any]]:
-    for name, spec, description in _columns(config):
+    for name, spec, description in columns(config):
         field = _croissant_fields(config, f"{config}/{name}", spec, name, [])
         if isinstance(spec, tuple) and spec[0] == "label":
             description += " ClassLabel index into: " + ", ".join(label_names(spec[1])) + "."
@@ -525,3 +536,13 @@ def croissant_json(inputs: BuildInput, files: Mapping[str, bytes]) -> bytes:
     if citation:
         doc["citeAs"] = citation
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(YAML, body) of a Markdown file with ``---`` front matter; ("", text) without."""
+    if not text.startswith("---\n"):
+        return "", text
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        return "", text
+    return text[4 : end + 1], text[end + 5 :]
