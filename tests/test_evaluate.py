@@ -29,6 +29,7 @@ from newsgold.io import canonical_json
 from newsgold.issues import CODES
 from newsgold.model import Document
 from newsgold.resources import documents_dir, schema_dir
+from newsgold.scoring import plain
 from newsgold.validate import iter_documents
 
 HERE = Path(__file__).parent
@@ -447,7 +448,7 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
         (decode_iob2_strict(g)[0], decode_iob2_strict(p)[0])
         for g, p in zip(gold, pred, strict=True)
     ]
-    mine = score_ner_units(units)
+    mine = plain(score_ner_units(units))
 
     kw: dict[str, Any] = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
     assert mine["micro"]["precision"] == pytest.approx(precision_score(gold, pred, **kw), abs=1e-12)
@@ -483,7 +484,7 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
         (decode_iob2_strict(g)[0], decode_iob2_strict(p)[0])
         for g, p in zip(gold, valid, strict=True)
     ]
-    mine_valid = score_ner_units(units_valid)
+    mine_valid = plain(score_ner_units(units_valid))
     theirs_list = Evaluator(gold, valid, tags=types, loader="list").evaluate()
     for mine_view, their_view in views.items():
         assert _counts(mine_valid["semeval"][mine_view]) == _counts(
