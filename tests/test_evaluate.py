@@ -232,9 +232,10 @@ def test_known_errors_ner_conll() -> None:
 def test_known_errors_quotes(pred: Path) -> None:
     # Gold q1: content 1-107 (106 characters), cue "said" 116-120, source Lavrov 109-115,
     # speaker e_lavrov (mentions I 68-69, Lavrov 109-115), direct.
-    # p1 (direct): content 1-67, Jaccard 66/106 = 0.62 >= 0.5: an overlap match, not
+    # p1 (direct): content 1-67, Dice 2*66/(66+106) = 0.77 >= 0.5: an overlap match, not
     #   exact; speaker has mentions I and Lavrov: aligned to e_lavrov, correct.
-    # p2 (indirect): content 68-107, Jaccard 39/106 = 0.37: no match; cue "think".
+    # p2 (indirect): content 68-107, Dice 2*39/(39+106) = 0.54, but q1 pairs with p1 first
+    #   (higher Dice), one to one: no match; cue "think".
     s = scores("quotes", pred)
     assert (s["exact"]["correct"], s["exact"]["f1"], s["exact"]["speaker_accuracy"]) == (
         0,

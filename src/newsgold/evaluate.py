@@ -10,7 +10,10 @@ the 0-based line index.
 
 Only gold documents that annotate the layer are scored; a scored document with
 no prediction counts as an empty prediction. All counts are micro-averaged over
-the scored documents. A ratio with a zero denominator is 0.
+the scored documents. The gold is the reference, the prediction the response;
+matching, P/R/F1 and its rule for empty sides are those of
+:mod:`newsgold.scoring`, quoted under SHARED DEFINITIONS below. An accuracy over
+no matched pair is 0.
 
 Referents. A predicted speaker, holder, argument or target entity is the set of
 spans of its mentions (a predicted event: of its triggers). It is aligned to
@@ -35,8 +38,8 @@ the gold span (nervaluate's default). Units are documents and characters for
 span predictions, sentences and tokens for IOB2 rows.
 
 Quotes (``--layer quotes``). Content is matched one to one, ``exact`` (the same
-characters) or ``overlap`` (character Jaccard of the contents at least
-:data:`QUOTE_OVERLAP_THRESHOLD`, best pairs first). For each: attribution
+characters) or ``overlap`` (character Dice of the contents at least
+:data:`~newsgold.scoring.OVERLAP_THRESHOLD`, best pairs first). For each: attribution
 P/R/F1, speaker accuracy on the matched pairs (both speakers null, or the
 predicted speaker aligned to the gold speaker) and end-to-end P/R/F1 (matched
 and speaker correct). ``per_type`` scores each quote type on the quotes of that
@@ -75,6 +78,7 @@ from newsgold.io import parse_json_file, parse_json_text
 from newsgold.issues import CODES, Problem, pointer
 from newsgold.model import Document
 from newsgold.scoring import (
+    DEFINITIONS,
     OVERLAP_MEASURE,
     OVERLAP_THRESHOLD,
     Counted,
@@ -90,6 +94,11 @@ from newsgold.scoring import (
     rounded,
 )
 from newsgold.spans import greedy_pairs
+
+__doc__ = (
+    f"{__doc__}\nSHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
+    f"{DEFINITIONS}\n"
+)
 
 LAYERS: tuple[str, ...] = ("ner", "quotes", "events", "stance")
 """The layers ``newsgold evaluate`` scores."""

@@ -34,13 +34,11 @@ OVERLAP_THRESHOLD = 0.5
 OVERLAP_MEASURE = "character Dice"
 """The name of the overlap similarity, as reports print it."""
 
-EMPTY_SIDES = (
-    "Empty sides: recall is 1.0 when there is nothing to find and nothing was "
-    "found (both sides empty), precision is 1.0 when nothing was found and there "
-    "was nothing to find; any other ratio whose denominator is 0 is 0.0. So "
-    "both sides empty score P = R = F1 = 1.0, and one side empty scores 0.0 "
-    "on the other side's figure."
-)
+EMPTY_SIDES = """\
+Empty sides: recall is 1.0 when there is nothing to find and nothing was
+  found, precision is 1.0 when nothing was found and there was nothing to
+  find; any other ratio whose denominator is 0 is 0.0. So two empty sides
+  score P = R = F1 = 1.0, and when one side alone is empty both P and R are 0.0."""
 """The one rule for P/R/F1 with an empty side, quoted by both stages' definitions."""
 
 DEFINITIONS = f"""\
