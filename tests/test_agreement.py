@@ -25,16 +25,9 @@ import pytest
 
 from newsgold.agreement import (
     DOCS,
-    OVERLAP_THRESHOLD,
-    cohen_kappa,
     compare,
-    coreference_scores,
-    dice,
     event_agreement,
-    label_agreement,
-    max_assignment,
     mention_agreement,
-    muc,
     quote_agreement,
     stance_agreement,
     to_json,
@@ -43,6 +36,15 @@ from newsgold.agreement import (
 from newsgold.cli import main
 from newsgold.io import canonical_json
 from newsgold.model import Document
+from newsgold.scoring import (
+    OVERLAP_THRESHOLD,
+    cohen_kappa,
+    coreference_scores,
+    label_agreement,
+    max_assignment,
+    muc,
+)
+from newsgold.spans import dice
 from newsgold.validate import validate_document_value
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"

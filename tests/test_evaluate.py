@@ -29,6 +29,7 @@ from newsgold.io import canonical_json
 from newsgold.issues import CODES
 from newsgold.model import Document
 from newsgold.resources import documents_dir, schema_dir
+from newsgold.scoring import plain
 from newsgold.validate import iter_documents
 
 HERE = Path(__file__).parent
@@ -231,9 +232,10 @@ def test_known_errors_ner_conll() -> None:
 def test_known_errors_quotes(pred: Path) -> None:
     # Gold q1: content 1-107 (106 characters), cue "said" 116-120, source Lavrov 109-115,
     # speaker e_lavrov (mentions I 68-69, Lavrov 109-115), direct.
-    # p1 (direct): content 1-67, Jaccard 66/106 = 0.62 >= 0.5: an overlap match, not
+    # p1 (direct): content 1-67, Dice 2*66/(66+106) = 0.77 >= 0.5: an overlap match, not
     #   exact; speaker has mentions I and Lavrov: aligned to e_lavrov, correct.
-    # p2 (indirect): content 68-107, Jaccard 39/106 = 0.37: no match; cue "think".
+    # p2 (indirect): content 68-107, Dice 2*39/(39+106) = 0.54, but q1 pairs with p1 first
+    #   (higher Dice), one to one: no match; cue "think".
     s = scores("quotes", pred)
     assert (s["exact"]["correct"], s["exact"]["f1"], s["exact"]["speaker_accuracy"]) == (
         0,
@@ -447,7 +449,7 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
         (decode_iob2_strict(g)[0], decode_iob2_strict(p)[0])
         for g, p in zip(gold, pred, strict=True)
     ]
-    mine = score_ner_units(units)
+    mine = plain(score_ner_units(units))
 
     kw: dict[str, Any] = {"mode": "strict", "scheme": IOB2, "zero_division": 0}
     assert mine["micro"]["precision"] == pytest.approx(precision_score(gold, pred, **kw), abs=1e-12)
@@ -483,7 +485,7 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
         (decode_iob2_strict(g)[0], decode_iob2_strict(p)[0])
         for g, p in zip(gold, valid, strict=True)
     ]
-    mine_valid = score_ner_units(units_valid)
+    mine_valid = plain(score_ner_units(units_valid))
     theirs_list = Evaluator(gold, valid, tags=types, loader="list").evaluate()
     for mine_view, their_view in views.items():
         assert _counts(mine_valid["semeval"][mine_view]) == _counts(

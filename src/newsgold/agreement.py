@@ -1,58 +1,75 @@
 """Inter-annotator agreement between two annotations, A and B, of one document.
 
+:data:`DOCS` states every definition; ``newsgold agreement --docs`` prints it.
+The definitions shared with ``newsgold evaluate`` (matching, the empty-sides
+rule, accuracy, kappa, the coreference metrics) come from :mod:`newsgold.scoring`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from newsgold.io import parse_json_file
+from newsgold.model import Document, Entity, Event, Mention, Quote, Stance, Trigger
+from newsgold.scoring import (
+    COREFERENCE,
+    DEFINITIONS,
+    OVERLAP_MEASURE,
+    OVERLAP_THRESHOLD,
+    PRF,
+    Agreement,
+    Cluster,
+    CorefScores,
+    LabelAgreement,
+    MeanScore,
+    Row,
+    Table,
+    coreference_scores,
+    equality_agreement,
+    label_agreement,
+    overlap_pairs,
+    plain,
+    prf_header,
+    render_json,
+    render_text,
+    span_prf,
+)
+from newsgold.spans import Range, dice, greedy_pairs
+
+_INTRO = """\
+Inter-annotator agreement between two annotations, A and B, of one document.
+
 Both files must validate and hold the same text. Every figure compares B with A:
 A is the reference for recall, B for precision; F1 is symmetric, so swapping the
 files swaps P and R and leaves F1 unchanged. JSON output has sorted keys and
 numbers rounded to 4 decimals. ``newsgold agreement --docs`` prints this text.
 
-CONVENTIONS
-- Spans are compared by character offsets (0-based, end-exclusive). A unit that
-  has several spans (discontinuous content, several evidence spans) is compared
-  as the set of its spans.
-- Exact match: the same offsets (for a unit with several spans, the same set).
-- Overlap match: character-level Dice coefficient 2|A & B| / (|A| + |B|) >= 0.5
-  between the unions of the two units' spans. Units are paired one to one,
-  greedily: the pair with the highest Dice first; ties go to the pair whose A
-  unit, then whose B unit, comes first in text order (offsets, then id). Exact
-  matches have Dice 1 and so are always paired first.
-- Empty sides: a ratio whose denominator is 0 is 0.0, except that when both
-  sides have nothing (nothing to find and nothing found) P, R and F1 are 1.0:
-  the two annotations agree. Every figure carries its counts (a_total,
-  a_matched, b_total, b_matched), so such cases are visible.
-- Observed agreement = agreed / compared over matched pairs; null when no pair
-  was compared.
-- Cohen's kappa = (p_o - p_e) / (1 - p_e), where p_e is the sum over labels of
-  the product of the two annotators' proportions of that label on the compared
-  pairs. Degenerate case: p_e = 1 happens only when both annotators gave one
-  and the same label to every pair, so p_o = 1 as well and the formula is 0/0;
-  kappa is then reported as 1.0 (the labels are identical). With no pair
-  compared, kappa is null.
+CONVENTIONS (shared with newsgold evaluate; A is the reference, B the response)
+"""
+
+_AGREEMENT_CONVENTIONS = """
+- Every figure carries its counts (a_total, a_matched, b_total, b_matched), so
+  empty sides are visible. Observed agreement is null when no pair was compared.
 
 COREFERENCE (entities and events, one implementation)
-Definitions of the CoNLL-2012 reference scorer (v8.01; Pradhan et al. 2014,
-"Scoring Coreference Partitions of Predicted Mentions: A Reference
-Implementation"). K are A's clusters (key), R are B's (response).
-- MUC (Vilain et al. 1995): R = sum_k (|k| - |p(k)|) / sum_k (|k| - 1), where
-  p(k) is the partition of k by the response clusters and every mention of k
-  that no response cluster holds is a part of its own; P swaps K and R.
-- B-cubed (Bagga and Baldwin 1998): R = sum_k sum_r |k & r|^2 / |k| divided by
-  sum_k |k|; P swaps K and R.
-- CEAF-e (Luo 2005): phi4(k, r) = 2 |k & r| / (|k| + |r|); Phi is the largest
-  sum of phi4 over one-to-one alignments of K and R (Kuhn-Munkres);
-  R = Phi / |K|, P = Phi / |R|.
-- CoNLL F1 = the mean of the MUC, B-cubed and CEAF-e F1.
-- Mentions present in only one side are kept as they are, as in the reference
-  scorer: no mention is added or removed. A mention only in A lowers recall, a
-  mention only in B lowers precision.
+"""
+
+_SINGLETONS = """
 - Singletons: "coreference" scores every cluster, singletons included, as the
   reference scorer scores whatever its input holds: MUC ignores singletons by
   definition, B-cubed and CEAF-e count them. "coreference_without_singletons"
   first removes the one-mention clusters from each side (the CoNLL-2011/2012
   setting, whose data had no singletons).
-- One deviation: when neither side has a coreference link (every cluster a
-  singleton on both sides) both MUC denominators are 0; the reference scorer
-  prints 0 there, this code prints 1.0 by the empty-sides convention.
 
+"""
+
+_LAYER_DOCS = """\
 LAYER mentions
 - NAM mentions, strict: a mention matches when span and label are equal.
   Exact span: span alone. Micro figures over all NAM mentions. By type,
@@ -106,28 +123,10 @@ LAYER stance
   basis (observed and kappa over explicit, inferred).
 """
 
-from __future__ import annotations
-
-import json
-import re
-import unicodedata
-from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, fields
-from fractions import Fraction
-from pathlib import Path
-from typing import Any, TypeVar
-
-from newsgold.io import parse_json_file
-from newsgold.model import Document, Entity, Event, Mention, Quote, Stance, Trigger
-from newsgold.spans import dice, greedy_pairs
-
-DOCS: str = __doc__ or ""
+DOCS: str = _INTRO + DEFINITIONS + _AGREEMENT_CONVENTIONS + COREFERENCE + _SINGLETONS + _LAYER_DOCS
 """The metric definitions, as printed by ``newsgold agreement --docs``."""
 
 AGREEMENT_LAYERS = ("mentions", "quotes", "events", "stance")
-OVERLAP_THRESHOLD = 0.5
-"""Smallest character-level Dice coefficient for an overlap match."""
 
 _REQUIRED_LAYERS: dict[str, tuple[str, ...]] = {
     "mentions": ("mentions", "entities"),
@@ -136,229 +135,11 @@ _REQUIRED_LAYERS: dict[str, tuple[str, ...]] = {
     "stance": ("stance",),
 }
 
-Range = tuple[int, int]
 K = TypeVar("K", bound=Hashable)
 
 
-# ---------------------------------------------------------------- figures
-
-
-def _ratio(num: float, den: float, other_den: float) -> float:
-    if den == 0:
-        return 1.0 if other_den == 0 else 0.0
-    return num / den
-
-
-@dataclass(frozen=True)
-class PRF:
-    """Precision, recall and F1 of B against A.
-
-    ``recall = a_matched / a_total`` and ``precision = b_matched / b_total``. For
-    counted units both matched figures are the number of matched pairs; for the
-    coreference metrics they are the metric's numerators.
-    """
-
-    a_total: float
-    a_matched: float
-    b_total: float
-    b_matched: float
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.a_matched, self.a_total, self.b_total)
-
-    @property
-    def precision(self) -> float:
-        return _ratio(self.b_matched, self.b_total, self.a_total)
-
-    @property
-    def f1(self) -> float:
-        if self.a_total == 0 and self.b_total == 0:
-            return 1.0
-        p, r = self.precision, self.recall
-        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
-
-    @classmethod
-    def counted(cls, a_total: int, b_total: int, matched: int) -> PRF:
-        return cls(a_total, matched, b_total, matched)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-            "a_total": self.a_total,
-            "a_matched": self.a_matched,
-            "b_total": self.b_total,
-            "b_matched": self.b_matched,
-        }
-
-
-@dataclass(frozen=True)
-class Agreement:
-    """Agreement on ``n`` compared pairs, of which ``agreed`` agree."""
-
-    n: int
-    agreed: int
-
-    @property
-    def observed(self) -> float | None:
-        return None if self.n == 0 else self.agreed / self.n
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "agreed": self.agreed, "observed": self.observed}
-
-
-@dataclass(frozen=True)
-class LabelAgreement(Agreement):
-    """Agreement on a closed label set, with chance agreement and Cohen's kappa."""
-
-    expected: float | None = None
-    kappa: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "expected": self.expected, "kappa": self.kappa}
-
-
-@dataclass(frozen=True)
-class MeanScore:
-    """The mean of ``n`` scores summing to ``total`` (null when ``n`` is 0)."""
-
-    n: int
-    total: float
-
-    @property
-    def mean(self) -> float | None:
-        return None if self.n == 0 else self.total / self.n
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "mean": self.mean}
-
-
-@dataclass(frozen=True)
-class CorefScores:
-    """MUC, B-cubed and CEAF-e of B's clusters against A's."""
-
-    muc: PRF
-    b_cubed: PRF
-    ceaf_e: PRF
-    a_clusters: int
-    b_clusters: int
-    a_mentions: int
-    b_mentions: int
-
-    @property
-    def conll_f1(self) -> float:
-        return (self.muc.f1 + self.b_cubed.f1 + self.ceaf_e.f1) / 3
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "muc": self.muc.to_dict(),
-            "b_cubed": self.b_cubed.to_dict(),
-            "ceaf_e": self.ceaf_e.to_dict(),
-            "conll_f1": self.conll_f1,
-            "a_clusters": self.a_clusters,
-            "b_clusters": self.b_clusters,
-            "a_mentions": self.a_mentions,
-            "b_mentions": self.b_mentions,
-        }
-
-
-def _value(obj: Any) -> Any:
-    if hasattr(obj, "to_dict"):
-        return obj.to_dict()
-    if isinstance(obj, Mapping):
-        return {str(k): _value(v) for k, v in obj.items()}
-    return obj
-
-
 def _fields_dict(obj: Any) -> dict[str, Any]:
-    return {f.name: _value(getattr(obj, f.name)) for f in fields(obj)}
-
-
-# ---------------------------------------------------------------- Cohen's kappa
-
-
-def _kappa_parts(pairs: Sequence[tuple[str, str]]) -> tuple[Fraction, Fraction] | None:
-    n = len(pairs)
-    if n == 0:
-        return None
-    observed = Fraction(sum(a == b for a, b in pairs), n)
-    count_a = Counter(a for a, _ in pairs)
-    count_b = Counter(b for _, b in pairs)
-    expected = sum((Fraction(count_a[k] * count_b[k], n * n) for k in count_a), Fraction(0))
-    return observed, expected
-
-
-def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
-    """Cohen's kappa of the label pairs (A's label, B's label).
-
-    Returns None when there is no pair. When the chance agreement is 1 (both
-    annotators gave one and the same label to every pair, so the observed
-    agreement is 1 too and the formula is 0/0) the result is 1.0.
-    """
-    parts = _kappa_parts(pairs)
-    if parts is None:
-        return None
-    observed, expected = parts
-    if expected == 1:
-        return 1.0
-    return float((observed - expected) / (1 - expected))
-
-
-def label_agreement(pairs: Sequence[tuple[str, str]]) -> LabelAgreement:
-    """Observed agreement, chance agreement and Cohen's kappa of label pairs."""
-    parts = _kappa_parts(pairs)
-    if parts is None:
-        return LabelAgreement(0, 0)
-    agreed = sum(a == b for a, b in pairs)
-    return LabelAgreement(len(pairs), agreed, float(parts[1]), cohen_kappa(pairs))
-
-
-def _equality_agreement(pairs: Sequence[tuple[object, object]]) -> Agreement:
-    return Agreement(len(pairs), sum(a == b for a, b in pairs))
-
-
-# ---------------------------------------------------------------- spans and matching
-
-
-def _exact_pairs(a_keys: Sequence[K], b_keys: Sequence[K]) -> list[tuple[int, int]]:
-    """Pair equal keys one to one, in order."""
-    free: dict[K, list[int]] = {}
-    for j, key in enumerate(b_keys):
-        free.setdefault(key, []).append(j)
-    out = []
-    for i, key in enumerate(a_keys):
-        js = free.get(key)
-        if js:
-            out.append((i, js.pop(0)))
-    return out
-
-
-def _overlap_pairs(
-    a_units: Sequence[Sequence[Range]],
-    b_units: Sequence[Sequence[Range]],
-    threshold: float = OVERLAP_THRESHOLD,
-) -> list[tuple[int, int]]:
-    """Pair units one to one by best Dice >= threshold; ties by index of A, then of B."""
-    candidates = []
-    for i, ua in enumerate(a_units):
-        for j, ub in enumerate(b_units):
-            d = dice(ua, ub)
-            if d >= threshold:
-                candidates.append(((-d,), i, j))
-    return greedy_pairs(candidates)
-
-
-def _span_prf(
-    a_units: Sequence[Sequence[Range]], b_units: Sequence[Sequence[Range]]
-) -> dict[str, PRF]:
-    exact = _exact_pairs([tuple(sorted(u)) for u in a_units], [tuple(sorted(u)) for u in b_units])
-    overlap = _overlap_pairs(a_units, b_units)
-    return {
-        "exact": PRF.counted(len(a_units), len(b_units), len(exact)),
-        "overlap": PRF.counted(len(a_units), len(b_units), len(overlap)),
-    }
+    return {f.name: plain(getattr(obj, f.name)) for f in fields(obj)}
 
 
 def _counter_prf(a: Counter[K], b: Counter[K]) -> PRF:
@@ -366,149 +147,6 @@ def _counter_prf(a: Counter[K], b: Counter[K]) -> PRF:
 
 
 # ---------------------------------------------------------------- coreference
-
-
-Cluster = frozenset[Hashable]
-
-
-def _where(clusters: Sequence[Cluster]) -> dict[Hashable, list[int]]:
-    out: dict[Hashable, list[int]] = {}
-    for j, c in enumerate(clusters):
-        for m in c:
-            out.setdefault(m, []).append(j)
-    return out
-
-
-def _muc_side(key: Sequence[Cluster], response: Sequence[Cluster]) -> tuple[int, int]:
-    where = _where(response)
-    num = den = 0
-    for k in key:
-        parts = len({j for m in k for j in where.get(m, [])}) + sum(m not in where for m in k)
-        num += len(k) - parts
-        den += len(k) - 1
-    return num, den
-
-
-def muc(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
-    """MUC recall and precision (Vilain et al. 1995) as in the CoNLL-2012 reference scorer."""
-    r_num, r_den = _muc_side(key, response)
-    p_num, p_den = _muc_side(response, key)
-    return PRF(r_den, r_num, p_den, p_num)
-
-
-def _b_cubed_side(key: Sequence[Cluster], response: Sequence[Cluster]) -> tuple[float, int]:
-    num = 0.0
-    for k in key:
-        for r in response:
-            common = len(k & r)
-            if common:
-                num += common * common / len(k)
-    return num, sum(len(k) for k in key)
-
-
-def b_cubed(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
-    """B-cubed (Bagga and Baldwin 1998) as in the CoNLL-2012 reference scorer."""
-    r_num, r_den = _b_cubed_side(key, response)
-    p_num, p_den = _b_cubed_side(response, key)
-    return PRF(r_den, r_num, p_den, p_num)
-
-
-def max_assignment(weights: Sequence[Sequence[float]]) -> float:
-    """The largest sum of weights over a one-to-one assignment of rows to columns.
-
-    The Hungarian (Kuhn-Munkres) algorithm with potentials, O(n^2 m).
-    """
-    if not weights or not weights[0]:
-        return 0.0
-    rows = [list(r) for r in weights]
-    if len(rows) > len(rows[0]):
-        rows = [list(col) for col in zip(*rows, strict=True)]
-    n, m = len(rows), len(rows[0])
-    inf = float("inf")
-    u = [0.0] * (n + 1)
-    v = [0.0] * (m + 1)
-    p = [0] * (m + 1)  # p[j]: row assigned to column j (1-based; 0 = none)
-    way = [0] * (m + 1)
-    for i in range(1, n + 1):
-        p[0] = i
-        j0 = 0
-        minv = [inf] * (m + 1)
-        used = [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = -rows[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    return sum(rows[p[j] - 1][j - 1] for j in range(1, m + 1) if p[j])
-
-
-def _phi4(k: Cluster, r: Cluster) -> float:
-    return 2 * len(k & r) / (len(k) + len(r))
-
-
-def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
-    """Entity-based CEAF (Luo 2005, phi4) as in the CoNLL-2012 reference scorer.
-
-    Clusters that share no mention have similarity 0, so the optimal alignment
-    is solved per connected group of overlapping clusters.
-    """
-    where = _where(response)
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
-
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, k in enumerate(key):
-        find(("k", i))
-        for mention in k:
-            for j in where.get(mention, []):
-                parent[find(("r", j))] = find(("k", i))
-    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
-    for i in range(len(key)):
-        groups.setdefault(find(("k", i)), ([], []))[0].append(i)
-    for j in range(len(response)):
-        root = find(("r", j))
-        if root in groups:
-            groups[root][1].append(j)
-    total = 0.0
-    for ks, rs in groups.values():
-        if rs:
-            total += max_assignment([[_phi4(key[i], response[j]) for j in rs] for i in ks])
-    return PRF(len(key), total, len(response), total)
-
-
-def coreference_scores(key: Sequence[Cluster], response: Sequence[Cluster]) -> CorefScores:
-    """MUC, B-cubed and CEAF-e of ``response`` (B) against ``key`` (A)."""
-    return CorefScores(
-        muc(key, response),
-        b_cubed(key, response),
-        ceaf_e(key, response),
-        len(key),
-        len(response),
-        sum(len(k) for k in key),
-        sum(len(r) for r in response),
-    )
 
 
 def _coref_pair(
@@ -664,12 +302,12 @@ def _role_units(doc: Document, quotes: Sequence[Quote], role: str) -> list[list[
 def quote_agreement(a: Document, b: Document) -> QuoteAgreement:
     """Agreement on the quote layer (see DOCS)."""
     qa, qb = _text_order_quotes(a), _text_order_quotes(b)
-    attributions = _span_prf([_content(q) for q in qa], [_content(q) for q in qb])
+    attributions = span_prf([_content(q) for q in qa], [_content(q) for q in qb])
     roles = {
-        role: _span_prf(_role_units(a, qa, role), _role_units(b, qb, role))
+        role: span_prf(_role_units(a, qa, role), _role_units(b, qb, role))
         for role in ("content", "cue", "source")
     }
-    pairs = _overlap_pairs([_content(q) for q in qa], [_content(q) for q in qb])
+    pairs = overlap_pairs([_content(q) for q in qa], [_content(q) for q in qb])
     a_to_b = {qa[i].id: qb[j].id for i, j in pairs}
     parent_agrees = []
     for i, j in pairs:
@@ -679,7 +317,7 @@ def quote_agreement(a: Document, b: Document) -> QuoteAgreement:
         attributions=attributions,
         roles=roles,
         matched_attributions=len(pairs),
-        speaker=_equality_agreement([(qa[i].speaker, qb[j].speaker) for i, j in pairs]),
+        speaker=equality_agreement([(qa[i].speaker, qb[j].speaker) for i, j in pairs]),
         type=label_agreement([(qa[i].type, qb[j].type) for i, j in pairs]),
         parent=Agreement(len(parent_agrees), sum(parent_agrees)),
     )
@@ -741,8 +379,8 @@ def event_agreement(a: Document, b: Document) -> EventAgreement:
     """Agreement on the event layer (see DOCS)."""
     ea, eb = _text_order_events(a), _text_order_events(b)
     ta, tb = _text_order_triggers(ea), _text_order_triggers(eb)
-    triggers = _span_prf([[_trig_span(t)] for _, t in ta], [[_trig_span(t)] for _, t in tb])
-    pairs = _overlap_pairs([[_trig_span(t)] for _, t in ta], [[_trig_span(t)] for _, t in tb])
+    triggers = span_prf([[_trig_span(t)] for _, t in ta], [[_trig_span(t)] for _, t in tb])
+    pairs = overlap_pairs([[_trig_span(t)] for _, t in ta], [[_trig_span(t)] for _, t in tb])
     types = [(ea[ta[i][0]].type, eb[tb[j][0]].type) for i, j in pairs]
     type_modes = [
         (ea[ta[i][0]].type, frozenset(ea[ta[i][0]].modes))
@@ -783,7 +421,7 @@ def event_agreement(a: Document, b: Document) -> EventAgreement:
             "entity_only": PRF.counted(ident_a, ident_b, ident_hit),
         },
         realis=label_agreement([(ea[i].realis, eb[j].realis) for i, j in event_pairs]),
-        time_value=_equality_agreement(
+        time_value=equality_agreement(
             [(time_value(ea[i]), time_value(eb[j])) for i, j in event_pairs]
         ),
         coreference=coref,
@@ -860,7 +498,7 @@ def stance_agreement(
         evidence_dice=MeanScore(
             len(pairs), sum(dice(_evidence(sa[i]), _evidence(sb[j])) for i, j in pairs)
         ),
-        evidence_exact=_equality_agreement(
+        evidence_exact=equality_agreement(
             [(sorted(_evidence(sa[i])), sorted(_evidence(sb[j]))) for i, j in pairs]
         ),
         basis=label_agreement([(sa[i].basis, sb[j].basis) for i, j in pairs]),
@@ -989,22 +627,9 @@ def compare(
 # ---------------------------------------------------------------- output
 
 
-def _rounded(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
-        r = round(value, 4)
-        return 0.0 if r == 0 else r
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_rounded(v) for v in value]
-    return value
-
-
 def to_json(report: AgreementReport) -> str:
     """The report as JSON: sorted keys, numbers rounded to 4 decimals."""
-    return json.dumps(_rounded(report.to_dict()), ensure_ascii=False, indent=2, sort_keys=True)
+    return render_json(report)
 
 
 _LABELS = {
@@ -1028,7 +653,7 @@ _LABELS = {
     "attributions": "Attributions (content)",
     "roles": "Role spans",
     "exact": "exact",
-    "overlap": f"overlap (Dice >= {OVERLAP_THRESHOLD})",
+    "overlap": f"overlap ({OVERLAP_MEASURE} >= {OVERLAP_THRESHOLD})",
     "matched_attributions": "Attributions matched by overlap",
     "speaker": "Speaker (matched attributions)",
     "type": "Type (matched attributions)",
@@ -1060,55 +685,37 @@ _LABELS = {
 _WIDTH = 48
 
 
-def _num(x: Any) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, int) or (isinstance(x, float) and x.is_integer()):
-        return str(int(x))
-    return f"{x:.4f}".rstrip("0")
+def _items(value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, CorefScores):
+        yield from (("muc", value.muc), ("b_cubed", value.b_cubed), ("ceaf_e", value.ceaf_e))
+        yield "conll_f1", value.conll_f1
+        yield from ((f, getattr(value, f)) for f in ("a_clusters", "b_clusters"))
+        yield from ((f, getattr(value, f)) for f in ("a_mentions", "b_mentions"))
+    elif isinstance(value, Mapping):
+        yield from ((str(k), v) for k, v in value.items())
+    elif is_dataclass(value):
+        yield from ((f.name, getattr(value, f.name)) for f in fields(value))
 
 
-def _score(x: Any) -> str:
-    return "   n/a" if x is None else f"{x:.4f}"
-
-
-def _render(value: Mapping[str, Any], lines: list[str], indent: int) -> None:
+def _rows(value: Any, indent: int) -> Iterator[Row]:
     pad = " " * indent
-    for key, v in value.items():
-        label = _LABELS.get(key, key)
-        head = f"{pad}{label}".ljust(_WIDTH)
-        if isinstance(v, dict) and "f1" in v:
-            a_side = f"{_num(v['a_matched'])}/{_num(v['a_total'])}"
-            b_side = f"{_num(v['b_matched'])}/{_num(v['b_total'])}"
-            lines.append(
-                f"{head} P {_score(v['precision'])}  R {_score(v['recall'])}  F1 {_score(v['f1'])}"
-                f"   A {a_side}  B {b_side}"
-            )
-        elif isinstance(v, dict) and "observed" in v:
-            kappa = f"  kappa {_score(v['kappa'])}" if "kappa" in v else ""
-            lines.append(
-                f"{head} observed {_score(v['observed'])}{kappa}   {v['agreed']}/{v['n']} agree"
-            )
-        elif isinstance(v, dict) and "mean" in v:
-            lines.append(f"{head} mean {_score(v['mean'])}   n {v['n']}")
-        elif isinstance(v, dict):
-            lines.append(f"{pad}{label}")
-            _render(v, lines, indent + 2)
-        elif isinstance(v, float):
-            lines.append(f"{head} {_score(v)}")
+    for key, v in _items(value):
+        label = pad + _LABELS.get(key, key)
+        if isinstance(v, PRF | Agreement | MeanScore | float | int):
+            yield Row(label, v)
         else:
-            lines.append(f"{head} {_num(v)}")
+            yield Row(label, heading=True)
+            yield from _rows(v, indent + 2)
 
 
 def to_text(report: AgreementReport) -> str:
     """The report as a readable table."""
-    d = _rounded(report.to_dict())
-    lines = [
+    head = [
         f"Agreement on layer {report.layer} of document {report.a_document}",
         f"A: {report.a_file or report.a_document} (recall: the share of A that B matches)",
         f"B: {report.b_file or report.b_document} (precision: the share of B that A matches)",
         "A and B columns: matched/total; definitions: newsgold agreement --docs",
         "",
+        prf_header(_WIDTH, "A and B"),
     ]
-    _render(d["metrics"], lines, 0)
-    return "\n".join(lines)
+    return render_text(Table(head, list(_rows(report.metrics, 0)), width=_WIDTH))

@@ -10,7 +10,10 @@ the 0-based line index.
 
 Only gold documents that annotate the layer are scored; a scored document with
 no prediction counts as an empty prediction. All counts are micro-averaged over
-the scored documents. A ratio with a zero denominator is 0.
+the scored documents. The gold is the reference, the prediction the response;
+matching, P/R/F1 and its rule for empty sides are those of
+:mod:`newsgold.scoring`, quoted under SHARED DEFINITIONS below. An accuracy over
+no matched pair is 0.
 
 Referents. A predicted speaker, holder, argument or target entity is the set of
 spans of its mentions (a predicted event: of its triggers). It is aligned to
@@ -35,8 +38,8 @@ the gold span (nervaluate's default). Units are documents and characters for
 span predictions, sentences and tokens for IOB2 rows.
 
 Quotes (``--layer quotes``). Content is matched one to one, ``exact`` (the same
-characters) or ``overlap`` (character Jaccard of the contents at least
-:data:`QUOTE_OVERLAP_THRESHOLD`, best pairs first). For each: attribution
+characters) or ``overlap`` (character Dice of the contents at least
+:data:`~newsgold.scoring.OVERLAP_THRESHOLD`, best pairs first). For each: attribution
 P/R/F1, speaker accuracy on the matched pairs (both speakers null, or the
 predicted speaker aligned to the gold speaker) and end-to-end P/R/F1 (matched
 and speaker correct). ``per_type`` scores each quote type on the quotes of that
@@ -74,16 +77,34 @@ from typing import Any
 from newsgold.io import parse_json_file, parse_json_text
 from newsgold.issues import CODES, Problem, pointer
 from newsgold.model import Document
-from newsgold.spans import greedy_pairs, jaccard, merge
+from newsgold.scoring import (
+    DEFINITIONS,
+    OVERLAP_MEASURE,
+    OVERLAP_THRESHOLD,
+    Counted,
+    Row,
+    Table,
+    exact_pairs,
+    exact_span_pairs,
+    overlap_pairs,
+    plain,
+    prf_header,
+    render_json,
+    render_text,
+    rounded,
+)
+from newsgold.spans import greedy_pairs
+
+__doc__ = (
+    f"{__doc__}\nSHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
+    f"{DEFINITIONS}\n"
+)
 
 LAYERS: tuple[str, ...] = ("ner", "quotes", "events", "stance")
 """The layers ``newsgold evaluate`` scores."""
 
 LABEL_SETS: tuple[str, ...] = ("ontonotes", "conll")
 """NER label sets: the 18 OntoNotes types, or the four CoNLL-2003 types."""
-
-QUOTE_OVERLAP_THRESHOLD = 0.5
-"""Least character Jaccard (|A & B| / |A | B|) of two quote contents for an overlap match."""
 
 NER_MIN_OVERLAP_PERCENT = 1.0
 """Least share of a gold span, in percent, that counts as an overlap (nervaluate's default)."""
@@ -996,31 +1017,9 @@ def load_gold(path: Path | None) -> list[Document]:
 # ---------------------------------------------------------------- arithmetic
 
 
-def prf(tp: float, predicted: float, gold: float) -> dict[str, float]:
-    """Precision, recall and F1 (0 for a zero denominator)."""
-    p = tp / predicted if predicted else 0.0
-    r = tp / gold if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f}
-
-
-def _counted(tp: int, predicted: int, gold: int) -> dict[str, Any]:
-    return {**prf(tp, predicted, gold), "correct": tp, "predicted": predicted, "gold": gold}
-
-
-def _match(
-    gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]
-) -> list[tuple[int, int]]:
-    """One-to-one matches, greedily: each prediction in order takes the first free gold item."""
-    used: set[int] = set()
-    pairs = []
-    for j, p in enumerate(pred):
-        for i, g in enumerate(gold):
-            if i not in used and same(g, p):
-                used.add(i)
-                pairs.append((i, j))
-                break
-    return pairs
+def _matched(gold: Sequence[Any], pred: Sequence[Any], key: Callable[[Any], Any]) -> int:
+    """How many gold and predicted items pair one to one by equal ``key``."""
+    return len(exact_pairs([key(g) for g in gold], [key(p) for p in pred]))
 
 
 # ---------------------------------------------------------------- NER
@@ -1043,20 +1042,29 @@ class SemEvalCounts:
         self.missed += other.missed
         self.spurious += other.spurious
 
-    def scores(self, half_credit: bool) -> dict[str, Any]:
+    def scores(self, half_credit: bool) -> SemEvalScore:
         actual = self.correct + self.incorrect + self.partial + self.spurious
         possible = self.correct + self.incorrect + self.partial + self.missed
         credit = self.correct + (0.5 * self.partial if half_credit else 0.0)
+        return SemEvalScore(possible, credit, actual, credit, dataclasses.replace(self))
+
+
+@dataclass(frozen=True)
+class SemEvalScore(Counted):
+    """One SemEval view: P/R/F1 of the credit against actual and possible, with the counts."""
+
+    counts: SemEvalCounts
+
+    def to_dict(self) -> dict[str, Any]:
         return {
-            **prf(credit, actual, possible),
-            "correct": self.correct,
-            "incorrect": self.incorrect,
-            "partial": self.partial,
-            "missed": self.missed,
-            "spurious": self.spurious,
-            "actual": actual,
-            "possible": possible,
+            **self.scores(),
+            **dataclasses.asdict(self.counts),
+            "actual": self.b_total,
+            "possible": self.a_total,
         }
+
+    def count_cells(self) -> str:
+        return f"{self.counts.correct:>7} {self.b_total:>6} {self.a_total:>6}"
 
 
 SEMEVAL_VIEWS: tuple[str, ...] = ("strict", "exact", "partial", "type")
@@ -1178,11 +1186,11 @@ def score_ner_units(units: Sequence[tuple[Sequence[Ent], Sequence[Ent]]]) -> dic
         g = {x for x in gold_set if x[3] == typ}
         p = {x for x in pred_set if x[3] == typ}
         per_type[typ] = {
-            "micro": _counted(len(g & p), len(p), len(g)),
+            "micro": Counted.of(len(g & p), len(p), len(g)),
             **{v: by_type[typ][v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
         }
     return {
-        "micro": _counted(len(gold_set & pred_set), len(pred_set), len(gold_set)),
+        "micro": Counted.of(len(gold_set & pred_set), len(pred_set), len(gold_set)),
         "semeval": {v: overall[v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
         "per_type": per_type,
     }
@@ -1234,15 +1242,23 @@ def _match_quotes(
     gold: Sequence[tuple[Spn, ...]], pred: Sequence[tuple[Spn, ...]], mode: str
 ) -> list[tuple[int, int]]:
     if mode == "exact":
-        gm = [merge(g) for g in gold]
-        pm = [merge(p) for p in pred]
-        return _match(gm, pm, lambda g, p: bool(g == p))
-    return greedy_pairs(
-        (-score, i, j)
-        for i, g in enumerate(gold)
-        for j, p in enumerate(pred)
-        if (score := jaccard(g, p)) >= QUOTE_OVERLAP_THRESHOLD
-    )
+        return exact_span_pairs(gold, pred)
+    return overlap_pairs(gold, pred)
+
+
+@dataclass(frozen=True)
+class QuoteScore(Counted):
+    """Attribution P/R/F1 with the speaker accuracy and end-to-end P/R/F1."""
+
+    speaker_accuracy: float
+    end_to_end: Counted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **super().to_dict(),
+            "speaker_accuracy": self.speaker_accuracy,
+            "end_to_end": self.end_to_end.to_dict(),
+        }
 
 
 @dataclass
@@ -1252,12 +1268,15 @@ class _QuoteTally:
     matched: int = 0
     speaker_correct: int = 0
 
-    def scores(self) -> dict[str, Any]:
-        return {
-            **_counted(self.matched, self.predicted, self.gold),
-            "speaker_accuracy": self.speaker_correct / self.matched if self.matched else 0.0,
-            "end_to_end": _counted(self.speaker_correct, self.predicted, self.gold),
-        }
+    def scores(self) -> QuoteScore:
+        return QuoteScore(
+            self.gold,
+            self.matched,
+            self.predicted,
+            self.matched,
+            self.speaker_correct / self.matched if self.matched else 0.0,
+            Counted.of(self.speaker_correct, self.predicted, self.gold),
+        )
 
 
 def score_quotes(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]:
@@ -1296,9 +1315,9 @@ def score_quotes(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]
             for t in per_type
             if per_type[t]["overlap"].gold or per_type[t]["overlap"].predicted
         },
-        "cue": _counted(*cue),
-        "source": _counted(*source),
-        "overlap_threshold": QUOTE_OVERLAP_THRESHOLD,
+        "cue": Counted.of(*cue),
+        "source": Counted.of(*source),
+        "overlap_threshold": OVERLAP_THRESHOLD,
     }
 
 
@@ -1316,13 +1335,13 @@ def score_events(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]
             for t in ev.triggers
         ]
         pt = [(sp, ev.type, ev.modes) for ev in pred.events for sp in ev.triggers]
-        tests: dict[str, Callable[[Any, Any], bool]] = {
-            "identification": lambda g, p: bool(g[0] == p[0]),
-            "type": lambda g, p: bool(g[0] == p[0] and g[1] == p[1]),
-            "type_mode": lambda g, p: bool(g == p),
+        keys: dict[str, Callable[[Any], Any]] = {
+            "identification": lambda x: x[0],
+            "type": lambda x: x[:2],
+            "type_mode": lambda x: x,
         }
-        for name, same in tests.items():
-            n = len(_match(gt, pt, same))
+        for name, by in keys.items():
+            n = _matched(gt, pt, by)
             trig[name] = [trig[name][0] + n, trig[name][1] + len(pt), trig[name][2] + len(gt)]
         gold_types = {ev.id: ev.type for ev in gd.doc.events}
         ga = [(ev.id, a.entity_id, a.role) for ev in gd.doc.events for a in ev.arguments]
@@ -1333,8 +1352,8 @@ def score_events(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]
                 key = _NOWHERE
             for role, ent in ev.arguments:
                 pa.append((key, gd.entity(ent), role))
-        n_id = len(_match(ga, pa, lambda g, p: bool(g[0] == p[0] and g[1] == p[1])))
-        n_cl = len(_match(ga, pa, lambda g, p: bool(g == p)))
+        n_id = _matched(ga, pa, lambda x: x[:2])
+        n_cl = _matched(ga, pa, lambda x: x)
         args["identification"] = [
             args["identification"][0] + n_id,
             args["identification"][1] + len(pa),
@@ -1352,22 +1371,15 @@ def score_events(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]
                 shared = len(gspans & set(pev.triggers))
                 if shared:
                     scored.append((-shared, i, j))
-        scored.sort()
-        used_g: set[int] = set()
-        used_p: set[int] = set()
-        for _, i, j in scored:
-            if i in used_g or j in used_p:
-                continue
-            used_g.add(i)
-            used_p.add(j)
+        for i, j in greedy_pairs(scored):
             realis_pairs += 1
             realis_correct += int(gd.doc.events[i].realis == pred.events[j].realis)
     return {
-        "trigger_identification": _counted(*trig["identification"]),
-        "trigger_classification": _counted(*trig["type"]),
-        "trigger_classification_mode": _counted(*trig["type_mode"]),
-        "argument_identification": _counted(*args["identification"]),
-        "argument_classification": _counted(*args["classification"]),
+        "trigger_identification": Counted.of(*trig["identification"]),
+        "trigger_classification": Counted.of(*trig["type"]),
+        "trigger_classification_mode": Counted.of(*trig["type_mode"]),
+        "argument_identification": Counted.of(*args["identification"]),
+        "argument_classification": Counted.of(*args["classification"]),
         "realis": {
             "accuracy": realis_correct / realis_pairs if realis_pairs else 0.0,
             "correct": realis_correct,
@@ -1401,7 +1413,7 @@ def score_stance(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]
     for gd, pred in pairs:
         g = [((st.holder, _gold_target(gd, st.target)), st.polarity) for st in gd.doc.stance]
         p = [((gd.entity(st.holder), _pred_target(gd, st)), st.polarity) for st in pred.stance]
-        matched = _match(g, p, lambda a, b: bool(a[0] == b[0]))
+        matched = exact_pairs([x[0] for x in g], [x[0] for x in p])
         tp += len(matched)
         n_pred += len(p)
         n_gold += len(g)
@@ -1413,11 +1425,11 @@ def score_stance(pairs: Sequence[tuple[_GoldDoc, Prediction]]) -> dict[str, Any]
         c_pred = sum(1 for _, b in matched_pol if b == cls)
         c_gold = sum(1 for a, _ in matched_pol if a == cls)
         if c_pred or c_gold:
-            classes[cls] = _counted(c_tp, c_pred, c_gold)
-            present.append(classes[cls]["f1"])
+            classes[cls] = Counted.of(c_tp, c_pred, c_gold)
+            present.append(classes[cls].f1)
     correct = sum(1 for a, b in matched_pol if a == b)
     return {
-        "pairs": _counted(tp, n_pred, n_gold),
+        "pairs": Counted.of(tp, n_pred, n_gold),
         "polarity": {
             "accuracy": correct / len(matched_pol) if matched_pol else 0.0,
             "f_avg": sum(present) / len(present) if present else 0.0,
@@ -1523,101 +1535,85 @@ def _score_ner(
 # ---------------------------------------------------------------- rendering
 
 
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    return value
-
-
 def report_dict(report: Report) -> dict[str, Any]:
-    """The scores with every float rounded to 4 decimals."""
-    rounded: dict[str, Any] = _rounded(report.scores)
-    return rounded
+    """The scores as plain data, every float rounded to 4 decimals."""
+    value: dict[str, Any] = rounded(plain(report.scores))
+    return value
 
 
 def report_json(report: Report) -> str:
     """Deterministic JSON: sorted keys, 4 decimals, 2-space indent, trailing newline."""
-    return json.dumps(report_dict(report), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return render_json(report.scores) + "\n"
 
 
-def _table(title: str, rows: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
-    head = f"{'':<34} {'P':>7} {'R':>7} {'F1':>7}  {'correct':>7} {'pred':>6} {'gold':>6}"
-    out = [title, head]
-    for name, s in rows:
-        correct = s.get("correct", 0)
-        predicted = s.get("predicted", s.get("actual", 0))
-        gold = s.get("gold", s.get("possible", 0))
-        out.append(
-            f"{name:<34} {s['precision']:>7.4f} {s['recall']:>7.4f} {s['f1']:>7.4f}  "
-            f"{correct:>7} {predicted:>6} {gold:>6}"
-        )
-    return out
+_HEADER = prf_header(34, f"{'correct':>7} {'pred':>6} {'gold':>6}")
+
+
+def _rows(report: Report) -> list[Row]:
+    """The P/R/F1 rows of the table of one layer."""
+    s = report.scores
+    if report.layer == "ner":
+        rows = [Row("entity-level micro (seqeval strict)", s["micro"])]
+        rows += [Row(f"SemEval {v}", s["semeval"][v]) for v in SEMEVAL_VIEWS]
+        rows += [Row("per type (entity-level micro)", heading=True), Row(_HEADER, heading=True)]
+        return rows + [Row(t, v["micro"]) for t, v in s["per_type"].items()]
+    if report.layer == "quotes":
+        rows = []
+        for mode in ("exact", "overlap"):
+            rows.append(Row(f"attribution, {mode}", s[mode]))
+            rows.append(Row(f"  end to end (+ speaker), {mode}", s[mode].end_to_end))
+        rows += [Row(f"  {typ}, overlap", v["overlap"]) for typ, v in s["per_type"].items()]
+        return [*rows, Row("cue spans", s["cue"]), Row("source spans", s["source"])]
+    if report.layer == "events":
+        return [
+            Row("trigger identification", s["trigger_identification"]),
+            Row("trigger classification (type)", s["trigger_classification"]),
+            Row("trigger classification (type+mode)", s["trigger_classification_mode"]),
+            Row("argument identification", s["argument_identification"]),
+            Row("argument classification", s["argument_classification"]),
+        ]
+    per_class = s["polarity"]["per_class"].items()
+    return [Row("holder-target pairs", s["pairs"])] + [
+        Row(f"  {c} (matched pairs)", v) for c, v in per_class
+    ]
 
 
 def report_table(report: Report) -> str:
     """A readable table of the scores."""
     s = report_dict(report)
-    lines = [
+    head = [
         f"newsgold evaluate: layer {s['layer']}, {s['documents']} gold document(s) scored, "
-        f"{s['documents_without_prediction']} without a prediction"
+        f"{s['documents_without_prediction']} without a prediction",
+        "",
+        _HEADER,
     ]
+    foot = []
     if report.layer == "ner":
-        lines[0] += f"; labels {s['labels']}; units {s['unit']}"
-        rows = [("entity-level micro (seqeval strict)", s["micro"])]
-        rows += [(f"SemEval {v}", s["semeval"][v]) for v in SEMEVAL_VIEWS]
-        lines += _table("", rows)
-        lines += _table(
-            "per type (entity-level micro)", [(t, v["micro"]) for t, v in s["per_type"].items()]
-        )
+        head[0] += f"; labels {s['labels']}; units {s['unit']}"
         if s["iob2_tags_outside_chunks"]:
-            lines.append(
+            foot.append(
                 f"{s['iob2_tags_outside_chunks']} I- tag(s) outside any chunk "
                 "were read as O (seqeval strict)"
             )
     elif report.layer == "quotes":
-        rows = []
-        for mode in ("exact", "overlap"):
-            rows.append((f"attribution, {mode}", s[mode]))
-            rows.append((f"  end to end (+ speaker), {mode}", s[mode]["end_to_end"]))
-        for typ, v in s["per_type"].items():
-            rows.append((f"  {typ}, overlap", v["overlap"]))
-        rows += [("cue spans", s["cue"]), ("source spans", s["source"])]
-        lines += _table("", rows)
-        lines.append(
+        foot.append(
             f"speaker accuracy on matched quotes: exact {s['exact']['speaker_accuracy']:.4f}, "
             f"overlap {s['overlap']['speaker_accuracy']:.4f} "
-            f"(overlap = character Jaccard >= {s['overlap_threshold']})"
+            f"(overlap = {OVERLAP_MEASURE} >= {s['overlap_threshold']})"
         )
     elif report.layer == "events":
-        rows = [
-            ("trigger identification", s["trigger_identification"]),
-            ("trigger classification (type)", s["trigger_classification"]),
-            ("trigger classification (type+mode)", s["trigger_classification_mode"]),
-            ("argument identification", s["argument_identification"]),
-            ("argument classification", s["argument_classification"]),
-        ]
-        lines += _table("", rows)
         r = s["realis"]
-        lines.append(
+        foot.append(
             f"realis accuracy {r['accuracy']:.4f} "
             f"({r['correct']} of {r['paired_events']} paired events)"
         )
     else:
-        lines += _table(
-            "",
-            [("holder-target pairs", s["pairs"])]
-            + [(f"  {c} (matched pairs)", v) for c, v in s["polarity"]["per_class"].items()],
-        )
         pol = s["polarity"]
-        lines.append(
+        foot.append(
             f"on {pol['matched_pairs']} matched pair(s): F_avg(FAVOR, AGAINST) {pol['f_avg']:.4f} "
             f"over {pol['f_avg_classes']} class(es), accuracy {pol['accuracy']:.4f}"
         )
-    return "\n".join(lines) + "\n"
+    return render_text(Table(head, _rows(report), foot)) + "\n"
 
 
 def text_sha256(text: str) -> str:
