@@ -7,6 +7,7 @@ has passed validation (see :mod:`newsgold.validate`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Self
 
 SCHEMA_VERSION = "1.0.0"
@@ -368,18 +369,64 @@ class Document:
             tuple(Stance.from_dict(s) for s in d["stance"]),
         )
 
-    # Look-ups used by every consumer of the model.
-    def entity(self, entity_id: str) -> Entity:
-        for e in self.entities:
-            if e.id == entity_id:
-                return e
-        raise KeyError(entity_id)
+    # Look-ups by id used by every consumer of the model. Each index is built once, on
+    # first use: a cached property writes the instance ``__dict__`` directly, so the
+    # frozen fields, equality, hashing and ``to_dict`` do not see it.
+    @cached_property
+    def _sentences_by_id(self) -> dict[str, Sentence]:
+        return {s.id: s for s in self.sentences}
+
+    @cached_property
+    def _mentions_by_id(self) -> dict[str, Mention]:
+        return {m.id: m for m in self.mentions}
+
+    @cached_property
+    def _entities_by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    @cached_property
+    def _quotes_by_id(self) -> dict[str, Quote]:
+        return {q.id: q for q in self.quotes}
+
+    @cached_property
+    def _events_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    @cached_property
+    def _triggers_by_id(self) -> dict[str, Trigger]:
+        return {t.id: t for e in self.events for t in e.triggers}
+
+    @cached_property
+    def _stance_by_id(self) -> dict[str, Stance]:
+        return {s.id: s for s in self.stance}
+
+    def sentence(self, sentence_id: str) -> Sentence:
+        """The sentence with this id; :class:`KeyError` when there is none."""
+        return self._sentences_by_id[sentence_id]
 
     def mention(self, mention_id: str) -> Mention:
-        for m in self.mentions:
-            if m.id == mention_id:
-                return m
-        raise KeyError(mention_id)
+        """The mention with this id; :class:`KeyError` when there is none."""
+        return self._mentions_by_id[mention_id]
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id; :class:`KeyError` when there is none."""
+        return self._entities_by_id[entity_id]
+
+    def quote(self, quote_id: str) -> Quote:
+        """The quote with this id; :class:`KeyError` when there is none."""
+        return self._quotes_by_id[quote_id]
+
+    def event(self, event_id: str) -> Event:
+        """The event with this id; :class:`KeyError` when there is none."""
+        return self._events_by_id[event_id]
+
+    def trigger(self, trigger_id: str) -> Trigger:
+        """The event trigger with this id; :class:`KeyError` when there is none."""
+        return self._triggers_by_id[trigger_id]
+
+    def stance_record(self, stance_id: str) -> Stance:
+        """The stance record with this id; :class:`KeyError` when there is none."""
+        return self._stance_by_id[stance_id]
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence that holds ``offset`` (-1 when none does)."""
