@@ -28,8 +28,8 @@ from newsgold.evaluate import (
 from newsgold.io import canonical_json
 from newsgold.issues import CODES
 from newsgold.model import Document
+from newsgold.reader import documents
 from newsgold.resources import documents_dir, schema_dir
-from newsgold.validate import iter_documents
 
 HERE = Path(__file__).parent
 GOLD = HERE / "fixtures" / "valid" / "fixture_small.json"
@@ -118,9 +118,7 @@ def test_corpus_gold_as_prediction(layer: str) -> None:
     """Holds for whatever the corpus holds: 1.0 where the layer has gold items."""
     s = scores(layer, documents_dir(), None)
     annotated = [
-        d
-        for d in iter_documents()
-        if ("mentions" if layer == "ner" else layer) in d.annotated_layers
+        d for d in documents() if ("mentions" if layer == "ner" else layer) in d.annotated_layers
     ]
     assert s["documents"] == len(annotated)
     gold_items = {
@@ -418,7 +416,7 @@ def _perturbed(gold: list[list[str]], names: tuple[str, ...], seed: int) -> list
 
 def _gold_sequences(labels: str) -> list[list[str]]:
     docs = [Document.from_dict(json.loads(GOLD.read_text(encoding="utf-8")))]
-    docs += [d for d in iter_documents() if {"sentences", "mentions"} <= set(d.annotated_layers)]
+    docs += [d for d in documents() if {"sentences", "mentions"} <= set(d.annotated_layers)]
     out = []
     for doc in docs:
         for sent in T.tag_document(doc):
