@@ -4,7 +4,7 @@ The corpus is made at run time in a temporary folder (never inside dataset/): th
 gold document (``--source``, default the first corpus document) copied ``--docs``
 times under new ids, each in canonical form. Timed:
 
-- validation: ``newsgold.validate.validate_paths`` over every file (all levels);
+- validation: ``newsgold.reader.read`` over every file (all levels);
 - the floor: reading the same files and ``json.loads`` of their bytes;
 - evaluation: ``newsgold.evaluate.evaluate`` of each layer with the corpus as both
   gold and prediction (it validates the gold and the predictions, then scores),
@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from newsgold.evaluate import LAYERS, evaluate  # noqa: E402
 from newsgold.io import canonical_json  # noqa: E402
 from newsgold.model import Document  # noqa: E402
+from newsgold.reader import read  # noqa: E402
 from newsgold.resources import documents_dir  # noqa: E402
-from newsgold.validate import validate_paths  # noqa: E402
 
 MEMORY_CODE = """
 import json, os, resource, sys, tracemalloc
@@ -51,10 +51,10 @@ if kind == "evaluate":
         target = sub / f.name
         if not target.exists():
             os.link(f, target)  # a hard link: loaders refuse symlinks that leave a folder
-import newsgold.validate, newsgold.evaluate
+import newsgold.reader, newsgold.evaluate
 tracemalloc.start()
 if kind == "validate":
-    problems = sum(len(p) for _, p in newsgold.validate.validate_paths(files))
+    problems = sum(len(r.problems) for r in newsgold.reader.read(files))
     assert problems == 0, problems
 else:
     newsgold.evaluate.evaluate("quotes", sub, sub)
@@ -121,7 +121,7 @@ def main() -> int:
                 json.loads(f.read_bytes())
 
         def validate_all() -> None:
-            problems = sum(len(p) for _, p in validate_paths(files))
+            problems = sum(len(r.problems) for r in read(files))
             assert problems == 0, problems
 
         t_json = timed(parse_all)

@@ -28,9 +28,9 @@ from newsgold.evaluate import (
 from newsgold.io import canonical_json
 from newsgold.issues import CODES
 from newsgold.model import Document
+from newsgold.reader import documents
 from newsgold.resources import documents_dir, schema_dir
 from newsgold.scoring import plain
-from newsgold.validate import iter_documents
 
 HERE = Path(__file__).parent
 GOLD = HERE / "fixtures" / "valid" / "fixture_small.json"
@@ -119,9 +119,7 @@ def test_corpus_gold_as_prediction(layer: str) -> None:
     """Holds for whatever the corpus holds: 1.0 where the layer has gold items."""
     s = scores(layer, documents_dir(), None)
     annotated = [
-        d
-        for d in iter_documents()
-        if ("mentions" if layer == "ner" else layer) in d.annotated_layers
+        d for d in documents() if ("mentions" if layer == "ner" else layer) in d.annotated_layers
     ]
     assert s["documents"] == len(annotated)
     gold_items = {
@@ -420,7 +418,7 @@ def _perturbed(gold: list[list[str]], names: tuple[str, ...], seed: int) -> list
 
 def _gold_sequences(labels: str) -> list[list[str]]:
     docs = [Document.from_dict(json.loads(GOLD.read_text(encoding="utf-8")))]
-    docs += [d for d in iter_documents() if {"sentences", "mentions"} <= set(d.annotated_layers)]
+    docs += [d for d in documents() if {"sentences", "mentions"} <= set(d.annotated_layers)]
     out = []
     for doc in docs:
         for sent in T.tag_document(doc):

@@ -9,15 +9,15 @@ from __future__ import annotations
 from functools import cache
 
 from newsgold.model import Document
+from newsgold.reader import documents
 from newsgold.resources import documents_dir
-from newsgold.validate import load_document
 
 DOC_ID = "000_6f6c25f93ca58200"
 
 
 @cache
 def gold() -> Document:
-    return load_document(documents_dir() / f"{DOC_ID}.json")
+    return next(documents([documents_dir() / f"{DOC_ID}.json"]))
 
 
 def mention_at(context: str, surface: str) -> tuple[str, str, str]:

@@ -378,10 +378,11 @@ def test_no_network_fixture_blocks_sockets(no_network: None) -> None:
 
 def test_validate_and_load_without_network(no_network: None) -> None:
     import newsgold
-    from newsgold.validate import _compiled, validate_paths
+    from newsgold.reader import read
+    from newsgold.validate import _compiled
 
     _compiled.cache_clear()  # rebuild the schema registry with the network blocked
-    assert all(problems == [] for _, problems in validate_paths())
+    assert all(result.problems == [] for result in read())
     docs = list(newsgold.documents())
     assert [d.id for d in docs] == sorted(p.stem for p in documents_dir().glob("*.json"))
 
@@ -393,8 +394,8 @@ def refuse(*args, **kwargs):
 socket.socket.connect = socket.socket.connect_ex = refuse
 socket.create_connection = socket.getaddrinfo = refuse
 import newsgold, sys
-from newsgold.validate import validate_paths
-assert all(p == [] for _, p in validate_paths())
+from newsgold.reader import read
+assert all(r.problems == [] for r in read())
 docs = list(newsgold.documents())
 assert "datasets" not in sys.modules and "spacy" not in sys.modules
 print(len(docs))

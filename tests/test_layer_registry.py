@@ -22,8 +22,8 @@ from newsgold.issues import pointer
 from newsgold.layers import Context, IdKind, Layer
 from newsgold.layers.base import Config
 from newsgold.model import Document
+from newsgold.reader import read_file
 from newsgold.resources import dataset_dir
-from newsgold.validate import validate_file
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 CARD = dataset_dir().parent / "DATASET_CARD.md"
@@ -142,11 +142,11 @@ def first_word(path: Path | None = None) -> dict[str, Any]:
 
 def test_toy_layer_validates_and_round_trips(tmp_path: Path, toy: Layer) -> None:
     path = toy_document(tmp_path, [first_word(tmp_path)])
-    value, problems = validate_file(path)
+    doc, problems = read_file(path)[1:]
     assert problems == []
-    assert value is not None and value["toys"][0]["id"] == "toy1"
-    doc = Document.from_dict(value)
-    assert doc.layer("toys") == (Toy.from_dict(value["toys"][0]),)
+    assert doc is not None
+    assert doc.layer("toys") == (Toy.from_dict(first_word()),)
+    assert doc.record("toys", "toy1") == doc.layer("toys")[0]
     assert canonical_json(doc) == path.read_text(encoding="utf-8")  # byte-identical
 
 
@@ -155,7 +155,7 @@ def test_toy_layer_checks_report_their_codes(tmp_path: Path, toy: Layer) -> None
     shifted = {**word, "id": "toy2", "start": word["start"] + 1}  # text no longer matches
     same = {**word, "id": "x3", "label": word["text"]}
     path = toy_document(tmp_path, [shifted, same])
-    _, problems = validate_file(path)
+    problems = read_file(path).problems
     got = [(p.code, p.pointer, p.level) for p in problems]
     assert got == [
         ("schema-pattern", "/toys/1/id", 2),
@@ -170,7 +170,7 @@ def test_toy_layer_needs_its_schema(tmp_path: Path, toy: Layer) -> None:
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw["toys"][0]["colour"] = "red"
     path.write_text(json.dumps(raw), encoding="utf-8")
-    _, problems = validate_file(path)
+    problems = read_file(path).problems
     assert [(p.code, p.pointer) for p in problems] == [
         ("schema-additional-property", "/toys/0/colour")
     ]
@@ -179,7 +179,7 @@ def test_toy_layer_needs_its_schema(tmp_path: Path, toy: Layer) -> None:
 def test_unregistered_toy_layer_is_refused(tmp_path: Path) -> None:
     with layers.registered(TOY):
         path = toy_document(tmp_path, [first_word(tmp_path)])
-    _, problems = validate_file(path)
+    problems = read_file(path).problems
     assert ("schema-additional-property", "/toys") in [(p.code, p.pointer) for p in problems]
 
 

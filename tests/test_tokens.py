@@ -12,7 +12,7 @@ import pytest
 
 from newsgold import tokens as T
 from newsgold.model import Document
-from newsgold.validate import iter_documents
+from newsgold.reader import documents
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 
@@ -33,7 +33,7 @@ def fixture() -> Document:
 
 
 def corpus() -> list[Document]:
-    return list(iter_documents())
+    return list(documents())
 
 
 def test_label_orders_match_the_hub() -> None:

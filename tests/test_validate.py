@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import newsgold.reader as R
 import newsgold.validate as V
 from newsgold.io import MAX_DOCUMENT_BYTES
 from newsgold.issues import CODES, Problem
@@ -40,7 +41,7 @@ def write(folder: Path, doc: dict[str, Any], name: str | None = None) -> Path:
 
 
 def problems_of(paths: list[Path]) -> list[Problem]:
-    return [p for _, found in V.validate_paths(paths) for p in found]
+    return [p for result in R.read(paths) for p in result.problems]
 
 
 def codes_at(problems: list[Problem]) -> list[tuple[str, str]]:
@@ -190,13 +191,13 @@ def test_valid_fixture_has_no_problems() -> None:
 
 def test_corpus_validates_with_zero_problems() -> None:
     assert CORPUS, "dataset/documents holds no documents"
-    results = list(V.validate_paths())
-    assert [path.name for path, _ in results] == [p.name for p in CORPUS]
-    assert [p.format() for _, found in results for p in found] == []
+    results = list(R.read())
+    assert [r.path.name for r in results] == [p.name for p in CORPUS]
+    assert [p.format() for r in results for p in r.problems] == []
 
 
 def test_corpus_documents_load_as_typed_values() -> None:
-    docs = list(V.iter_documents())
+    docs = list(R.documents())
     assert [d.id for d in docs] == [p.stem for p in CORPUS]
     for doc in docs:
         assert hashlib.sha256(doc.text.encode("utf-8")).hexdigest() == doc.text_sha256
@@ -334,7 +335,7 @@ def test_problem_as_dict_has_every_field() -> None:
 
 def test_load_document_raises_with_the_problems() -> None:
     with pytest.raises(V.CorpusError) as info:
-        V.load_document(INVALID / "duplicate-id.json")
+        next(R.documents([INVALID / "duplicate-id.json"]))
     assert codes_at(info.value.problems) == [("duplicate-id", "/sentences/1/id")]
 
 
@@ -417,8 +418,8 @@ def test_nam_overlap_is_found_past_a_nested_name(tmp_path: Path) -> None:
 
 
 def test_the_same_file_given_twice_is_validated_once(tmp_path: Path) -> None:
-    results = list(V.validate_paths([VALID, VALID.parent, VALID]))
-    assert results == [(VALID, [])]
+    results = list(R.read([VALID, VALID.parent, VALID]))
+    assert [(r.path, r.problems) for r in results] == [(VALID, [])]
 
 
 def test_label_type_mismatch_is_reported_for_a_known_label(tmp_path: Path) -> None:

@@ -24,9 +24,11 @@ def documents(path: str | None = None) -> Iterator[Document]:
     Reads ``dataset/documents/*.json`` (or ``path``) in id order without importing
     ``datasets``. Raises :class:`newsgold.validate.CorpusError` on a file that does not validate.
     """
-    from newsgold.validate import iter_documents
+    from pathlib import Path
 
-    return iter_documents(path)
+    from newsgold.reader import documents as read_documents
+
+    return read_documents([Path(path)] if path is not None else None)
 
 
 def load(config: str = "documents", split: str = "test", **kwargs: Any) -> Any:

@@ -177,16 +177,15 @@ def document_from_row(row: Mapping[str, Any]) -> Document:
 
 def read_documents(folder: Path | None = None) -> tuple[list[Document], list[Problem]]:
     """Validate and read every document of ``folder`` (default: the corpus), in id order."""
-    from newsgold.validate import validate_paths
+    from newsgold.reader import read
 
     docs: list[Document] = []
     problems: list[Problem] = []
-    for _path, found in validate_paths([folder or documents_dir()]):
-        if found:
+    for _path, document, found in read([folder or documents_dir()]):
+        if found or document is None:
             problems.extend(found)
             continue
-        value, _ = parse_json_file(_path)
-        docs.append(Document.from_dict(value))
+        docs.append(document)
     docs.sort(key=lambda d: d.id)
     return docs, problems
 

@@ -70,14 +70,14 @@ def _report(problems: list[Problem], files: int, fmt: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from newsgold.validate import expand_paths, validate_paths
+    from newsgold.reader import expand_paths, read
 
     paths = [Path(p) for p in args.paths] if args.paths else None
     problems: list[Problem] = []
     files = 0
-    for _path, found in validate_paths(paths):
+    for result in read(paths):
         files += 1
-        problems.extend(found)
+        problems.extend(result.problems)
     if paths is not None and not expand_paths(paths):
         print(f"newsgold validate: no .json files in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
@@ -85,23 +85,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
-    from newsgold.io import canonical_json, parse_json_file, write_text_atomic
-    from newsgold.model import Document
-    from newsgold.validate import expand_paths, validate_document_value
+    from newsgold.io import canonical_json, write_text_atomic
+    from newsgold.reader import expand_paths, read_file
 
     problems: list[Problem] = []
     pending: list[tuple[Path, str]] = []
     files = expand_paths([Path(p) for p in args.paths])
     for path in files:
-        value, found = parse_json_file(path)
-        if not found:
-            found = validate_document_value(value, str(path))
-        if found:
+        _path, document, found = read_file(path, check_name=False)
+        if document is None:
             problems.extend(found)
-            continue
-        text = canonical_json(Document.from_dict(value))
-        if path.read_text(encoding="utf-8") != text:
-            pending.append((path, text))
+        elif found:  # valid, so the one problem is the layout: non-canonical-format
+            pending.append((path, canonical_json(document)))
     if problems:  # nothing is rewritten while any file is invalid
         return _report(problems, len(files), "text")
     for path, text in pending:
@@ -119,10 +114,11 @@ def cmd_format(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from newsgold.validate import CorpusError, iter_documents
+    from newsgold.reader import documents
+    from newsgold.validate import CorpusError
 
     try:
-        docs = list(iter_documents(args.path))
+        docs = list(documents([Path(args.path)] if args.path is not None else None))
     except CorpusError as err:
         return _report(err.problems, 1, "text")
     for doc in docs:
@@ -151,8 +147,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         to_json,
         to_text,
     )
-    from newsgold.model import Document
-    from newsgold.validate import validate_file
+    from newsgold.reader import read_file
 
     if args.docs:
         print(DOCS)
@@ -167,12 +162,12 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in paths:
-        value, found = validate_file(path, check_name=False)
+        _path, document, found = read_file(path, check_name=False)
         # Canonical form (L4) is a matter of layout, not of content: it does not block a comparison.
         found = [p for p in found if p.code != "non-canonical-format"]
         problems.extend(found)
-        if value is not None and not found:
-            docs.append(Document.from_dict(value))
+        if document is not None and not found:
+            docs.append(document)
     if problems:
         return _report(problems, len(paths), args.format)
     a, b = docs
@@ -316,9 +311,8 @@ def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document],
 
     On a problem, report it and give the exit status as the second value.
     """
-    from newsgold.model import Document
+    from newsgold.reader import expand_paths, read
     from newsgold.resources import documents_dir
-    from newsgold.validate import expand_paths, validated_files
 
     given = [Path(p) for p in paths] if paths else [documents_dir()]
     files = expand_paths(given)
@@ -328,10 +322,10 @@ def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document],
         return [], EXIT_USAGE
     docs: list[Document] = []
     problems: list[Problem] = []
-    for _path, value, found in validated_files(given):
+    for _path, document, found in read(given):
         problems.extend(found)
-        if value is not None and not found:
-            docs.append(Document.from_dict(value))
+        if document is not None and not found:
+            docs.append(document)
     if problems:
         return [], _report(problems, len(files), "text")
     return docs, None

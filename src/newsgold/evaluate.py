@@ -992,11 +992,10 @@ class _GoldDoc:
 
 def load_gold(path: Path | None) -> list[Document]:
     """The gold documents: a document file, a folder of them, or (``None``) the corpus."""
-    from newsgold.validate import CorpusError, iter_documents, load_document
+    from newsgold.reader import documents
+    from newsgold.validate import CorpusError
 
     try:
-        if path is not None and path.is_file():
-            return [load_document(path)]
         if path is not None and not path.exists():
             raise PredictionError(
                 [
@@ -1009,7 +1008,7 @@ def load_gold(path: Path | None) -> list[Document]:
                     )
                 ]
             )
-        return list(iter_documents(path))
+        return list(documents([path] if path is not None else None))
     except CorpusError as err:
         raise PredictionError(err.problems) from err
 

@@ -117,9 +117,23 @@ def parse_json_file(
     unreadable, too large, empty, not UTF-8, has a BOM, CR line ends or a NUL byte,
     is not JSON, or repeats a key in an object.
     """
+    data, problems = read_file_bytes(path, max_bytes=max_bytes)
+    if data is None:
+        return None, problems
+    return parse_json_bytes(data, str(path))
+
+
+def read_file_bytes(
+    path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of ``path``, read once: ``(data, [])`` or ``(None, L1 problems)``.
+
+    Refused before reading: a folder, anything that is not a regular file (a FIFO or
+    a device would block or never end), a file larger than ``max_bytes``.
+    """
     name = str(path)
 
-    def fail(code: str, message: str, hint: str, where: str = "") -> tuple[Any, list[Problem]]:
+    def fail(code: str, message: str, hint: str, where: str = "") -> tuple[None, list[Problem]]:
         return None, [Problem(name, where, 1, code, message, hint)]
 
     try:
@@ -137,13 +151,25 @@ def parse_json_file(
                 f"file has {size} bytes, more than the limit of {max_bytes}",
                 "split the document or check that this is the right file",
             )
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as err:
         return fail(
             "file-unreadable",
             f"cannot read: {err.strerror or err}",
             "check the path and its permissions",
         )
+
+
+def parse_json_bytes(data: bytes, name: str) -> tuple[Any, list[Problem]]:
+    """Parse the bytes of a file named ``name`` as strict JSON.
+
+    Returns ``(value, [])`` or ``(None, L1 problems)``: empty, not UTF-8, a BOM, CR
+    line ends or a NUL byte, not JSON, or a key repeated in an object.
+    """
+
+    def fail(code: str, message: str, hint: str) -> tuple[Any, list[Problem]]:
+        return None, [Problem(name, "", 1, code, message, hint)]
+
     if not data.strip():
         return fail("empty-file", "file is empty", "write the document as a JSON object")
     if data.startswith(b"\xef\xbb\xbf"):

@@ -7,6 +7,7 @@ has passed validation (see :mod:`newsgold.validate`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from newsgold import layers as registry
@@ -149,18 +150,60 @@ class Document:
             **fields,
         )
 
-    # Look-ups used by every consumer of the model.
-    def entity(self, entity_id: str) -> Entity:
-        for e in self.entities:
-            if e.id == entity_id:
-                return e
-        raise KeyError(entity_id)
+    # Look-ups by id. The index is built once, on first use, from the ids each layer
+    # declares: a cached property writes the instance ``__dict__`` directly, so the frozen
+    # fields, equality, hashing and ``to_dict`` do not see it.
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        index: dict[str, dict[str, Any]] = {}
+        for layer in registry.layers():
+            for kind in layer.ids:
+                if kind.unique:
+                    found = index.setdefault(kind.kind, {})
+                    for record in self.layer(layer.name):
+                        for obj in _nested(record, kind.path):
+                            found.setdefault(obj.id, obj)
+        return index
+
+    def record(self, kind: str, ident: str) -> Any:
+        """The record with id ``ident`` among the ids of ``kind`` (a layer name, or a kind
+        of nested id such as ``triggers``); :class:`KeyError` when there is none."""
+        return self._by_id[kind][ident]
+
+    def sentence(self, sentence_id: str) -> Sentence:
+        """The sentence with this id; :class:`KeyError` when there is none."""
+        found: Sentence = self.record("sentences", sentence_id)
+        return found
 
     def mention(self, mention_id: str) -> Mention:
-        for m in self.mentions:
-            if m.id == mention_id:
-                return m
-        raise KeyError(mention_id)
+        """The mention with this id; :class:`KeyError` when there is none."""
+        found: Mention = self.record("mentions", mention_id)
+        return found
+
+    def entity(self, entity_id: str) -> Entity:
+        """The entity with this id; :class:`KeyError` when there is none."""
+        found: Entity = self.record("entities", entity_id)
+        return found
+
+    def quote(self, quote_id: str) -> Quote:
+        """The quote with this id; :class:`KeyError` when there is none."""
+        found: Quote = self.record("quotes", quote_id)
+        return found
+
+    def event(self, event_id: str) -> Event:
+        """The event with this id; :class:`KeyError` when there is none."""
+        found: Event = self.record("events", event_id)
+        return found
+
+    def trigger(self, trigger_id: str) -> Trigger:
+        """The event trigger with this id; :class:`KeyError` when there is none."""
+        found: Trigger = self.record("triggers", trigger_id)
+        return found
+
+    def stance_record(self, stance_id: str) -> Stance:
+        """The stance record with this id; :class:`KeyError` when there is none."""
+        found: Stance = self.record("stance", stance_id)
+        return found
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence that holds ``offset`` (-1 when none does)."""
@@ -168,6 +211,15 @@ class Document:
             if s.start <= offset < s.end:
                 return i
         return -1
+
+
+def _nested(record: Any, path: tuple[str, ...]) -> list[Any]:
+    """The records at ``path`` under ``record`` (attribute names; tuples are walked)."""
+    if not path:
+        return [record]
+    value = getattr(record, path[0])
+    items = value if isinstance(value, tuple) else (value,)
+    return [found for item in items for found in _nested(item, path[1:])]
 
 
 _FIELDS = frozenset(Document.__dataclass_fields__) - {*_HEAD, "extra"}

@@ -1,7 +1,8 @@
 """The validator: L1 parse, L2 schema, L3 document integrity, L4 corpus.
 
 Every check returns :class:`~newsgold.issues.Problem` values and never raises on
-bad input. Only an L1 problem stops the checks on a file.
+bad input. Only an L1 problem stops the checks on a file. This module checks parsed
+values; files and folders are read, and checked at L1 and L4, by :mod:`newsgold.reader`.
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from newsgold import layers as registry
-from newsgold.io import canonical_json, parse_json_file, structure_problems
+from newsgold.io import structure_problems
 from newsgold.issues import Problem, pointer
 from newsgold.layers.base import Context, as_str, short
-from newsgold.model import Document
-from newsgold.resources import documents_dir, schema_dir
+from newsgold.resources import schema_dir
 
 _SCHEMA_CODES = {
     "type": "schema-type",
@@ -288,132 +287,3 @@ def validate_document_value(doc: Any, name: str) -> list[Problem]:
     if isinstance(doc, dict):
         problems += check_integrity(name, doc)
     return problems
-
-
-def validate_file(
-    path: Path, *, check_name: bool = True
-) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Validate one document file (L1 to L3, and the file-name and canonical-form checks of L4)."""
-    value, problems = parse_json_file(path)
-    if problems:
-        return None, problems
-    name = str(path)
-    problems = validate_document_value(value, name)
-    if isinstance(value, dict) and check_name:
-        doc_id = value.get("id")
-        if isinstance(doc_id, str) and path.name != f"{doc_id}.json":
-            problems.append(
-                Problem(
-                    name,
-                    "/id",
-                    4,
-                    "file-name-mismatch",
-                    f'id "{doc_id}" but file name "{path.name}"',
-                    f'rename the file to "{doc_id}.json" or correct the id',
-                )
-            )
-    if not problems:
-        canonical = canonical_json(Document.from_dict(value))
-        if path.read_text(encoding="utf-8") != canonical:
-            problems.append(
-                Problem(
-                    name,
-                    "",
-                    4,
-                    "non-canonical-format",
-                    "file is valid but not in canonical form "
-                    "(key order, 2-space indent, trailing newline)",
-                    f"run `newsgold format {path}`",
-                )
-            )
-    return (value if isinstance(value, dict) else None), problems
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to validate: each file as given, each folder's ``*.json`` in name order.
-
-    A file reached twice (given twice, or given and inside a given folder) is listed once.
-    """
-    out: list[Path] = []
-    seen: set[Path] = set()
-    for p in paths:
-        found = sorted(p.glob("*.json")) if p.is_dir() and not p.is_symlink() else [p]
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                out.append(file)
-    return out
-
-
-def link_problem(path: Path, folder: Path) -> Problem | None:
-    """A file of ``folder`` that is a symbolic link to a place outside it is not followed."""
-    if not path.is_symlink():
-        return None
-    target = path.resolve()
-    if target.is_relative_to(folder.resolve()):
-        return None
-    return Problem(
-        str(path), "", 1, "file-unreadable",
-        f"is a symbolic link to {target}, outside {folder}; not followed",
-        "copy the document into the folder, or give the file's own path",
-    )  # fmt: skip
-
-
-def validated_files(
-    paths: Iterable[Path] | None = None,
-) -> Iterator[tuple[Path, dict[str, Any] | None, list[Problem]]]:
-    """Validate files one at a time (streaming), yielding each file's parsed value too.
-
-    Checks L1 to L4, including duplicate ids across the files. In a folder, a symbolic
-    link that leads out of the folder is reported, not followed.
-    """
-    given = list(paths) if paths is not None else [documents_dir()]
-    folders = {p for p in given if p.is_dir() and not p.is_symlink()}
-    files = expand_paths(given)
-    seen: dict[str, Path] = {}
-    for path in files:
-        link = link_problem(path, path.parent) if path.parent in folders else None
-        if link is not None:
-            yield path, None, [link]
-            continue
-        value, problems = validate_file(path)
-        if value is not None and isinstance(value.get("id"), str):
-            doc_id = value["id"]
-            if doc_id in seen:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "/id",
-                        4,
-                        "duplicate-document-id",
-                        f'id "{doc_id}" is also the id of {seen[doc_id]}',
-                        "give every document its own id",
-                    )
-                )
-            else:
-                seen[doc_id] = path
-        yield path, value, problems
-
-
-def validate_paths(paths: Iterable[Path] | None = None) -> Iterator[tuple[Path, list[Problem]]]:
-    """Validate files one at a time (streaming): each file with its problems."""
-    for path, _value, problems in validated_files(paths):
-        yield path, problems
-
-
-def load_document(path: Path) -> Document:
-    """Read and validate one document; raise :class:`CorpusError` when it is invalid."""
-    value, problems = validate_file(path)
-    if problems or value is None:
-        raise CorpusError(problems)
-    return Document.from_dict(value)
-
-
-def iter_documents(path: str | Path | None = None) -> Iterator[Document]:
-    """Yield the validated documents of a folder (default: the corpus), in id order."""
-    folder = Path(path) if path is not None else documents_dir()
-    for _file, value, problems in validated_files([folder]):
-        if problems or value is None:
-            raise CorpusError(problems)
-        yield Document.from_dict(value)

@@ -165,7 +165,10 @@ def _chip(ident: str, text: str = "") -> str:
 def _entity_chip(document: Document, entity_id: str | None) -> str:
     if entity_id is None:
         return '<span class="none">none</span>'
-    name = next((e.name for e in document.entities if e.id == entity_id), entity_id)
+    try:
+        name = document.entity(entity_id).name
+    except KeyError:
+        name = entity_id
     return _chip(entity_id, name)
 
 

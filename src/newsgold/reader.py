@@ -1,0 +1,165 @@
+"""The one document path: from files and folders to validated, typed documents.
+
+Every command and function that loads documents (``validate``, ``format``, ``summary``,
+``build``, ``convert``, ``show``, the gold of ``evaluate`` and the baselines,
+``agreement``, :func:`newsgold.documents`) goes through :func:`read_file`, which reads
+each file's bytes once and parses them once: L1 (bytes and strict JSON), L2 and L3 on
+the parsed value (:func:`newsgold.validate.validate_document_value`), then the typed
+:class:`~newsgold.model.Document`, built once, and the L4 file-name and canonical-form
+checks against the same bytes. :func:`read` adds the folder rules and the duplicate-id
+check across files; :func:`documents` is its strict form for loaders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from newsgold.io import canonical_json, parse_json_bytes, read_file_bytes
+from newsgold.issues import Problem
+from newsgold.model import Document
+from newsgold.resources import documents_dir
+from newsgold.validate import CorpusError, validate_document_value
+
+
+class Read(NamedTuple):
+    """One file as read: its path, the typed document, and every problem found.
+
+    ``document`` is set when the file passes L1 to L3, even if it has an L4 problem
+    (a file name that is not ``<id>.json``, another file with the same id, a layout that
+    is not canonical); a loader that needs a valid document checks ``problems`` too.
+    """
+
+    path: Path
+    document: Document | None
+    problems: list[Problem]
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to read: each file as given, each folder's ``*.json`` in name order.
+
+    A file reached twice (given twice, or given and inside a given folder) is listed once.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in paths:
+        found = sorted(p.glob("*.json")) if p.is_dir() and not p.is_symlink() else [p]
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(file)
+    return out
+
+
+def link_problem(path: Path, folder: Path) -> Problem | None:
+    """A file of ``folder`` that is a symbolic link to a place outside it is not followed."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    if target.is_relative_to(folder.resolve()):
+        return None
+    return Problem(
+        str(path), "", 1, "file-unreadable",
+        f"is a symbolic link to {target}, outside {folder}; not followed",
+        "copy the document into the folder, or give the file's own path",
+    )  # fmt: skip
+
+
+def _read(path: Path, check_name: bool) -> tuple[Read, Any]:
+    """:func:`read_file`, and the ``id`` of the parsed value (for the duplicate-id check)."""
+    name = str(path)
+    data, problems = read_file_bytes(path)
+    if data is None:
+        return Read(path, None, problems), None
+    value, problems = parse_json_bytes(data, name)
+    if problems:
+        return Read(path, None, problems), None
+    doc_id = value.get("id") if isinstance(value, dict) else None
+    problems = validate_document_value(value, name)
+    document = None if problems else Document.from_dict(value)
+    if check_name:
+        problems += _name_problems(path, doc_id)
+    if document is not None and not problems and canonical_json(document).encode() != data:
+        problems.append(
+            Problem(
+                name,
+                "",
+                4,
+                "non-canonical-format",
+                "file is valid but not in canonical form "
+                "(key order, 2-space indent, trailing newline)",
+                f"run `newsgold format {path}`",
+            )
+        )
+    return Read(path, document, problems), doc_id
+
+
+def _name_problems(path: Path, doc_id: Any) -> list[Problem]:
+    if not isinstance(doc_id, str) or path.name == f"{doc_id}.json":
+        return []
+    return [
+        Problem(
+            str(path),
+            "/id",
+            4,
+            "file-name-mismatch",
+            f'id "{doc_id}" but file name "{path.name}"',
+            f'rename the file to "{doc_id}.json" or correct the id',
+        )
+    ]
+
+
+def read_file(path: Path, *, check_name: bool = True) -> Read:
+    """Read one document file: L1 to L3, and the file-name and canonical-form checks of L4.
+
+    Reads the bytes once and parses them once; never raises on bad input. With
+    ``check_name=False`` a file need not be named ``<id>.json`` (two annotations of one
+    document, a file written by hand).
+    """
+    return _read(path, check_name)[0]
+
+
+def read(paths: Iterable[Path] | None = None) -> Iterator[Read]:
+    """Read files and folders (default: the corpus) one file at a time, all levels.
+
+    Streaming: each file is yielded as soon as it is read. Checks L1 to L4, including
+    duplicate ids across the files. In a folder, a symbolic link that leads out of the
+    folder is reported, not followed; a file given by name is read where it points.
+    """
+    given = list(paths) if paths is not None else [documents_dir()]
+    folders = {p for p in given if p.is_dir() and not p.is_symlink()}
+    seen: dict[str, Path] = {}
+    for path in expand_paths(given):
+        link = link_problem(path, path.parent) if path.parent in folders else None
+        if link is not None:
+            yield Read(path, None, [link])
+            continue
+        result, doc_id = _read(path, check_name=True)
+        if isinstance(doc_id, str) and doc_id in seen:
+            result.problems.append(
+                Problem(
+                    str(path),
+                    "/id",
+                    4,
+                    "duplicate-document-id",
+                    f'id "{doc_id}" is also the id of {seen[doc_id]}',
+                    "give every document its own id",
+                )
+            )
+        elif isinstance(doc_id, str):
+            seen[doc_id] = path
+        yield result
+
+
+def documents(paths: Iterable[Path] | None = None) -> Iterator[Document]:
+    """The documents of :func:`read`, in file-name order; strict.
+
+    Raises :class:`~newsgold.validate.CorpusError` with its problems on the first file
+    that has any problem.
+    """
+    for result in read(paths):
+        if result.problems or result.document is None:
+            raise CorpusError(result.problems)
+        yield result.document

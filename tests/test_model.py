@@ -1,0 +1,71 @@
+"""The data model: look-ups by id through indexes that leave the values unchanged."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from newsgold.io import canonical_json
+from newsgold.model import Document
+
+FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
+
+
+def fixture() -> Document:
+    return Document.from_dict(json.loads(FIXTURE.read_text(encoding="utf-8")))
+
+
+def test_every_annotation_is_found_by_its_id() -> None:
+    doc = fixture()
+    assert doc.sentences and doc.mentions and doc.entities and doc.quotes
+    assert doc.events and doc.stance
+    for s in doc.sentences:
+        assert doc.sentence(s.id) is s
+    for m in doc.mentions:
+        assert doc.mention(m.id) is m
+    for e in doc.entities:
+        assert doc.entity(e.id) is e
+    for q in doc.quotes:
+        assert doc.quote(q.id) is q
+    for ev in doc.events:
+        assert doc.event(ev.id) is ev
+        for t in ev.triggers:
+            assert doc.trigger(t.id) is t
+    for st in doc.stance:
+        assert doc.stance_record(st.id) is st
+
+
+@pytest.mark.parametrize(
+    "lookup", ["sentence", "mention", "entity", "quote", "event", "trigger", "stance_record"]
+)
+def test_an_unknown_id_raises_key_error(lookup: str) -> None:
+    with pytest.raises(KeyError, match="no_such_id"):
+        getattr(fixture(), lookup)("no_such_id")
+
+
+def test_the_indexes_do_not_change_equality_hash_or_serialisation() -> None:
+    used, fresh = fixture(), fixture()
+    used.entity(used.entities[0].id)  # builds an index on `used` only
+    used.trigger(used.events[0].triggers[0].id)
+    assert used == fresh and hash(used) == hash(fresh)
+    assert used.to_dict() == fresh.to_dict()
+    assert canonical_json(used) == FIXTURE.read_text(encoding="utf-8")
+    assert dataclasses.asdict(used) == dataclasses.asdict(fresh)
+    assert repr(used) == repr(fresh)
+    assert pickle.loads(pickle.dumps(used)) == fresh
+    assert copy.deepcopy(used) == fresh
+
+
+def test_a_replaced_document_gets_its_own_index() -> None:
+    doc = fixture()
+    first = doc.entities[0]
+    assert doc.entity(first.id) is first
+    changed = dataclasses.replace(doc, entities=doc.entities[1:])
+    with pytest.raises(KeyError):
+        changed.entity(first.id)
+    assert doc.entity(first.id) is first
