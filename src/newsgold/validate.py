@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgold.io import canonical_json, parse_json_file, structure_problems
-from newsgold.issues import Problem, pointer
+from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.labels import inventory
 from newsgold.model import Document
 from newsgold.resources import documents_dir, schema_dir
@@ -51,14 +51,10 @@ _PREFIX = {
 }
 
 
-class CorpusError(Exception):
+class CorpusError(ProblemError):
     """Raised by loaders when a document does not validate; carries the problems."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        first = problems[0].format() if problems else "invalid document"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+    empty_message = "invalid document"
 
 
 @cache
@@ -188,11 +184,10 @@ def schema_problems(
             for prop in err.validator_value:
                 if prop not in err.instance:
                     out.append(
-                        Problem(
+                        problem(
+                            "schema-required",
                             file,
                             pointer(*path, prop),
-                            2,
-                            "schema-required",
                             f'required property "{prop}" is missing',
                             hint,
                         )
@@ -202,11 +197,10 @@ def schema_problems(
             allowed = set(err.schema.get("properties", {}))
             for prop in sorted(k for k in err.instance if k not in allowed):
                 out.append(
-                    Problem(
+                    problem(
+                        "schema-additional-property",
                         file,
                         pointer(*path, prop),
-                        2,
-                        "schema-additional-property",
                         f'property "{prop}" is not allowed here',
                         hint,
                     )
@@ -215,7 +209,7 @@ def schema_problems(
         code = _SCHEMA_CODES.get(str(err.validator), "schema-other")
         said = err.message if len(err.message) < 200 else err.message[:197] + "..."
         message = f"{_short(err.instance)}: {said}"
-        out.append(Problem(file, pointer(*path), 2, code, message, hint))
+        out.append(problem(code, file, pointer(*path), message, hint))
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
 
 
@@ -749,11 +743,10 @@ def validate_file(
         doc_id = value.get("id")
         if isinstance(doc_id, str) and path.name != f"{doc_id}.json":
             problems.append(
-                Problem(
+                problem(
+                    "file-name-mismatch",
                     name,
                     "/id",
-                    4,
-                    "file-name-mismatch",
                     f'id "{doc_id}" but file name "{path.name}"',
                     f'rename the file to "{doc_id}.json" or correct the id',
                 )
@@ -762,11 +755,10 @@ def validate_file(
         canonical = canonical_json(Document.from_dict(value))
         if path.read_text(encoding="utf-8") != canonical:
             problems.append(
-                Problem(
+                problem(
+                    "non-canonical-format",
                     name,
                     "",
-                    4,
-                    "non-canonical-format",
                     "file is valid but not in canonical form "
                     "(key order, 2-space indent, trailing newline)",
                     f"run `newsgold format {path}`",
@@ -799,8 +791,8 @@ def link_problem(path: Path, folder: Path) -> Problem | None:
     target = path.resolve()
     if target.is_relative_to(folder.resolve()):
         return None
-    return Problem(
-        str(path), "", 1, "file-unreadable",
+    return problem(
+        "file-unreadable", str(path), "",
         f"is a symbolic link to {target}, outside {folder}; not followed",
         "copy the document into the folder, or give the file's own path",
     )  # fmt: skip
@@ -828,11 +820,10 @@ def validated_files(
             doc_id = value["id"]
             if doc_id in seen:
                 problems.append(
-                    Problem(
+                    problem(
+                        "duplicate-document-id",
                         str(path),
                         "/id",
-                        4,
-                        "duplicate-document-id",
                         f'id "{doc_id}" is also the id of {seen[doc_id]}',
                         "give every document its own id",
                     )
