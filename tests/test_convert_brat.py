@@ -235,7 +235,8 @@ def test_a_new_mention_gets_a_fresh_id(tmp_path: Path) -> None:
         ),
         (
             lambda a: a.replace("A1\tMentionType T1 PRO\n", ""),
-            "fixture_small.ann#: L3 brat-annotation-invalid: line 1: T1 has no MentionType attribute",
+            "fixture_small.ann#: L3 brat-annotation-invalid: "
+            "line 1: T1 has no MentionType attribute",
         ),
         (
             lambda a: a.replace("R1\tCoref Arg1:T3 Arg2:T1\n", ""),
@@ -243,7 +244,8 @@ def test_a_new_mention_gets_a_fresh_id(tmp_path: Path) -> None:
         ),
         (
             lambda a: a.replace("T7\tDATE 121 127", "T7\tDATE 121 999"),
-            "fixture_small.ann#: L3 brat-span-out-of-range: line 7: span 121-999 is not inside the text",
+            "fixture_small.ann#: L3 brat-span-out-of-range: "
+            "line 7: span 121-999 is not inside the text",
         ),
         (
             lambda a: a + "*\tCoref T1 T3\n",

@@ -1025,42 +1025,25 @@ def read_brat(folder: Path) -> list[Document]:
         meta_path = folder / side_file_name(doc_id)
         links = [p.name for p in (txt_path, ann_path, meta_path) if p.is_symlink()]
         if links:
-            errors.append(
-                problem(
-                    "brat-symlink",
-                    str(folder),
-                    "",
-                    f"{', '.join(links)} is a symbolic link",
-                    "copy the file into the folder",
-                )
+            message, hint = (
+                f"{', '.join(links)} is a symbolic link",
+                "copy the file into the folder",
             )
+            errors.append(problem("brat-symlink", str(folder), "", message, hint))
             continue
         missing = [p.name for p in (ann_path, meta_path) if not p.is_file()]
         if missing:
-            errors.append(
-                problem(
-                    "brat-file-missing",
-                    str(txt_path),
-                    "",
-                    f"{' and '.join(missing)} missing beside it",
-                    f"every document needs .txt, .ann and {SIDE_SUFFIX}",
-                )
-            )
+            message = f"{' and '.join(missing)} missing beside it"
+            hint = f"every document needs .txt, .ann and {SIDE_SUFFIX}"
+            errors.append(problem("brat-file-missing", str(txt_path), "", message, hint))
             continue
         try:
             text = txt_path.read_bytes().decode("utf-8")
             ann = ann_path.read_bytes().decode("utf-8")
             meta = json.loads(meta_path.read_bytes().decode("utf-8"))
         except UnicodeDecodeError as err:
-            errors.append(
-                problem(
-                    "invalid-utf8",
-                    f"{folder}/{doc_id}.*",
-                    "",
-                    f"not UTF-8 at byte {err.start}",
-                    "save the files as UTF-8",
-                )
-            )
+            message, hint = f"not UTF-8 at byte {err.start}", "save the files as UTF-8"
+            errors.append(problem("invalid-utf8", f"{folder}/{doc_id}.*", "", message, hint))
             continue
         except json.JSONDecodeError as err:
             message = f"not JSON ({err.msg} at line {err.lineno})"
@@ -1071,15 +1054,9 @@ def read_brat(folder: Path) -> list[Document]:
             errors.append(problem("brat-side-file-invalid", str(meta_path), "", message, hint))
             continue
         if meta.get("id") != doc_id:
-            errors.append(
-                problem(
-                    "brat-id-mismatch",
-                    str(meta_path),
-                    "/id",
-                    f'id {json.dumps(meta.get("id"))} != file name "{doc_id}"',
-                    "name the files after the document id",
-                )
-            )
+            message = f'id {json.dumps(meta.get("id"))} != file name "{doc_id}"'
+            hint = "name the files after the document id"
+            errors.append(problem("brat-id-mismatch", str(meta_path), "/id", message, hint))
             continue
         try:
             docs.append(from_brat(doc_id, text, ann, meta))

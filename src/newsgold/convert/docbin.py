@@ -121,17 +121,9 @@ def to_spacy_doc(
     words, spaces = _words(document.text, tokens)
     doc = Doc(vocab, words=words, spaces=spaces)
     if doc.text != document.text:  # pragma: no cover - a converter bug
-        raise ConversionError(
-            [
-                problem(
-                    "round-trip-mismatch",
-                    document.id,
-                    "/text",
-                    "the spaCy Doc text differs from the document text",
-                    "a converter bug: report it with the document",
-                )
-            ]
-        )
+        message = "the spaCy Doc text differs from the document text"
+        hint = "a converter bug: report it with the document"
+        raise ConversionError([problem("round-trip-mismatch", document.id, "/text", message, hint)])
     if own:
         for i, token in enumerate(doc):
             token.is_sent_start = i == 0 or token.idx in starts
@@ -295,18 +287,10 @@ def from_spacy_doc(doc: Any) -> Document:
     """The canonical document of a ``Doc`` made by :func:`to_spacy_doc`."""
     data = doc.user_data.get(USER_DATA_KEY)
     if not isinstance(data, dict) or data.get("format") != USER_DATA_FORMAT:
-        raise ConversionError(
-            [
-                problem(
-                    "docbin-foreign",
-                    "",
-                    "",
-                    f'a Doc without doc.user_data["{USER_DATA_KEY}"] of format '
-                    f"{USER_DATA_FORMAT}: not written by newsgold",
-                    "read only DocBin files that `newsgold convert --to docbin` wrote",
-                )
-            ]
-        )
+        key = f'doc.user_data["{USER_DATA_KEY}"] of format {USER_DATA_FORMAT}'
+        message = f"a Doc without {key}: not written by newsgold"
+        hint = "read only DocBin files that `newsgold convert --to docbin` wrote"
+        raise ConversionError([problem("docbin-foreign", "", "", message, hint)])
     data = _plain(data)
     text: str = doc.text
     errors: list[Problem] = []
@@ -324,15 +308,8 @@ def from_spacy_doc(doc: Any) -> Document:
     def of(group: str, ident: str) -> list[dict[str, Any]]:
         found = sorted(spans.get((group, ident), []), key=lambda s: (s["start"], s["end"]))
         if not found and group not in ("quote_source",):
-            errors.append(
-                problem(
-                    "docbin-span-missing",
-                    data["id"],
-                    "",
-                    f'no {group} span with id "{ident}"',
-                    f'keep the Doc\'s spans of doc.spans["{group}"] as newsgold wrote them',
-                )
-            )
+            message, hint = f'no {group} span with id "{ident}"', "keep the spans newsgold wrote"
+            errors.append(problem("docbin-span-missing", data["id"], "", message, hint))
         return found
 
     def span(s: dict[str, Any]) -> dict[str, Any]:
@@ -342,15 +319,9 @@ def from_spacy_doc(doc: Any) -> Document:
     if data["sentences"]:
         sents = list(doc.sents)
         if len(sents) != len(data["sentences"]):
-            errors.append(
-                problem(
-                    "docbin-sentence-count",
-                    data["id"],
-                    "/sentences",
-                    f"{len(sents)} sentences in the Doc but {len(data['sentences'])} sentence ids",
-                    "keep the Doc's sentence starts as newsgold wrote them",
-                )
-            )
+            message = f"{len(sents)} sentences in the Doc but {len(data['sentences'])} sentence ids"
+            hint = "keep the sentence starts newsgold wrote"
+            errors.append(problem("docbin-sentence-count", data["id"], "/sentences", message, hint))
         for ident, sent in zip(data["sentences"], sents, strict=False):
             words = [t for t in sent if not t.is_space]
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
