@@ -229,20 +229,28 @@ def test_a_new_mention_gets_a_fresh_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda a: a + "X1\tfoo\n", "fixture_small.ann:42: not a T, E, R, A, N or # line"),
+        (
+            lambda a: a + "X1\tfoo\n",
+            "fixture_small.ann#: L2 brat-line-invalid: line 42: not a T, E, R, A, N or # line",
+        ),
         (
             lambda a: a.replace("A1\tMentionType T1 PRO\n", ""),
-            "fixture_small.ann:1: T1 has no MentionType attribute",
+            "fixture_small.ann#: L3 brat-annotation-invalid: "
+            "line 1: T1 has no MentionType attribute",
         ),
         (
             lambda a: a.replace("R1\tCoref Arg1:T3 Arg2:T1\n", ""),
-            "fixture_small.ann:3: mention T3 reaches no entity",
+            "fixture_small.ann#: L3 brat-annotation-invalid: line 3: mention T3 reaches no entity",
         ),
         (
             lambda a: a.replace("T7\tDATE 121 127", "T7\tDATE 121 999"),
-            "fixture_small.ann:7: span 121-999 is not inside the text",
+            "fixture_small.ann#: L3 brat-span-out-of-range: "
+            "line 7: span 121-999 is not inside the text",
         ),
-        (lambda a: a + "*\tCoref T1 T3\n", "equivalence lines are not read"),
+        (
+            lambda a: a + "*\tCoref T1 T3\n",
+            "L2 brat-equivalence-line: line 42: equivalence lines are not read",
+        ),
         (lambda a: a.replace("T6\tPERSON 109 115", "T6\tPERSON 110 115"), "L3 span-inside-word"),
     ],
 )
@@ -254,7 +262,8 @@ def test_a_broken_folder_is_reported_and_nothing_written(
     ann.write_text(edit(ann.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
     with pytest.raises(ConversionError) as info:
         brat_to_canonical(tmp_path / "brat", tmp_path / "back")
-    assert any(expected in m for m in info.value.messages), info.value.messages
+    messages = [p.format() for p in info.value.problems]
+    assert any(expected in m for m in messages), messages
     assert not (tmp_path / "back").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["brat"]  # no temporary folder left behind
 
@@ -345,7 +354,7 @@ def test_cli_failure_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixt
     back = tmp_path / "back"
     assert main(["convert", "--from", "brat", str(out), "--out", str(back)]) == 1
     err = capsys.readouterr().err
-    assert "fixture_small.meta.json: not JSON" in err and "nothing written" in err
+    assert "fixture_small.meta.json#: L1 invalid-json: not JSON" in err and "nothing written" in err
     assert not back.exists()
     assert main(["convert", "--from", "brat", str(tmp_path / "missing"), "--out", str(back)]) == 2
     assert main(["convert", "--to", "brat", "--from", "brat", str(out), "--out", str(back)]) == 2

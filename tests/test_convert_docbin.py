@@ -135,7 +135,10 @@ def test_misaligned_nam_mention_fails_and_writes_nothing(
     path = tmp_path / "fixture_small.json"
     path.write_text(canonical_json(bad), encoding="utf-8")
     assert main(["convert", "--to", "docbin", "--out", str(tmp_path / "out"), str(path)]) == 1
-    assert 'fixture_small#/mentions/3: NAM mention "m3"' in capsys.readouterr().err
+    assert (
+        'fixture_small#/mentions/3: L3 span-token-misaligned: NAM mention "m3"'
+        in capsys.readouterr().err
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fixture_small.json"]
 
 

@@ -15,7 +15,6 @@ import pytest
 from newsgold import tokens as T
 from newsgold.cli import main
 from newsgold.evaluate import (
-    PREDICTION_CODES,
     PredictionError,
     Report,
     decode_iob2_strict,
@@ -26,7 +25,7 @@ from newsgold.evaluate import (
     score_ner_units,
 )
 from newsgold.io import canonical_json
-from newsgold.issues import CODES
+from newsgold.issues import codes_of
 from newsgold.model import Document
 from newsgold.reader import documents
 from newsgold.resources import documents_dir, schema_dir
@@ -541,9 +540,9 @@ INVALID_CASES: dict[str, tuple[str, str, str]] = {
 
 
 def test_every_prediction_code_has_a_fixture() -> None:
-    assert set(PREDICTION_CODES) <= set(INVALID_CASES)
-    assert set(INVALID_CASES) <= set(PREDICTION_CODES) | set(CODES)
-    assert not set(PREDICTION_CODES) & set(CODES)
+    prediction_codes = set(codes_of("prediction"))
+    assert prediction_codes <= set(INVALID_CASES)
+    assert set(INVALID_CASES) <= prediction_codes | set(codes_of("document"))
     assert sorted(p.name for p in INVALID.iterdir()) == sorted(
         f for f, _, _ in INVALID_CASES.values()
     )

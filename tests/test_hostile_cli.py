@@ -346,7 +346,7 @@ def test_brat_empty_ann_is_refused(tmp_path: Path) -> None:
     result = newsgold("convert", "--from", "brat", "--out", "out", "in", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert ".ann: empty, but" in result.stdout + result.stderr
+    assert ".ann#: L3 brat-ann-emptied: empty, but" in result.stdout + result.stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -9,8 +9,10 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 import newsgold
-from newsgold.issues import CODES, LEVEL_NAMES
+from newsgold.issues import CODES, DOMAINS, LEVEL_NAMES, codes_of
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -77,20 +79,47 @@ def section(name: str) -> str:
     return match.group(1)
 
 
-def codes_table() -> list[str]:
-    """The README's table of validation codes, as it must read (one row per code in CODES)."""
+def codes_table(domain: str) -> list[str]:
+    """The README's table of one domain's codes, as it must read (one row per code in CODES)."""
     rows = ["| Level | Code | Meaning |", "|---|---|---|"]
     for level in sorted(LEVEL_NAMES):
-        for code, (lvl, meaning) in CODES.items():
-            if lvl == level:
-                rows.append(f"| L{level} {LEVEL_NAMES[level]} | `{code}` | {meaning} |")
+        for code, entry in codes_of(domain).items():
+            if entry.level == level:
+                rows.append(f"| L{level} {LEVEL_NAMES[level]} | `{code}` | {entry.meaning} |")
     return rows
 
 
-def test_readme_lists_every_code() -> None:
-    table = [line for line in section("validation").splitlines() if line.startswith("|")]
-    expected = codes_table()
-    assert table[-len(expected) :] == expected, "\n".join(["README table should be:", *expected])
+def readme_codes_tables() -> dict[str, list[str]]:
+    """Each ``<!-- codes:DOMAIN -->`` table of the README, by domain."""
+    tables: dict[str, list[str]] = {}
+    for match in re.finditer(r"<!-- codes:(\S+) -->\n((?:\|.*\n)+)", section("validation")):
+        tables[match[1]] = match[2].splitlines()
+    return tables
+
+
+CODE_ROW = re.compile(r"\| L(\d) (\w+) \| `([a-z0-9-]+)` \| (.+) \|")
+
+
+def test_readme_has_one_codes_table_per_domain() -> None:
+    assert list(readme_codes_tables()) == list(DOMAINS)
+
+
+def test_readme_codes_equal_the_registry_both_ways() -> None:
+    rows = [r for t in readme_codes_tables().values() for r in t if CODE_ROW.fullmatch(r)]
+    listed = {m[3]: (int(m[1]), m[4]) for m in map(CODE_ROW.fullmatch, rows) if m}
+    assert len(listed) == len(rows), "a code is listed twice in the README"
+    registered = {code: (entry.level, entry.meaning) for code, entry in CODES.items()}
+    assert sorted(set(registered) - set(listed)) == [], "codes missing from the README"
+    assert sorted(set(listed) - set(registered)) == [], "README codes not in the registry"
+    assert listed == registered
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_readme_codes_table_is_generated_from_the_registry(domain: str) -> None:
+    expected = codes_table(domain)
+    assert readme_codes_tables().get(domain) == expected, "\n".join(
+        [f"README table <!-- codes:{domain} --> should be:", *expected]
+    )
 
 
 def test_readme_quick_start_gives_the_two_commands() -> None:

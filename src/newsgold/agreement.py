@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from newsgold.io import parse_json_file
+from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document, Entity, Event, Mention, Quote, Stance, Trigger
 from newsgold.scoring import (
     COREFERENCE,
@@ -505,36 +506,51 @@ def stance_agreement(
     )
 
 
-def read_target_map(path: Path) -> tuple[dict[str, str] | None, list[str]]:
+def read_target_map(path: Path) -> tuple[dict[str, str] | None, list[Problem]]:
     """Read a target map file: a JSON object from B's target ids to A's.
 
-    Returns ``(map, [])`` or ``(None, messages)``.
+    Returns ``(map, [])`` or ``(None, problems)``.
     """
     value, problems = parse_json_file(path)
     if problems:
-        return None, [p.format() for p in problems]
+        return None, problems
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         return None, [
-            f"{path}: a target map must be a JSON object of strings, "
-            '{"<target id of B>": "<target id of A>", ...}'
+            problem(
+                "target-map-invalid",
+                str(path),
+                "",
+                "a target map must be a JSON object of strings",
+                'write {"<target id of B>": "<target id of A>", ...}',
+            )
         ]
     return dict(value), []
 
 
-def target_map_problems(target_map: Mapping[str, str], a: Document, b: Document) -> list[str]:
-    """Messages for map entries that name a target id the documents do not have."""
-    ids_a = {s.target.id for s in a.stance}
-    ids_b = {s.target.id for s in b.stance}
-    has_a = ", ".join(sorted(ids_a)) or "none"
-    has_b = ", ".join(sorted(ids_b)) or "none"
+def target_map_problems(
+    target_map: Mapping[str, str], a: Document, b: Document, file: str = ""
+) -> list[Problem]:
+    """Problems of map entries that name a target id the documents do not have.
+
+    ``file`` is the map's file; each problem points at its entry.
+    """
+    ids = {"A": {s.target.id for s in a.stance}, "B": {s.target.id for s in b.stance}}
     out = []
     for kb, ka in sorted(target_map.items()):
-        if kb not in ids_b:
-            out.append(f'target map: "{kb}" is not a target id of B (B has: {has_b})')
-        if ka not in ids_a:
-            out.append(f'target map: "{ka}" is not a target id of A (A has: {has_a})')
+        for key, side in ((kb, "B"), (ka, "A")):
+            if key not in ids[side]:
+                has = ", ".join(sorted(ids[side])) or "none"
+                out.append(
+                    problem(
+                        "target-map-unknown-id",
+                        file,
+                        pointer(kb),
+                        f'"{key}" is not a target id of {side} ({side} has: {has})',
+                        "map target ids of B to target ids of A",
+                    )
+                )
     return out
 
 
@@ -566,8 +582,19 @@ class AgreementReport:
         }
 
 
-def comparability_problems(a: Document, b: Document, layer: str) -> list[str]:
-    """Why A and B cannot be compared on ``layer`` (empty when they can)."""
+class AgreementError(ProblemError, ValueError):
+    """Two annotations that cannot be compared; ``problems`` says why."""
+
+    empty_message = "the annotations cannot be compared"
+
+
+def comparability_problems(
+    a: Document, b: Document, layer: str, *, a_file: str = "", b_file: str = ""
+) -> list[Problem]:
+    """Why A and B cannot be compared on ``layer`` (empty when they can).
+
+    ``a_file`` and ``b_file`` name the files in the problems.
+    """
     out = []
     if a.text != b.text:
         at, bt = a.text, b.text
@@ -576,17 +603,28 @@ def comparability_problems(a: Document, b: Document, layer: str) -> list[str]:
             min(len(at), len(bt)),
         )
         out.append(
-            f"A and B are annotations of different texts (text_sha256 {a.text_sha256[:12]}... "
-            f"vs {b.text_sha256[:12]}...; {len(at)} vs {len(bt)} characters, first difference at "
-            f"character {pos}: {at[pos : pos + 20]!r} vs {bt[pos : pos + 20]!r}); "
-            "compare two annotations of one document"
+            problem(
+                "texts-differ",
+                b_file,
+                "/text",
+                f"A and B are annotations of different texts (text_sha256 "
+                f"{a.text_sha256[:12]}... vs {b.text_sha256[:12]}...; {len(at)} vs {len(bt)} "
+                f"characters, first difference at character {pos}: {at[pos : pos + 20]!r} vs "
+                f"{bt[pos : pos + 20]!r})",
+                "compare two annotations of one document",
+            )
         )
-    for side, doc in (("A", a), ("B", b)):
+    for side, doc, file in (("A", a, a_file), ("B", b, b_file)):
         missing = [x for x in _REQUIRED_LAYERS[layer] if x not in doc.annotated_layers]
         if missing:
             out.append(
-                f"{side} ({doc.id}) does not list {', '.join(missing)} in annotated_layers; "
-                f"layer {layer} cannot be compared until it is annotated"
+                problem(
+                    "compared-layer-not-annotated",
+                    file,
+                    "/annotated_layers",
+                    f"{side} ({doc.id}) does not list {', '.join(missing)} in annotated_layers",
+                    f"layer {layer} cannot be compared until it is annotated",
+                )
             )
     return out
 
@@ -609,14 +647,15 @@ def compare(
 ) -> AgreementReport:
     """Compare two annotations of one document on ``layer``.
 
-    Raises ValueError when ``layer`` is unknown or the documents cannot be
-    compared (see :func:`comparability_problems`).
+    Raises ValueError when ``layer`` is unknown, and :class:`AgreementError` (a
+    ValueError too) when the documents cannot be compared (see
+    :func:`comparability_problems`).
     """
     if layer not in AGREEMENT_LAYERS:
         raise ValueError(f"unknown layer {layer!r}; use one of {', '.join(AGREEMENT_LAYERS)}")
-    problems = comparability_problems(a, b, layer)
+    problems = comparability_problems(a, b, layer, a_file=a_file, b_file=b_file)
     if problems:
-        raise ValueError("; ".join(problems))
+        raise AgreementError(problems)
     if layer == "stance":
         metrics: LayerAgreement = stance_agreement(a, b, target_map)
     else:

@@ -45,7 +45,7 @@ from newsgold.features import (  # the configs' names and columns, also used fro
 )
 from newsgold.hub import croissant_json, render_card, split_front_matter
 from newsgold.io import parse_json_file, write_bytes_atomic
-from newsgold.issues import Problem, pointer
+from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document
 from newsgold.resources import dataset_dir, documents_dir
 
@@ -66,34 +66,14 @@ REQUIRED_CARD_KEYS: tuple[str, ...] = (
 )
 """Hugging Face metadata keys ``DATASET_CARD.md`` must set (``configs`` is generated)."""
 
-# Problem codes of the build (all L4 except the alignment check, which is L3).
-BUILD_CODES: dict[str, tuple[int, str]] = {
-    "split-file-invalid": (4, "the split file is not an object of split names to lists of ids"),
-    "split-missing-document": (4, "a document that no split lists"),
-    "split-duplicate-document": (4, "a document listed twice in the split file"),
-    "split-unknown-document": (4, "the split file lists an id that is no document"),
-    "span-token-misaligned": (3, "a NAM mention that does not align to token boundaries"),
-    "card-missing": (4, "DATASET_CARD.md does not exist"),
-    "card-metadata-missing": (4, "DATASET_CARD.md lacks a Hugging Face metadata key"),
-    "card-yaml-invalid": (4, "the YAML front matter of DATASET_CARD.md cannot be read"),
-    "built-file-stale": (4, "a built file differs from what the build writes"),
-    "built-file-missing": (4, "a file the build writes is not there"),
-    "built-file-extra": (4, "a file under data/ that the build does not write"),
-}
 
+class BuildError(ProblemError):
+    """The build cannot be done (or ``--check`` failed); ``problems`` says why.
 
-class BuildError(Exception):
-    """The build cannot be done (or ``--check`` failed); ``problems`` says why."""
+    Its codes are those of the "build" domain of :data:`newsgold.issues.CODES`.
+    """
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        first = problems[0].format() if problems else "build failed"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
-
-
-def _problem(file: str, where: str, code: str, message: str, hint: str) -> Problem:
-    return Problem(file, where, BUILD_CODES[code][0], code, message, hint)
+    empty_message = "build failed"
 
 
 def card_source() -> Path:
@@ -205,10 +185,10 @@ def read_splits(
         return {}, problems
     if not isinstance(value, dict):
         return {}, [
-            _problem(
+            problem(
+                "split-file-invalid",
                 name,
                 "",
-                "split-file-invalid",
                 f"the split file is {type(value).__name__}, not an object",
                 'write {"test": ["<doc id>", ...]}',
             )
@@ -219,10 +199,10 @@ def read_splits(
     for split, ids in value.items():
         if split not in SPLITS or not isinstance(ids, list):
             problems.append(
-                _problem(
+                problem(
+                    "split-file-invalid",
                     name,
                     pointer(split),
-                    "split-file-invalid",
                     f'"{split}" is not a split name with a list of ids',
                     f"use the split names {', '.join(SPLITS)}, each with a list of document ids",
                 )
@@ -232,10 +212,10 @@ def read_splits(
             where = pointer(split, i)
             if not isinstance(doc_id, str):
                 problems.append(
-                    _problem(
+                    problem(
+                        "split-file-invalid",
                         name,
                         where,
-                        "split-file-invalid",
                         f"{json.dumps(doc_id)} is not a document id",
                         "list document ids as strings",
                     )
@@ -244,10 +224,10 @@ def read_splits(
             if doc_id in found:
                 first_split, first_i = found[doc_id]
                 problems.append(
-                    _problem(
+                    problem(
+                        "split-duplicate-document",
                         name,
                         where,
-                        "split-duplicate-document",
                         f'"{doc_id}" is already listed at {pointer(first_split, first_i)}',
                         "list every document in exactly one split",
                     )
@@ -256,10 +236,10 @@ def read_splits(
             found[doc_id] = (split, i)
             if doc_id not in known:
                 problems.append(
-                    _problem(
+                    problem(
+                        "split-unknown-document",
                         name,
                         where,
-                        "split-unknown-document",
                         f'"{doc_id}" is not the id of any document',
                         "remove it or add the document",
                     )
@@ -269,10 +249,10 @@ def read_splits(
     for doc_id in doc_ids:
         if doc_id not in found:
             problems.append(
-                _problem(
+                problem(
+                    "split-missing-document",
                     name,
                     "",
-                    "split-missing-document",
                     f'document "{doc_id}" is in no split',
                     f'add "{doc_id}" to one split (the corpus is a benchmark: "test")',
                 )
@@ -290,10 +270,10 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
             continue
         for mis in tokens.misalignments(doc):
             out.append(
-                _problem(
+                problem(
+                    "span-token-misaligned",
                     str(folder / f"{doc.id}.json"),
                     mis.pointer,
-                    "span-token-misaligned",
                     mis.message(),
                     "the tokenizer splits differently here: check the span; the data is "
                     "not changed to fit the tokenizer",
@@ -321,10 +301,10 @@ def read_inputs(
         card_text = card_path.read_text(encoding="utf-8")
     except OSError as err:
         problems.append(
-            _problem(
+            problem(
+                "card-missing",
                 str(card_path),
                 "",
-                "card-missing",
                 f"cannot read the card: {err.strerror or err}",
                 "write DATASET_CARD.md (YAML front matter and the hand-written sections)",
             )
@@ -402,10 +382,10 @@ def compare(folder: Path, files: Mapping[str, bytes]) -> list[Problem]:
         target = folder / rel
         if not target.is_file():
             problems.append(
-                _problem(
+                problem(
+                    "built-file-missing",
                     str(target),
                     "",
-                    "built-file-missing",
                     "the build writes this file but it is not there",
                     "run `newsgold build`",
                 )
@@ -414,10 +394,10 @@ def compare(folder: Path, files: Mapping[str, bytes]) -> list[Problem]:
             have = hashlib.sha256(target.read_bytes()).hexdigest()[:12]
             want = hashlib.sha256(data).hexdigest()[:12]
             problems.append(
-                _problem(
+                problem(
+                    "built-file-stale",
                     str(target),
                     "",
-                    "built-file-stale",
                     f"sha256 {have}... != {want}... of the fresh build",
                     "run `newsgold build` (built files are never edited by hand)",
                 )
@@ -425,10 +405,10 @@ def compare(folder: Path, files: Mapping[str, bytes]) -> list[Problem]:
     for rel in _managed(folder):
         if rel not in files:
             problems.append(
-                _problem(
+                problem(
+                    "built-file-extra",
                     str(folder / rel),
                     "",
-                    "built-file-extra",
                     "the build does not write this file",
                     "remove it, or run `newsgold build`, which removes it",
                 )
@@ -463,29 +443,29 @@ def _card_problems(text: str, name: str) -> list[Problem]:
         meta = yaml.safe_load(front) if front else {}
     except yaml.YAMLError as err:
         return [
-            _problem(
+            problem(
+                "card-yaml-invalid",
                 name,
                 "",
-                "card-yaml-invalid",
                 f"the front matter is not YAML: {err}",
                 "fix the YAML between the two --- lines",
             )
         ]
     if not isinstance(meta, dict):
         return [
-            _problem(
+            problem(
+                "card-yaml-invalid",
                 name,
                 "",
-                "card-yaml-invalid",
                 "the front matter is not a YAML mapping",
                 "start the card with ---, the metadata keys, and ---",
             )
         ]
     return [
-        _problem(
+        problem(
+            "card-metadata-missing",
             name,
             pointer(key),
-            "card-metadata-missing",
             f'the front matter has no "{key}"',
             "add it (see https://huggingface.co/docs/hub/datasets-cards)",
         )

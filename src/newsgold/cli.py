@@ -6,6 +6,7 @@ Exit status: 0 success / valid, 1 invalid input, 2 usage or I/O error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -33,10 +34,7 @@ def _display(path: Path) -> str:
 
 
 def _relabel(problems: list[Problem]) -> list[Problem]:
-    return [
-        Problem(_display(Path(p.file)), p.pointer, p.level, p.code, p.message, p.hint)
-        for p in problems
-    ]
+    return [dataclasses.replace(p, file=_display(Path(p.file))) if p.file else p for p in problems]
 
 
 def _report(problems: list[Problem], files: int, fmt: str) -> int:
@@ -171,19 +169,19 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if problems:
         return _report(problems, len(paths), args.format)
     a, b = docs
-    errors = comparability_problems(a, b, args.layer)
+    errors = comparability_problems(a, b, args.layer, a_file=args.file_a, b_file=args.file_b)
     if errors:
-        for message in errors:
-            print(f"newsgold agreement: {message}", file=sys.stderr)
+        for problem in _relabel(errors):
+            print(f"newsgold agreement: {problem.format()}", file=sys.stderr)
         return EXIT_INVALID
     target_map = None
     if args.target_map is not None:
         target_map, map_errors = read_target_map(Path(args.target_map))
         if target_map is not None:
-            map_errors = target_map_problems(target_map, a, b)
+            map_errors = target_map_problems(target_map, a, b, args.target_map)
         if map_errors:
-            for message in map_errors:
-                print(f"newsgold agreement: {message}", file=sys.stderr)
+            for problem in _relabel(map_errors):
+                print(f"newsgold agreement: {problem.format()}", file=sys.stderr)
             return EXIT_USAGE
     report = compare(
         a,
@@ -398,9 +396,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
                 result = write_brat(docs, out)
     except ConversionError as err:
-        for message in err.messages:
-            print(message, file=sys.stderr)
-        failed = f"*** FAILED *** newsgold convert: {len(err.messages)} problem(s); nothing written"
+        for problem in _relabel(err.problems):
+            print(problem.format(), file=sys.stderr)
+        failed = f"*** FAILED *** newsgold convert: {len(err.problems)} problem(s); nothing written"
         print(failed, file=sys.stderr)
         return EXIT_INVALID
     except OSError as err:

@@ -4,9 +4,9 @@ Predictions (``schema/prediction.schema.json``) come as a ``.json`` prediction
 document, a folder of them, or a ``.jsonl`` file whose lines are prediction
 documents, layer records or IOB2 rows of the ``ner``/``ner_conll`` configs.
 They are validated against the schema and the gold before anything is scored;
-problems are :class:`~newsgold.issues.Problem` values (new codes in
-:data:`PREDICTION_CODES`). In a ``.jsonl`` file the first token of a pointer is
-the 0-based line index.
+problems are :class:`~newsgold.issues.Problem` values (codes of the
+"prediction" domain of :data:`newsgold.issues.CODES`, and the document codes).
+In a ``.jsonl`` file the first token of a pointer is the 0-based line index.
 
 Only gold documents that annotate the layer are scored; a scored document with
 no prediction counts as an empty prediction. All counts are micro-averaged over
@@ -75,7 +75,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgold.io import parse_json_file, parse_json_text
-from newsgold.issues import CODES, Problem, pointer
+from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document
 from newsgold.scoring import (
     DEFINITIONS,
@@ -111,21 +111,6 @@ NER_MIN_OVERLAP_PERCENT = 1.0
 
 CONLL_TYPE_NAMES: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC")
 
-# Problem codes the prediction checks add to those of newsgold.issues.CODES.
-PREDICTION_CODES: dict[str, tuple[int, str]] = {
-    "unknown-document": (3, "a prediction for a document id that is not in the gold"),
-    "text-mismatch": (3, "a prediction whose text or text_sha256 differs from the gold's"),
-    "duplicate-prediction": (3, "a second prediction for the same document or sentence"),
-    "duplicate-span": (3, "the same NER span and type predicted twice"),
-    "label-set-mismatch": (3, "a CoNLL-2003 type where OntoNotes types are scored"),
-    "unknown-sentence": (3, "an IOB2 row for a sentence that the gold document does not have"),
-    "tokens-mismatch": (3, "an IOB2 row whose tokens differ from the gold tokens"),
-    "tag-count-mismatch": (3, "an IOB2 row with more or fewer tags than tokens"),
-    "unknown-tag": (3, "an IOB2 tag that is not in the chosen label set"),
-    "ner-forms-mixed": (3, "NER predictions given both as IOB2 rows and as spans"),
-    "unknown-line-kind": (2, "a JSONL line that is not a JSON object"),
-}
-
 _LAYER_NEEDS: dict[str, tuple[str, ...]] = {
     "ner": ("mentions",),
     "quotes": ("quotes",),
@@ -139,25 +124,10 @@ _NOWHERE = "\x00unaligned"
 """The key of a predicted referent that aligns to no gold referent (equal to no id)."""
 
 
-class PredictionError(Exception):
+class PredictionError(ProblemError):
     """The predictions (or the gold) do not validate; ``problems`` says where and why."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        first = problems[0].format() if problems else "invalid prediction"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
-
-
-def code_level(code: str) -> int:
-    """The level of a problem code of the corpus or of the prediction checks."""
-    if code in PREDICTION_CODES:
-        return PREDICTION_CODES[code][0]
-    return CODES[code][0]
-
-
-def _problem(file: str, where: str, code: str, message: str, hint: str) -> Problem:
-    return Problem(file, where, code_level(code), code, message, hint)
+    empty_message = "invalid prediction"
 
 
 # ---------------------------------------------------------------- schema
@@ -280,7 +250,7 @@ class _Checks:
         self.problems: list[Problem] = []
 
     def add(self, path: Sequence[str | int], code: str, message: str, hint: str) -> None:
-        self.problems.append(_problem(self.file, pointer(*self.base, *path), code, message, hint))
+        self.problems.append(problem(code, self.file, pointer(*self.base, *path), message, hint))
 
     def span(self, d: dict[str, Any], *path: str | int) -> bool:
         start, end = int(d["start"]), int(d["end"])
@@ -627,10 +597,10 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
             0,
             None,
             [
-                _problem(
+                problem(
+                    "file-unreadable",
                     name,
                     "",
-                    "file-unreadable",
                     f"cannot read: {err.strerror or err}",
                     "check the path and its permissions",
                 )
@@ -647,10 +617,10 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
                     index,
                     None,
                     [
-                        _problem(
+                        problem(
+                            "invalid-utf8",
                             name,
                             where,
-                            "invalid-utf8",
                             f"line {index + 1}: byte 0x{raw[err.start]:02x} "
                             f"at byte {err.start} is not valid UTF-8",
                             "re-encode the file as UTF-8",
@@ -663,10 +633,10 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
                     index,
                     None,
                     [
-                        _problem(
+                        problem(
+                            "utf8-bom",
                             name,
                             where,
-                            "utf8-bom",
                             "file starts with a UTF-8 byte-order mark",
                             "save as UTF-8 without BOM",
                         )
@@ -721,10 +691,10 @@ def read_predictions(
     def known(doc_id: str, file: str, where: str) -> Document | None:
         if doc_id not in gold:
             problems.append(
-                _problem(
+                problem(
+                    "unknown-document",
                     file,
                     where,
-                    "unknown-document",
                     f'"{doc_id}" is not the id of a gold document',
                     "predict only for documents of the gold (see --gold)",
                 )
@@ -742,10 +712,10 @@ def read_predictions(
             return
         if value["id"] in sources:
             problems.append(
-                _problem(
+                problem(
+                    "duplicate-prediction",
                     file,
                     pointer(*base, "id"),
-                    "duplicate-prediction",
                     f'a prediction for "{value["id"]}" is also at {sources[value["id"]]}',
                     "give one prediction per document",
                 )
@@ -765,10 +735,10 @@ def read_predictions(
 
     if not path.exists():
         return out, [
-            _problem(
+            problem(
+                "file-unreadable",
                 str(path),
                 "",
-                "file-unreadable",
                 "no such file or folder",
                 "give the path of a prediction file or folder",
             )
@@ -789,10 +759,10 @@ def read_predictions(
                 continue
             if not isinstance(value, dict):
                 problems.append(
-                    _problem(
+                    problem(
+                        "unknown-line-kind",
                         file,
                         pointer(index),
-                        "unknown-line-kind",
                         f"line {index + 1} is {_short(value, 30)}, not a JSON object",
                         "write one prediction document, layer record or IOB2 row a line",
                     )
@@ -820,10 +790,10 @@ def read_predictions(
                 key = (doc_id, sid)
                 if key in seen_rows:
                     problems.append(
-                        _problem(
+                        problem(
+                            "duplicate-prediction",
                             file,
                             pointer(index),
-                            "duplicate-prediction",
                             f"sentence {doc_id}/{sid} is also predicted at {seen_rows[key]}",
                             "give one row per sentence",
                         )
@@ -852,10 +822,10 @@ def read_predictions(
             out.span_items += len(pred.ner) - before
     if layer == "ner" and out.iob2_rows and out.span_items:
         problems.append(
-            _problem(
+            problem(
+                "ner-forms-mixed",
                 str(path),
                 "",
-                "ner-forms-mixed",
                 f"{out.iob2_rows} IOB2 row(s) and {out.span_items} span prediction(s)",
                 "give NER predictions either as IOB2 rows or as spans, not both",
             )
@@ -888,10 +858,10 @@ def _check_row(
     entry = gold_sentences.get(key)
     if entry is None:
         return [
-            _problem(
+            problem(
+                "unknown-sentence",
                 file,
                 pointer(index),
-                "unknown-sentence",
                 f"document {key[0]} has no tagged sentence {key[1]}",
                 "use the doc_id and sentence_id of a row of the ner config",
             )
@@ -906,10 +876,10 @@ def _check_row(
         mine = toks[at] if at < len(toks) else "(end)"
         theirs = gold.tokens[at] if at < len(gold.tokens) else "(end)"
         out.append(
-            _problem(
+            problem(
+                "tokens-mismatch",
                 file,
                 pointer(index, "tokens", at),
-                "tokens-mismatch",
                 f"token {at} is {_short(mine, 30)} but the gold token is {_short(theirs, 30)}",
                 "tag the tokens of the ner config row unchanged",
             )
@@ -917,10 +887,10 @@ def _check_row(
     tags = value["ner_tags"]
     if len(tags) != len(toks):
         out.append(
-            _problem(
+            problem(
+                "tag-count-mismatch",
                 file,
                 pointer(index, "ner_tags"),
-                "tag-count-mismatch",
                 f"{len(tags)} tags for {len(toks)} tokens",
                 "give one tag per token",
             )
@@ -929,20 +899,20 @@ def _check_row(
     for j, tag in enumerate(tags):
         if isinstance(tag, int) and tag >= len(tag_names):
             out.append(
-                _problem(
+                problem(
+                    "unknown-tag",
                     file,
                     pointer(index, "ner_tags", j),
-                    "unknown-tag",
                     f"tag index {tag} is past the {len(tag_names)} label names",
                     "use an index into the config's label names (see --labels)",
                 )
             )
         elif isinstance(tag, str) and tag not in allowed:
             out.append(
-                _problem(
+                problem(
+                    "unknown-tag",
                     file,
                     pointer(index, "ner_tags", j),
-                    "unknown-tag",
                     f'tag "{tag}" is not in the label set',
                     "use a tag of " + ", ".join(tag_names[:5]) + ", ... (see --labels)",
                 )
@@ -999,10 +969,10 @@ def load_gold(path: Path | None) -> list[Document]:
         if path is not None and not path.exists():
             raise PredictionError(
                 [
-                    _problem(
+                    problem(
+                        "file-unreadable",
                         str(path),
                         "",
-                        "file-unreadable",
                         "no such file or folder",
                         "give a gold document or a folder of them",
                     )

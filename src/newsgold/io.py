@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from newsgold.issues import Problem, pointer
+from newsgold.issues import Problem, pointer, problem
 from newsgold.model import Document
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -66,7 +66,7 @@ def structure_problems(value: Any, name: str) -> list[Problem]:
     surrogate_hint = "remove the \\u escape or complete the surrogate pair"
 
     def bad(path: tuple[str | int, ...], message: str, hint: str) -> None:
-        found.append(Problem(name, pointer(*path), 1, "invalid-json", message, hint))
+        found.append(problem("invalid-json", name, pointer(*path), message, hint))
 
     def lone_surrogate(text: str) -> str | None:
         try:
@@ -133,8 +133,8 @@ def read_file_bytes(
     """
     name = str(path)
 
-    def fail(code: str, message: str, hint: str, where: str = "") -> tuple[None, list[Problem]]:
-        return None, [Problem(name, where, 1, code, message, hint)]
+    def fail(code: str, message: str, hint: str, where: str = "") -> tuple[Any, list[Problem]]:
+        return None, [problem(code, name, where, message, hint)]
 
     try:
         if path.is_dir():
@@ -203,7 +203,7 @@ def parse_json_text(text: str, name: str, where: str = "") -> tuple[Any, list[Pr
     """
 
     def fail(message: str, hint: str) -> tuple[Any, list[Problem]]:
-        return None, [Problem(name, where, 1, "invalid-json", message, hint)]
+        return None, [problem("invalid-json", name, where, message, hint)]
 
     try:
         value = json.loads(text, object_pairs_hook=_pairs)
@@ -222,11 +222,10 @@ def parse_json_text(text: str, name: str, where: str = "") -> tuple[Any, list[Pr
     dups = list(_find_duplicates(value))
     if dups:
         return None, [
-            Problem(
+            problem(
+                "duplicate-key",
                 name,
                 where + at,
-                1,
-                "duplicate-key",
                 f'key "{key}" appears twice in one object',
                 "keep one of the two values",
             )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 Level = Literal[1, 2, 3, 4]
 
@@ -14,8 +16,9 @@ LEVEL_NAMES: dict[int, str] = {1: "parse", 2: "schema", 3: "integrity", 4: "corp
 class Problem:
     """One problem: where it is, what it is, how to fix it.
 
-    ``code`` is a stable kebab-case id (listed in :data:`CODES`); ``pointer`` is
-    an RFC 6901 JSON pointer into the file ("" for the whole file).
+    ``code`` is a stable kebab-case id (listed in :data:`CODES`, which gives its
+    level); ``pointer`` is an RFC 6901 JSON pointer into the file ("" for the
+    whole file). Make one with :func:`problem`.
     """
 
     file: str
@@ -40,8 +43,35 @@ def pointer(*parts: str | int) -> str:
     return "".join("/" + p for p in out)
 
 
-# Every code the validator can emit, with its level and what it means.
-CODES: dict[str, tuple[int, str]] = {
+class Code(NamedTuple):
+    """A problem code's level, the domain that emits it, and what it means."""
+
+    level: Level
+    domain: str
+    meaning: str
+
+
+DOMAINS: tuple[str, ...] = ("document", "build", "prediction", "conversion", "agreement")
+"""Who emits a code: the document validator, the build, the prediction checks of
+``evaluate``, the converters, and ``agreement``. A domain may also emit codes of
+another (predictions are checked with the document codes too)."""
+
+
+def _domain(domain: str, entries: Mapping[str, tuple[Level, str]]) -> dict[str, Code]:
+    return {code: Code(level, domain, meaning) for code, (level, meaning) in entries.items()}
+
+
+def _registry(*tables: dict[str, Code]) -> Mapping[str, Code]:
+    merged: dict[str, Code] = {}
+    for table in tables:
+        for code, entry in table.items():
+            if code in merged:
+                raise ValueError(f"problem code {code!r} is registered twice")
+            merged[code] = entry
+    return MappingProxyType(merged)
+
+
+_DOCUMENT: dict[str, tuple[Level, str]] = {
     # L1: the bytes
     "file-unreadable": (1, "the file cannot be read (missing, a directory, no permission)"),
     "file-too-large": (1, "the file is larger than the size limit"),
@@ -95,3 +125,106 @@ CODES: dict[str, tuple[int, str]] = {
     "duplicate-document-id": (4, "two files with the same document id"),
     "non-canonical-format": (4, "the file is not in canonical form (key order, indent)"),
 }
+
+_BUILD: dict[str, tuple[Level, str]] = {
+    "split-file-invalid": (4, "the split file is not an object of split names to lists of ids"),
+    "split-missing-document": (4, "a document that no split lists"),
+    "split-duplicate-document": (4, "a document listed twice in the split file"),
+    "split-unknown-document": (4, "the split file lists an id that is no document"),
+    "span-token-misaligned": (3, "a NAM mention that does not align to token boundaries"),
+    "card-missing": (4, "DATASET_CARD.md does not exist"),
+    "card-metadata-missing": (4, "DATASET_CARD.md lacks a Hugging Face metadata key"),
+    "card-yaml-invalid": (4, "the YAML front matter of DATASET_CARD.md cannot be read"),
+    "built-file-stale": (4, "a built file differs from what the build writes"),
+    "built-file-missing": (4, "a file the build writes is not there"),
+    "built-file-extra": (4, "a file under data/ that the build does not write"),
+}
+
+_PREDICTION: dict[str, tuple[Level, str]] = {
+    "unknown-document": (3, "a prediction for a document id that is not in the gold"),
+    "text-mismatch": (3, "a prediction whose text or text_sha256 differs from the gold's"),
+    "duplicate-prediction": (3, "a second prediction for the same document or sentence"),
+    "duplicate-span": (3, "the same NER span and type predicted twice"),
+    "label-set-mismatch": (3, "a CoNLL-2003 type where OntoNotes types are scored"),
+    "unknown-sentence": (3, "an IOB2 row for a sentence that the gold document does not have"),
+    "tokens-mismatch": (3, "an IOB2 row whose tokens differ from the gold tokens"),
+    "tag-count-mismatch": (3, "an IOB2 row with more or fewer tags than tokens"),
+    "unknown-tag": (3, "an IOB2 tag that is not in the chosen label set"),
+    "ner-forms-mixed": (3, "NER predictions given both as IOB2 rows and as spans"),
+    "unknown-line-kind": (2, "a JSONL line that is not a JSON object"),
+}
+
+_CONVERSION: dict[str, tuple[Level, str]] = {
+    "output-not-folder": (1, "the output path exists and is not a folder"),
+    "brat-folder-invalid": (1, "the brat path is not a folder, or holds no .txt files"),
+    "brat-symlink": (1, "a brat file that is a symbolic link"),
+    "brat-file-missing": (1, "a .txt file without its .ann or side file beside it"),
+    "label-set-unknown": (2, "an IOB2 label set that is not ontonotes or conll"),
+    "conll-columns": (2, "an IOB2 line without the four columns token, _, _, tag"),
+    "docbin-foreign": (2, "a spaCy Doc without the user data newsgold writes"),
+    "brat-side-file-invalid": (2, "a side file that is not a newsgold brat side file"),
+    "brat-line-invalid": (2, "a .ann line that is not a T, E, R, A, N or # line"),
+    "brat-equivalence-line": (2, "a .ann equivalence (*) line, which is not read"),
+    "round-trip-mismatch": (3, "a conversion that does not read back as its source"),
+    "token-whitespace": (3, "a token that holds whitespace and cannot be one IOB2 column"),
+    "docbin-span-missing": (3, "a record of the Doc's user data whose span is not in the Doc"),
+    "docbin-sentence-count": (3, "a Doc with another number of sentences than sentence ids"),
+    "brat-duplicate-id": (3, "a brat id used twice in a .ann file"),
+    "brat-span-out-of-range": (3, "a brat span that is not inside the text"),
+    "brat-duplicate-note": (3, "a second AnnotatorNotes line on one annotation"),
+    "brat-annotation-invalid": (3, "a .ann annotation that does not map to the document model"),
+    "brat-ann-emptied": (3, "an empty .ann whose side file maps annotations to it"),
+    "brat-override-invalid": (3, "a side-file override that no longer applies to the .ann"),
+    "brat-id-mismatch": (4, "a side file whose document id is not its file name"),
+}
+
+_AGREEMENT: dict[str, tuple[Level, str]] = {
+    "target-map-invalid": (2, "a target map that is not a JSON object of strings"),
+    "texts-differ": (3, "two annotations of different texts"),
+    "compared-layer-not-annotated": (
+        3,
+        "a file that does not list the compared layer as annotated",
+    ),
+    "target-map-unknown-id": (3, "a target map entry naming a target id the file does not have"),
+}
+
+CODES: Mapping[str, Code] = _registry(
+    _domain("document", _DOCUMENT),
+    _domain("build", _BUILD),
+    _domain("prediction", _PREDICTION),
+    _domain("conversion", _CONVERSION),
+    _domain("agreement", _AGREEMENT),
+)
+"""Every code the package emits, with its level, domain and meaning (read-only)."""
+
+
+def codes_of(domain: str) -> dict[str, Code]:
+    """The codes of one domain, in registry order."""
+    if domain not in DOMAINS:
+        raise ValueError(f"unknown domain {domain!r}; use one of {', '.join(DOMAINS)}")
+    return {code: entry for code, entry in CODES.items() if entry.domain == domain}
+
+
+def problem(code: str, file: str, pointer: str, message: str, hint: str) -> Problem:
+    """A :class:`Problem` whose level is the registered level of ``code``.
+
+    Raises :class:`KeyError` for a code that is not in :data:`CODES` (a bug in
+    the caller, not in the input).
+    """
+    entry = CODES.get(code)
+    if entry is None:
+        raise KeyError(f"unknown problem code {code!r}; register it in newsgold.issues.CODES")
+    return Problem(file, pointer, entry.level, code, message, hint)
+
+
+class ProblemError(Exception):
+    """Input that cannot be used; ``problems`` says where and why, one value each."""
+
+    empty_message = "invalid input"
+    """The message when ``problems`` is empty."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        first = self.problems[0].format() if self.problems else self.empty_message
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsgold.io import canonical_json, parse_json_bytes, read_file_bytes
-from newsgold.issues import Problem
+from newsgold.issues import Problem, problem
 from newsgold.model import Document
 from newsgold.resources import documents_dir
 from newsgold.validate import CorpusError, validate_document_value
@@ -60,8 +60,8 @@ def link_problem(path: Path, folder: Path) -> Problem | None:
     target = path.resolve()
     if target.is_relative_to(folder.resolve()):
         return None
-    return Problem(
-        str(path), "", 1, "file-unreadable",
+    return problem(
+        "file-unreadable", str(path), "",
         f"is a symbolic link to {target}, outside {folder}; not followed",
         "copy the document into the folder, or give the file's own path",
     )  # fmt: skip
@@ -83,11 +83,10 @@ def _read(path: Path, check_name: bool) -> tuple[Read, Any]:
         problems += _name_problems(path, doc_id)
     if document is not None and not problems and canonical_json(document).encode() != data:
         problems.append(
-            Problem(
+            problem(
+                "non-canonical-format",
                 name,
                 "",
-                4,
-                "non-canonical-format",
                 "file is valid but not in canonical form "
                 "(key order, 2-space indent, trailing newline)",
                 f"run `newsgold format {path}`",
@@ -100,11 +99,10 @@ def _name_problems(path: Path, doc_id: Any) -> list[Problem]:
     if not isinstance(doc_id, str) or path.name == f"{doc_id}.json":
         return []
     return [
-        Problem(
+        problem(
+            "file-name-mismatch",
             str(path),
             "/id",
-            4,
-            "file-name-mismatch",
             f'id "{doc_id}" but file name "{path.name}"',
             f'rename the file to "{doc_id}.json" or correct the id',
         )
@@ -139,11 +137,10 @@ def read(paths: Iterable[Path] | None = None) -> Iterator[Read]:
         result, doc_id = _read(path, check_name=True)
         if isinstance(doc_id, str) and doc_id in seen:
             result.problems.append(
-                Problem(
+                problem(
+                    "duplicate-document-id",
                     str(path),
                     "/id",
-                    4,
-                    "duplicate-document-id",
                     f'id "{doc_id}" is also the id of {seen[doc_id]}',
                     "give every document its own id",
                 )

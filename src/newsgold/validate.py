@@ -16,7 +16,7 @@ from typing import Any
 
 from newsgold import layers as registry
 from newsgold.io import structure_problems
-from newsgold.issues import Problem, pointer
+from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.base import Context, as_str, short
 from newsgold.resources import schema_dir
 
@@ -37,14 +37,10 @@ _SCHEMA_CODES = {
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-class CorpusError(Exception):
+class CorpusError(ProblemError):
     """Raised by loaders when a document does not validate; carries the problems."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        first = problems[0].format() if problems else "invalid document"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+    empty_message = "invalid document"
 
 
 def _validator() -> Any:
@@ -195,11 +191,10 @@ def schema_problems(
             for prop in err.validator_value:
                 if prop not in err.instance:
                     out.append(
-                        Problem(
+                        problem(
+                            "schema-required",
                             file,
                             pointer(*path, prop),
-                            2,
-                            "schema-required",
                             f'required property "{prop}" is missing',
                             hint,
                         )
@@ -209,11 +204,10 @@ def schema_problems(
             allowed = set(err.schema.get("properties", {}))
             for prop in sorted(k for k in err.instance if k not in allowed):
                 out.append(
-                    Problem(
+                    problem(
+                        "schema-additional-property",
                         file,
                         pointer(*path, prop),
-                        2,
-                        "schema-additional-property",
                         f'property "{prop}" is not allowed here',
                         hint,
                     )
@@ -222,7 +216,7 @@ def schema_problems(
         code = _SCHEMA_CODES.get(str(err.validator), "schema-other")
         said = err.message if len(err.message) < 200 else err.message[:197] + "..."
         message = f"{short(err.instance)}: {said}"
-        out.append(Problem(file, pointer(*path), 2, code, message, hint))
+        out.append(problem(code, file, pointer(*path), message, hint))
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
 
 

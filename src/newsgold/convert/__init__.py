@@ -19,12 +19,13 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsgold.issues import ProblemError, problem
 from newsgold.model import Document, Sentence
 
 if TYPE_CHECKING:
@@ -106,20 +107,21 @@ class ConversionResult:
         return [(reason, kept, counts[(reason, kept)]) for reason, kept in seen]
 
 
-class ConversionError(ValueError):
-    """A conversion that cannot be done; ``messages`` says why, one line each, with the place."""
+class ConversionError(ProblemError, ValueError):
+    """A conversion that cannot be done; ``problems`` says why, one value each, with the place.
 
-    def __init__(self, messages: Sequence[str]) -> None:
-        self.messages = tuple(messages)
-        first = self.messages[0] if self.messages else "conversion failed"
-        more = f" (and {len(self.messages) - 1} more)" if len(self.messages) > 1 else ""
-        super().__init__(first + more)
+    Codes are those of the "conversion" domain of :data:`newsgold.issues.CODES`,
+    and the document codes when a converted document does not validate.
+    """
+
+    empty_message = "conversion failed"
 
 
 def check_output_dir(out: Path) -> None:
     """Raise :class:`ConversionError` when ``out`` exists and is not a folder."""
     if out.exists() and not out.is_dir():
-        raise ConversionError([f"{out}: exists and is not a folder; give a folder for --out"])
+        message, hint = "exists and is not a folder", "give a folder for --out"
+        raise ConversionError([problem("output-not-folder", str(out), "", message, hint)])
 
 
 @contextmanager
@@ -192,9 +194,12 @@ def tagged_for_conversion(document: Document) -> tuple[list[TaggedSentence], boo
         return tag_document(view), own
     except AlignmentError as err:
         raise ConversionError(
-            [
-                f"{m.format()}; correct the mention or its sentence "
-                "so that it falls on token boundaries"
-                for m in err.misalignments
-            ]
+            problem(
+                "span-token-misaligned",
+                m.doc_id,
+                m.pointer,
+                m.message(),
+                "correct the mention or its sentence so that it falls on token boundaries",
+            )
+            for m in err.misalignments
         ) from err

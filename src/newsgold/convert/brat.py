@@ -62,7 +62,7 @@ from newsgold.convert import (
     written_files,
 )
 from newsgold.io import canonical_json
-from newsgold.issues import pointer
+from newsgold.issues import Problem, pointer, problem
 from newsgold.labels import inventory
 from newsgold.model import Document, Span
 
@@ -457,7 +457,15 @@ def to_brat(document: Document) -> BratDocument:
     back = from_brat(out.doc_id, out.txt, out.ann, json.loads(out.meta_json()))
     if canonical_json(back) != canonical_json(document):  # pragma: no cover - a converter bug
         raise ConversionError(
-            [f"{document.id}: brat round trip differs from the canonical document"]
+            [
+                problem(
+                    "round-trip-mismatch",
+                    document.id,
+                    "",
+                    "brat round trip differs from the canonical document",
+                    "a converter bug: report it with the document",
+                )
+            ]
         )
     return out
 
@@ -515,24 +523,29 @@ _NOTE_RE = re.compile(r"^(#\d+)\tAnnotatorNotes ([TERN]\d+)\t(.*)$")
 
 def _parse_ann(name: str, ann: str, text_length: int) -> _Ann:
     out = _Ann()
-    errors: list[str] = []
+    errors: list[Problem] = []
     seen: set[str] = set()
+
+    def fail(code: str, message: str, hint: str) -> None:
+        errors.append(problem(code, name, "", f"line {lineno}: {message}", hint))
+
     for lineno, line in enumerate(ann.split("\n"), 1):
         if not line.strip():
             continue
-        where = f"{name}:{lineno}"
         bid = line.split("\t", 1)[0]
         if bid in seen:
-            errors.append(f"{where}: id {bid} is used twice; give every annotation its own id")
+            fail("brat-duplicate-id", f"id {bid} is used twice", "give every annotation its own id")
             continue
         seen.add(bid)
         if m := _T_RE.match(line):
             frags = [(int(a), int(b)) for a, b in (f.split(" ") for f in m.group(3).split(";"))]
             bad = [f for f in frags if not 0 <= f[0] < f[1] <= text_length]
             if bad:
-                errors.append(
-                    f"{where}: span {bad[0][0]}-{bad[0][1]} is not inside the text "
-                    f"({text_length} characters); correct the offsets"
+                fail(
+                    "brat-span-out-of-range",
+                    f"span {bad[0][0]}-{bad[0][1]} is not inside the text "
+                    f"({text_length} characters)",
+                    "correct the offsets",
                 )
                 continue
             out.t[m.group(1)] = _T(m.group(2), frags, lineno)
@@ -547,18 +560,25 @@ def _parse_ann(name: str, ann: str, text_length: int) -> _Ann:
             out.n.append((m.group(3), m.group(4), m.group(5), lineno))
         elif m := _NOTE_RE.match(line):
             if m.group(2) in out.notes:
-                errors.append(
-                    f"{where}: a second note on {m.group(2)}; keep one note per annotation"
+                fail(
+                    "brat-duplicate-note",
+                    f"a second note on {m.group(2)}",
+                    "keep one note per annotation",
                 )
                 continue
             out.notes[m.group(2)] = (m.group(3), lineno)
         elif line.startswith("*"):
-            errors.append(
-                f"{where}: equivalence lines are not read; link a mention to the first "
-                "mention of its entity with a Coref relation"
+            fail(
+                "brat-equivalence-line",
+                "equivalence lines are not read",
+                "link a mention to the first mention of its entity with a Coref relation",
             )
         else:
-            errors.append(f"{where}: not a T, E, R, A, N or # line of brat standoff: {line[:60]!r}")
+            fail(
+                "brat-line-invalid",
+                f"not a T, E, R, A, N or # line of brat standoff: {line[:60]!r}",
+                "write the line in brat standoff, or remove it",
+            )
     if errors:
         raise ConversionError(errors)
     return out
@@ -571,12 +591,20 @@ class _Reader:
         self.text = text
         self.meta = meta
         self.ann = _parse_ann(self.name, ann, len(text))
-        self.errors: list[str] = []
+        self.errors: list[Problem] = []
         self.ids: dict[str, str] = dict(meta.get("ids", {}))
         self.used: set[str] = set(self.ids.values()) | set(meta.get("entities", []))
 
     def fail(self, line: int, message: str) -> None:
-        self.errors.append(f"{self.name}:{line}: {message}")
+        self.errors.append(
+            problem(
+                "brat-annotation-invalid",
+                self.name,
+                "",
+                f"line {line}: {message}",
+                f"correct line {line} of {self.name}",
+            )
+        )
 
     def canonical(self, bid: str, prefix: str) -> str:
         if bid in self.ids:
@@ -899,13 +927,19 @@ def _unescape(part: str) -> str:
     return part.replace("~1", "/").replace("~0", "~")
 
 
-def _apply_overrides(name: str, doc: dict[str, Any], overrides: list[dict[str, Any]]) -> list[str]:
+def _apply_overrides(
+    name: str, doc: dict[str, Any], overrides: list[dict[str, Any]]
+) -> list[Problem]:
     errors = []
     for o in overrides:
         ptr = str(o.get("pointer", ""))
         parts = [_unescape(p) for p in ptr.split("/")[1:]]
         if not parts:
-            errors.append(f"{name}: override with an empty pointer; remove it")
+            errors.append(
+                problem(
+                    "brat-override-invalid", name, "", "override with an empty pointer", "remove it"
+                )
+            )
             continue
         try:
             container: Any = doc
@@ -922,8 +956,13 @@ def _apply_overrides(name: str, doc: dict[str, Any], overrides: list[dict[str, A
                 container[last] = o.get("value")
         except (LookupError, ValueError, TypeError, AttributeError) as err:
             errors.append(
-                f"{name}: override {ptr} no longer applies ({err}); the .ann was edited: "
-                "set the value by hand and remove the override"
+                problem(
+                    "brat-override-invalid",
+                    name,
+                    "",
+                    f"override {ptr} no longer applies ({err}); the .ann was edited",
+                    "set the value by hand and remove the override",
+                )
             )
     return errors
 
@@ -936,16 +975,27 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
     if meta.get("format") != SIDE_FORMAT or meta.get("version") != SIDE_VERSION:
         raise ConversionError(
             [
-                f"{side}: not a newsgold brat side file "
-                f"(format {SIDE_FORMAT!r}, version {SIDE_VERSION})"
+                problem(
+                    "brat-side-file-invalid",
+                    side,
+                    "",
+                    "not a newsgold brat side file "
+                    f"(format {SIDE_FORMAT!r}, version {SIDE_VERSION})",
+                    "keep the side file that `newsgold convert --to brat` wrote",
+                )
             ]
         )
     mapped = meta.get("ids") or {}
     if not ann.strip() and mapped:
         raise ConversionError(
             [
-                f"{doc_id}.ann: empty, but {side} maps {len(mapped)} annotation(s) to it; "
-                f"restore the .ann, or remove the ids from {side} to delete every annotation"
+                problem(
+                    "brat-ann-emptied",
+                    f"{doc_id}.ann",
+                    "",
+                    f"empty, but {side} maps {len(mapped)} annotation(s) to it",
+                    f"restore the .ann, or remove the ids from {side} to delete every annotation",
+                )
             ]
         )
     derived = _derive(doc_id, txt, ann, meta)
@@ -954,63 +1004,64 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
         raise ConversionError(errors)
     problems = validate_document_value(derived, f"{doc_id}.ann")
     if problems:
-        raise ConversionError([p.format() for p in problems])
+        raise ConversionError(problems)
     return Document.from_dict(derived)
 
 
 def read_brat(folder: Path) -> list[Document]:
     """Read every document of a brat folder written by :func:`write_brat` (perhaps edited since)."""
     if not folder.is_dir():
-        raise ConversionError([f"{folder}: not a folder; give the brat folder"])
+        message, hint = "not a folder", "give the brat folder"
+        raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
     docs = []
-    errors: list[str] = []
+    errors: list[Problem] = []
     txts = sorted(folder.glob("*.txt"))
     if not txts:
-        raise ConversionError(
-            [f"{folder}: no .txt files; give a folder written by `newsgold convert --to brat`"]
-        )
+        message, hint = "no .txt files", "give a folder written by `newsgold convert --to brat`"
+        raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
     for txt_path in txts:
         doc_id = txt_path.stem
         ann_path = folder / f"{doc_id}.ann"
         meta_path = folder / side_file_name(doc_id)
         links = [p.name for p in (txt_path, ann_path, meta_path) if p.is_symlink()]
         if links:
-            errors.append(
-                f"{folder}: {', '.join(links)} is a symbolic link; copy the file into the folder"
+            message, hint = (
+                f"{', '.join(links)} is a symbolic link",
+                "copy the file into the folder",
             )
+            errors.append(problem("brat-symlink", str(folder), "", message, hint))
             continue
         missing = [p.name for p in (ann_path, meta_path) if not p.is_file()]
         if missing:
-            errors.append(
-                f"{txt_path}: {' and '.join(missing)} missing beside it; "
-                f"every document needs .txt, .ann and {SIDE_SUFFIX}"
-            )
+            message = f"{' and '.join(missing)} missing beside it"
+            hint = f"every document needs .txt, .ann and {SIDE_SUFFIX}"
+            errors.append(problem("brat-file-missing", str(txt_path), "", message, hint))
             continue
         try:
             text = txt_path.read_bytes().decode("utf-8")
             ann = ann_path.read_bytes().decode("utf-8")
             meta = json.loads(meta_path.read_bytes().decode("utf-8"))
         except UnicodeDecodeError as err:
-            errors.append(
-                f"{folder}/{doc_id}.*: not UTF-8 at byte {err.start}; save the files as UTF-8"
-            )
+            message, hint = f"not UTF-8 at byte {err.start}", "save the files as UTF-8"
+            errors.append(problem("invalid-utf8", f"{folder}/{doc_id}.*", "", message, hint))
             continue
         except json.JSONDecodeError as err:
-            errors.append(f"{meta_path}: not JSON ({err.msg} at line {err.lineno})")
+            message = f"not JSON ({err.msg} at line {err.lineno})"
+            errors.append(problem("invalid-json", str(meta_path), "", message, "fix the JSON"))
             continue
         if not isinstance(meta, dict):
-            errors.append(f"{meta_path}: not a JSON object")
+            message, hint = "not a JSON object", "keep the side file that newsgold wrote"
+            errors.append(problem("brat-side-file-invalid", str(meta_path), "", message, hint))
             continue
         if meta.get("id") != doc_id:
-            errors.append(
-                f'{meta_path}: id {json.dumps(meta.get("id"))} != file name "{doc_id}"; '
-                "name the files after the document id"
-            )
+            message = f'id {json.dumps(meta.get("id"))} != file name "{doc_id}"'
+            hint = "name the files after the document id"
+            errors.append(problem("brat-id-mismatch", str(meta_path), "/id", message, hint))
             continue
         try:
             docs.append(from_brat(doc_id, text, ann, meta))
         except ConversionError as err:
-            errors.extend(err.messages)
+            errors.extend(err.problems)
     if errors:
         raise ConversionError(errors)
     return docs

@@ -34,7 +34,7 @@ from newsgold.convert import (
     tagged_for_conversion,
     written_files,
 )
-from newsgold.issues import pointer
+from newsgold.issues import Problem, pointer, problem
 from newsgold.model import Document
 from newsgold.tokens import CONLL_MAPPING, TaggedSentence, to_conll
 
@@ -104,15 +104,16 @@ def not_carried(document: Document, labels: Iterable[str] = LABEL_SETS) -> list[
 def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
     """The IOB2 file for ``documents`` under ``labels`` ("ontonotes" or "conll")."""
     if labels not in LABEL_SETS:
-        raise ConversionError([f'label set "{labels}" is not one of {", ".join(LABEL_SETS)}'])
+        message = f'label set "{labels}" is not one of {", ".join(LABEL_SETS)}'
+        raise ConversionError([problem("label-set-unknown", "", "", message, "choose one of them")])
     lines: list[str] = []
-    errors: list[str] = []
+    errors: list[Problem] = []
     n = 0
     for document in documents:
         try:
             sentences = tagged_sentences(document)
         except ConversionError as err:
-            errors.extend(err.messages)
+            errors.extend(err.problems)
             continue
         n += 1
         lines += [DOCSTART, ""]
@@ -121,8 +122,14 @@ def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
             for token, tag in zip(sent.tokens, tags, strict=True):
                 if token.text.split() != [token.text]:
                     errors.append(
-                        f"{document.id}: token {token.start}-{token.end} {token.text!r} "
-                        "holds whitespace and cannot be one column"
+                        problem(
+                            "token-whitespace",
+                            document.id,
+                            "/text",
+                            f"token {token.start}-{token.end} {token.text!r} holds whitespace "
+                            "and cannot be one column",
+                            "IOB2 columns are split at spaces: a token must hold no whitespace",
+                        )
                     )
                 lines.append(f"{token.text} {PLACEHOLDER} {PLACEHOLDER} {tag}")
             lines.append("")
@@ -154,7 +161,7 @@ def read_conll(text: str) -> list[list[ConllSentence]]:
     docs: list[list[ConllSentence]] = []
     words: list[str] = []
     tags: list[str] = []
-    errors: list[str] = []
+    errors: list[Problem] = []
 
     def flush() -> None:
         if words:
@@ -174,7 +181,15 @@ def read_conll(text: str) -> list[list[ConllSentence]]:
             continue
         cols = line.split(" ")
         if len(cols) != 4:
-            errors.append(f"line {lineno}: {len(cols)} columns, not 4 (token, _, _, tag)")
+            errors.append(
+                problem(
+                    "conll-columns",
+                    "",
+                    "",
+                    f"line {lineno}: {len(cols)} columns, not 4 (token, _, _, tag)",
+                    "separate the four columns with one space each",
+                )
+            )
             continue
         words.append(cols[0])
         tags.append(cols[3])

@@ -43,7 +43,7 @@ from newsgold.convert import (
     tagged_for_conversion,
     written_files,
 )
-from newsgold.issues import pointer
+from newsgold.issues import Problem, pointer, problem
 from newsgold.model import Document, Span
 from newsgold.tokens import Token, tokenize
 
@@ -121,7 +121,9 @@ def to_spacy_doc(
     words, spaces = _words(document.text, tokens)
     doc = Doc(vocab, words=words, spaces=spaces)
     if doc.text != document.text:  # pragma: no cover - a converter bug
-        raise ConversionError([f"{document.id}: the spaCy Doc text differs from the document text"])
+        message = "the spaCy Doc text differs from the document text"
+        hint = "a converter bug: report it with the document"
+        raise ConversionError([problem("round-trip-mismatch", document.id, "/text", message, hint)])
     if own:
         for i, token in enumerate(doc):
             token.is_sent_start = i == 0 or token.idx in starts
@@ -285,15 +287,13 @@ def from_spacy_doc(doc: Any) -> Document:
     """The canonical document of a ``Doc`` made by :func:`to_spacy_doc`."""
     data = doc.user_data.get(USER_DATA_KEY)
     if not isinstance(data, dict) or data.get("format") != USER_DATA_FORMAT:
-        raise ConversionError(
-            [
-                f'a Doc without doc.user_data["{USER_DATA_KEY}"] of format {USER_DATA_FORMAT}: '
-                "not written by newsgold"
-            ]
-        )
+        key = f'doc.user_data["{USER_DATA_KEY}"] of format {USER_DATA_FORMAT}'
+        message = f"a Doc without {key}: not written by newsgold"
+        hint = "read only DocBin files that `newsgold convert --to docbin` wrote"
+        raise ConversionError([problem("docbin-foreign", "", "", message, hint)])
     data = _plain(data)
     text: str = doc.text
-    errors: list[str] = []
+    errors: list[Problem] = []
     spans: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for group in GROUPS:
         if group not in doc.spans:
@@ -308,7 +308,8 @@ def from_spacy_doc(doc: Any) -> Document:
     def of(group: str, ident: str) -> list[dict[str, Any]]:
         found = sorted(spans.get((group, ident), []), key=lambda s: (s["start"], s["end"]))
         if not found and group not in ("quote_source",):
-            errors.append(f'{data["id"]}: no {group} span with id "{ident}"')
+            message, hint = f'no {group} span with id "{ident}"', "keep the spans newsgold wrote"
+            errors.append(problem("docbin-span-missing", data["id"], "", message, hint))
         return found
 
     def span(s: dict[str, Any]) -> dict[str, Any]:
@@ -318,10 +319,9 @@ def from_spacy_doc(doc: Any) -> Document:
     if data["sentences"]:
         sents = list(doc.sents)
         if len(sents) != len(data["sentences"]):
-            errors.append(
-                f"{data['id']}: {len(sents)} sentences in the Doc "
-                f"but {len(data['sentences'])} sentence ids"
-            )
+            message = f"{len(sents)} sentences in the Doc but {len(data['sentences'])} sentence ids"
+            hint = "keep the sentence starts newsgold wrote"
+            errors.append(problem("docbin-sentence-count", data["id"], "/sentences", message, hint))
         for ident, sent in zip(data["sentences"], sents, strict=False):
             words = [t for t in sent if not t.is_space]
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
@@ -405,7 +405,7 @@ def from_spacy_doc(doc: Any) -> Document:
 
     problems = validate_document_value(value, f"{data['id']} (DocBin)")
     if problems:
-        raise ConversionError([p.format() for p in problems])
+        raise ConversionError(problems)
     return Document.from_dict(value)
 
 
@@ -416,13 +416,13 @@ def docbin_bytes(documents: Iterable[Document]) -> tuple[bytes, int, tuple[NotCa
     vocab = _vocab()
     db = DocBin(store_user_data=True)
     lost: list[NotCarried] = []
-    errors: list[str] = []
+    errors: list[Problem] = []
     n = 0
     for document in documents:
         try:
             doc, not_carried = to_spacy_doc(document, vocab)
         except ConversionError as err:
-            errors.extend(err.messages)
+            errors.extend(err.problems)
             continue
         db.add(doc)
         lost.extend(not_carried)

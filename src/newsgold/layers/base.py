@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from newsgold.issues import CODES, Problem, pointer
+from newsgold.issues import CODES, Problem, pointer, problem
 
 if TYPE_CHECKING:
     from newsgold.features import Column, Lookup
@@ -162,8 +162,11 @@ class Context:
 
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         """Report a problem; the level comes from the code."""
-        level = self.codes[code][0] if code in self.codes else CODES[code][0]
-        self.problems.append(Problem(self.name, where, level, code, message, hint))
+        if code in CODES:
+            self.problems.append(problem(code, self.name, where, message, hint))
+        else:  # a code a layer from outside the package declares
+            level = self.codes[code][0]
+            self.problems.append(Problem(self.name, where, level, code, message, hint))
 
     def items(self, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
         """The objects of the document's array ``key``."""
