@@ -395,7 +395,7 @@ class Metadata:
             d["provenance"],
             d["license"],
             Publication.from_dict(publication) if publication is not None else None,
-            tuple(Source.from_dict(s) for s in d.get("sources", ())),
+            tuple(Source.from_dict(s) for s in d.get("sources") or ()),
         )
 
 
