@@ -433,3 +433,94 @@ def test_label_type_mismatch_is_reported_for_a_known_label(tmp_path: Path) -> No
             'label GPE != type PERSON of entity "e_lavrov"',
         )
     ]
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def with_provenance(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with a publication, one source and a date given only by its bounds, in key order."""
+    md = doc["metadata"]
+    doc["metadata"] = {
+        "headline": "A headline",
+        "publication": {
+            "publisher": "A publisher",
+            "address": "https://example.org/a/page.html",
+            "date": None,
+            "basis": "Test: the page shows the text.",
+        },
+        "source_outlets": md["source_outlets"],
+        "sources": [
+            {
+                "publisher": "A source",
+                "title": "A title",
+                "address": "https://example.org/source?id=1",
+                "date": "2017-08-06",
+                "supplies": "Paragraph 1.",
+                "basis": "Test: compared sentence by sentence.",
+            }
+        ],
+        "language": md["language"],
+        "date": {
+            "value": None,
+            "not_before": "2017-08-06",
+            "not_after": "2017-08-10",
+            "basis": "T",
+        },
+        "provenance": md["provenance"],
+        "license": md["license"],
+    }
+    return doc
+
+
+def test_publication_sources_and_date_bounds_validate_and_round_trip(tmp_path: Path) -> None:
+    path = write(tmp_path, with_provenance(small()))
+    assert problems_of([path]) == []
+    doc = next(R.documents([path]))
+    assert doc.metadata.date.not_before == "2017-08-06"
+    assert doc.metadata.publication is not None
+    assert [s.title for s in doc.metadata.sources] == ["A title"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda md: md["sources"][0].update(date="2017-13-01"), "/metadata/sources/0/date"),
+        (lambda md: md["publication"].update(date="2017-04-31"), "/metadata/publication/date"),
+        (lambda md: md["date"].update(not_before="2017-06-31"), "/metadata/date/not_before"),
+        (lambda md: md["date"].update(not_after="2017-08-05"), "/metadata/date/not_after"),
+        (lambda md: md["date"].update(value="2017-08-11"), "/metadata/date/value"),
+        (lambda md: md["date"].update(value="2017-08-05"), "/metadata/date/value"),
+    ],
+)
+def test_a_metadata_date_that_is_no_day_or_out_of_bounds_is_impossible(
+    change: Callable[[dict[str, Any]], None], expected: str, tmp_path: Path
+) -> None:
+    doc = with_provenance(small())
+    change(doc["metadata"])
+    assert codes_at(problems_of([write(tmp_path, doc)])) == [("impossible-date", expected)]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://example.org/page",
+        "https://localhost/page",
+        "https://example.org/a page",
+        "example.org",
+    ],
+)
+def test_an_address_must_be_an_https_url(address: str, tmp_path: Path) -> None:
+    doc = with_provenance(small())
+    doc["metadata"]["sources"][0]["address"] = address
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [("schema-pattern", "/metadata/sources/0/address")]
+
+
+def test_an_empty_sources_list_is_refused(tmp_path: Path) -> None:
+    """Absent means none identified; an empty list would not survive the canonical round trip."""
+    doc = with_provenance(small())
+    doc["metadata"]["sources"] = []
+    assert codes_at(problems_of([write(tmp_path, doc)])) == [
+        ("schema-min-items", "/metadata/sources")
+    ]

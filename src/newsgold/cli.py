@@ -121,7 +121,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return _report(err.problems, 1, "text")
     for doc in docs:
         paragraphs = len(doc.text.splitlines())
-        date = doc.metadata.date.value
+        date = doc.metadata.date.display()
         print(f"{doc.id}: {len(doc.text)} characters, {paragraphs} paragraphs, date {date}")
         print(f"  annotated layers: {', '.join(doc.annotated_layers) or '(none)'}")
         rows = [

@@ -120,6 +120,7 @@ _DOCUMENT: dict[str, tuple[Level, str]] = {
     "event-time-label": (3, "an event time anchored to a mention that is not a DATE or TIME"),
     "mention-entity-mismatch": (3, "a mention given beside an entity refers to another entity"),
     "target-conflict": (3, "one target id with two different descriptions or links"),
+    "impossible-date": (3, "a metadata date that is no calendar day or lies outside its bounds"),
     # L4: the corpus
     "file-name-mismatch": (4, "the file name is not <id>.json"),
     "duplicate-document-id": (4, "two files with the same document id"),

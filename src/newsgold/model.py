@@ -43,11 +43,81 @@ SCHEMA_VERSION = "1.0.0"
 
 @dataclass(frozen=True)
 class DocumentDate:
+    """The day of publication, or null with the bounds the evidence sets on it."""
+
     value: str | None
+    basis: str
+    not_before: str | None = None
+    not_after: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value}
+        if self.not_before is not None:
+            out["not_before"] = self.not_before
+        if self.not_after is not None:
+            out["not_after"] = self.not_after
+        out["basis"] = self.basis
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DocumentDate:
+        return cls(d["value"], d["basis"], d.get("not_before"), d.get("not_after"))
+
+    def display(self) -> str:
+        """The day, or what is known of it: ``unknown, not before 2017-08-06``."""
+        if self.value is not None:
+            return self.value
+        bounds = [f"not before {self.not_before}"] if self.not_before else []
+        bounds += [f"not after {self.not_after}"] if self.not_after else []
+        return ", ".join(["unknown", *bounds])
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where the text was published: publisher, address, day (or None), and the basis."""
+
+    publisher: str
+    address: str
+    date: str | None
     basis: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "basis": self.basis}
+        return {
+            "publisher": self.publisher,
+            "address": self.address,
+            "date": self.date,
+            "basis": self.basis,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Publication:
+        return cls(d["publisher"], d["address"], d["date"], d["basis"])
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the text takes its content from, and the part of the text it supplies."""
+
+    publisher: str
+    title: str
+    address: str
+    date: str | None
+    supplies: str
+    basis: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "publisher": self.publisher,
+            "title": self.title,
+            "address": self.address,
+            "date": self.date,
+            "supplies": self.supplies,
+            "basis": self.basis,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Source:
+        return cls(d["publisher"], d["title"], d["address"], d["date"], d["supplies"], d["basis"])
 
 
 @dataclass(frozen=True)
@@ -58,26 +128,35 @@ class Metadata:
     date: DocumentDate
     provenance: str
     license: str
+    publication: Publication | None = None
+    sources: tuple[Source, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "headline": self.headline,
-            "source_outlets": list(self.source_outlets),
-            "language": self.language,
-            "date": self.date.to_dict(),
-            "provenance": self.provenance,
-            "license": self.license,
-        }
+        # publication and sources are optional in the schema: absent, not null or empty.
+        out: dict[str, Any] = {"headline": self.headline}
+        if self.publication is not None:
+            out["publication"] = self.publication.to_dict()
+        out["source_outlets"] = list(self.source_outlets)
+        if self.sources:
+            out["sources"] = [s.to_dict() for s in self.sources]
+        out["language"] = self.language
+        out["date"] = self.date.to_dict()
+        out["provenance"] = self.provenance
+        out["license"] = self.license
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Metadata:
+        publication = d.get("publication")
         return cls(
             d["headline"],
             tuple(d["source_outlets"]),
             d["language"],
-            DocumentDate(d["date"]["value"], d["date"]["basis"]),
+            DocumentDate.from_dict(d["date"]),
             d["provenance"],
             d["license"],
+            Publication.from_dict(publication) if publication is not None else None,
+            tuple(Source.from_dict(s) for s in d.get("sources") or ()),
         )
 
 

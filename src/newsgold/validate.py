@@ -7,6 +7,7 @@ values; files and folders are read, and checked at L1 and L4, by :mod:`newsgold.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -17,7 +18,7 @@ from typing import Any
 from newsgold import layers as registry
 from newsgold.io import structure_problems
 from newsgold.issues import Problem, ProblemError, pointer, problem
-from newsgold.layers.base import Context, as_str, short
+from newsgold.layers.base import Context, as_str, dicts, short
 from newsgold.resources import schema_dir
 
 _SCHEMA_CODES = {
@@ -35,6 +36,9 @@ _SCHEMA_CODES = {
 }
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""The shape of a calendar date (the schema's pattern); other shapes are reported at L2."""
 
 
 class CorpusError(ProblemError):
@@ -266,7 +270,57 @@ def check_integrity(name: str, doc: dict[str, Any]) -> list[Problem]:
     for layer in all_layers:
         if layer.check is not None:
             layer.check(ck)
+    _check_metadata_dates(ck, doc.get("metadata"))
     return ck.problems
+
+
+def _check_metadata_dates(ck: Context, metadata: Any) -> None:
+    """Every metadata date is a real day, and the document date lies within its bounds."""
+    if not isinstance(metadata, dict):
+        return
+    found: dict[str, datetime.date] = {}
+
+    def day(value: Any, *path: str | int) -> None:
+        if not isinstance(value, str) or not _DAY.fullmatch(value):
+            return  # absent, null, or a shape the schema reports
+        try:
+            found[pointer(*path)] = datetime.date.fromisoformat(value)
+        except ValueError:
+            ck.add(
+                pointer(*path),
+                "impossible-date",
+                f'"{value}" is no calendar day',
+                "give a real day (YYYY-MM-DD, month 01-12, a day the month has)",
+            )
+
+    date = metadata.get("date")
+    if isinstance(date, dict):
+        for key in ("value", "not_before", "not_after"):
+            day(date.get(key), "metadata", "date", key)
+    publication = metadata.get("publication")
+    if isinstance(publication, dict):
+        day(publication.get("date"), "metadata", "publication", "date")
+    for i, source in dicts(metadata.get("sources")):
+        day(source.get("date"), "metadata", "sources", i, "date")
+
+    value = found.get("/metadata/date/value")
+    lo = found.get("/metadata/date/not_before")
+    hi = found.get("/metadata/date/not_after")
+    if lo is not None and hi is not None and lo > hi:
+        ck.add(
+            "/metadata/date/not_after",
+            "impossible-date",
+            f"not_after {hi.isoformat()} is before not_before {lo.isoformat()}",
+            "correct one of the bounds",
+        )
+    elif value is not None and ((lo is not None and value < lo) or (hi is not None and value > hi)):
+        bounds = f"{lo.isoformat() if lo else '..'} to {hi.isoformat() if hi else '..'}"
+        ck.add(
+            "/metadata/date/value",
+            "impossible-date",
+            f"value {value.isoformat()} lies outside its bounds {bounds}",
+            "correct the value or the bounds",
+        )
 
 
 # ---------------------------------------------------------------- entry points

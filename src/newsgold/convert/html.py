@@ -534,7 +534,7 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
         data[d.id] = _records(d)
         meta = d.metadata
         facts = [
-            f"date {escape(meta.date.value or 'unknown')}",
+            f"date {escape(meta.date.display())}",
             f"sources: {escape(', '.join(meta.source_outlets) or 'none named')}",
             f"annotated layers: {escape(', '.join(d.annotated_layers) or 'none yet')}",
             f"{len(d.mentions)} mentions, {len(d.entities)} entities, {len(d.quotes)} quotes, "
