@@ -92,6 +92,9 @@ class Layer:
     check: Check | None = None
     configs: tuple[Config, ...] = ()
     summary: Callable[[tuple[Any, ...]], list[SummaryRow]] | None = None
+    evaluations: tuple[Any, ...] = ()
+    agreement: Any = None
+    formats: Mapping[str, Any] = field(default_factory=dict)
     codes: Mapping[str, tuple[int, str]] = field(default_factory=dict)
     schema: Mapping[str, Any] | None = None
     description: str = ""

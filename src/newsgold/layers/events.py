@@ -206,6 +206,42 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
     return [_row(doc, look, ev) for ev in doc.layer(NAME)]
 
 
+# ---------------------------------------------------------------- evaluation
+# The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
+
+EVALUATIONS: tuple[Any, ...] = ()
+
+
+# ---------------------------------------------------------------- agreement
+# How ``newsgold agreement`` compares two annotations of this layer.
+
+AGREEMENT: Any = None
+
+
+# ---------------------------------------------------------------- brat
+# This layer's part in the brat standoff export and import.
+
+BRAT: Any = None
+
+
+# ---------------------------------------------------------------- DocBin
+# This layer's part in the spaCy DocBin export and import.
+
+DOCBIN: Any = None
+
+
+# ---------------------------------------------------------------- HTML
+# This layer's part in the HTML viewer.
+
+HTML: Any = None
+
+
+# ---------------------------------------------------------------- CoNLL
+# This layer's part in the CoNLL IOB2 export.
+
+CONLL: Any = None
+
+
 LAYER = Layer(
     name=NAME,
     record=Event,
@@ -214,5 +250,8 @@ LAYER = Layer(
     check=check,
     configs=(Config(NAME, "event with its triggers and arguments", (NAME,), _columns, _rows),),
     summary=lambda records: [(NAME, len(records), counts(e.type for e in records))],
+    evaluations=EVALUATIONS,
+    agreement=AGREEMENT,
+    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="PLOVER events: triggers, arguments, modes, contexts, realis, time.",
 )

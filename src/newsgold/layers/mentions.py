@@ -232,6 +232,42 @@ def _summary(records: tuple[Mention, ...]) -> list[SummaryRow]:
     ]
 
 
+# ---------------------------------------------------------------- evaluation
+# The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
+
+EVALUATIONS: tuple[Any, ...] = ()
+
+
+# ---------------------------------------------------------------- agreement
+# How ``newsgold agreement`` compares two annotations of this layer.
+
+AGREEMENT: Any = None
+
+
+# ---------------------------------------------------------------- brat
+# This layer's part in the brat standoff export and import.
+
+BRAT: Any = None
+
+
+# ---------------------------------------------------------------- DocBin
+# This layer's part in the spaCy DocBin export and import.
+
+DOCBIN: Any = None
+
+
+# ---------------------------------------------------------------- HTML
+# This layer's part in the HTML viewer.
+
+HTML: Any = None
+
+
+# ---------------------------------------------------------------- CoNLL
+# This layer's part in the CoNLL IOB2 export.
+
+CONLL: Any = None
+
+
 LAYER = Layer(
     name=NAME,
     record=Mention,
@@ -252,5 +288,8 @@ LAYER = Layer(
         ),
     ),
     summary=_summary,
+    evaluations=EVALUATIONS,
+    agreement=AGREEMENT,
+    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Spans that refer to an entity (NAM, NOM, PRO).",
 )

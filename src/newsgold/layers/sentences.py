@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
 from newsgold.spans import IdSpan
@@ -52,11 +54,50 @@ def check(ck: Context) -> None:
         )
 
 
+# ---------------------------------------------------------------- evaluation
+# The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
+
+EVALUATIONS: tuple[Any, ...] = ()
+
+
+# ---------------------------------------------------------------- agreement
+# How ``newsgold agreement`` compares two annotations of this layer.
+
+AGREEMENT: Any = None
+
+
+# ---------------------------------------------------------------- brat
+# This layer's part in the brat standoff export and import.
+
+BRAT: Any = None
+
+
+# ---------------------------------------------------------------- DocBin
+# This layer's part in the spaCy DocBin export and import.
+
+DOCBIN: Any = None
+
+
+# ---------------------------------------------------------------- HTML
+# This layer's part in the HTML viewer.
+
+HTML: Any = None
+
+
+# ---------------------------------------------------------------- CoNLL
+# This layer's part in the CoNLL IOB2 export.
+
+CONLL: Any = None
+
+
 LAYER = Layer(
     name=NAME,
     record=Sentence,
     ids=(IdKind(NAME, "s"),),
     check=check,
     summary=lambda records: [(NAME, len(records), "")],
+    evaluations=EVALUATIONS,
+    agreement=AGREEMENT,
+    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Sentence spans covering the text.",
 )

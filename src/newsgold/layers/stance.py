@@ -157,6 +157,42 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
     return [_row(doc, look, st) for st in doc.layer(NAME)]
 
 
+# ---------------------------------------------------------------- evaluation
+# The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
+
+EVALUATIONS: tuple[Any, ...] = ()
+
+
+# ---------------------------------------------------------------- agreement
+# How ``newsgold agreement`` compares two annotations of this layer.
+
+AGREEMENT: Any = None
+
+
+# ---------------------------------------------------------------- brat
+# This layer's part in the brat standoff export and import.
+
+BRAT: Any = None
+
+
+# ---------------------------------------------------------------- DocBin
+# This layer's part in the spaCy DocBin export and import.
+
+DOCBIN: Any = None
+
+
+# ---------------------------------------------------------------- HTML
+# This layer's part in the HTML viewer.
+
+HTML: Any = None
+
+
+# ---------------------------------------------------------------- CoNLL
+# This layer's part in the CoNLL IOB2 export.
+
+CONLL: Any = None
+
+
 LAYER = Layer(
     name=NAME,
     record=Stance,
@@ -165,5 +201,8 @@ LAYER = Layer(
     check=check,
     configs=(Config(NAME, "stance record", (NAME,), _columns, _rows),),
     summary=lambda records: [(NAME, len(records), counts(s.polarity for s in records))],
+    evaluations=EVALUATIONS,
+    agreement=AGREEMENT,
+    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Stance: holder, target, polarity, evidence spans, cited quotes, basis.",
 )
