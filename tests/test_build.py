@@ -141,7 +141,7 @@ def test_features_and_label_orders() -> None:
     assert B.features("ner_conll")["ner_tags"].feature.names == HUB_CONLL2003
     assert B.features("mentions")["label"].names[:3] == ["PERSON", "NORP", "FAC"]
     for config in B.configs():
-        assert list(B.features(config)) == [name for name, _, _ in B.columns(config)]
+        assert list(B.features(config)) == [name for name, _, _ in B.config_columns(config)]
 
 
 # ---------------------------------------------------------------- lossless

@@ -31,16 +31,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsgold.columns import Spec, label_names
 from newsgold.features import (  # the configs' names and columns, also used from here
     DEFAULT_CONFIG,
     BuildInput,
-    Spec,
-    columns,
+    config_columns,
     config_rows,
     configs,
     data_file,
     features,
-    label_names,
     layer_config,
 )
 from newsgold.hub import croissant_json, render_card, split_front_matter
@@ -102,7 +101,7 @@ def _encode(value: Any, spec: Spec) -> Any:
 def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
     """The rows of a config as stored (ClassLabel columns as indices), in a fixed order:
     documents in the given order, records in document order."""
-    specs = columns(config)
+    specs = config_columns(config)
     out = []
     for doc in documents:
         for row in config_rows(config, doc):
@@ -505,7 +504,7 @@ def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any
 
 def decode_row(config: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row with ClassLabel indices turned back into names."""
-    return {name: _decode(row.get(name), spec) for name, spec, _ in columns(config)}
+    return {name: _decode(row.get(name), spec) for name, spec, _ in config_columns(config)}
 
 
 def _decode(value: Any, spec: Spec) -> Any:

@@ -14,21 +14,17 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from newsgold import __version__
+from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
     DEFAULT_CONFIG,
     BuildInput,
-    Spec,
-    columns,
+    config_columns,
     config_rows,
     configs,
     data_file,
     document_schema,
     features,
-    label_names,
     layer_config,
-    schema_rows,
-    schemas,
-    type_name,
 )
 
 MARKERS: tuple[str, ...] = (
@@ -180,7 +176,7 @@ def _section_fields() -> str:
                 "canonical files (`newsgold.build.documents_from_parquet`)."
             )
         else:
-            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in columns(config)]
+            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in config_columns(config)]
             note = f"One row per {row_unit(config)}."
         parts.append(
             f"#### `{config}`\n\n{note}\n\n" + _table(["field", "type", "description"], body)
@@ -444,7 +440,7 @@ def _croissant_fields(
 
 
 def _described_fields(config: str) -> Iterator[dict[str, Any]]:
-    for name, spec, description in columns(config):
+    for name, spec, description in config_columns(config):
         field = _croissant_fields(config, f"{config}/{name}", spec, name, [])
         if isinstance(spec, tuple) and spec[0] == "label":
             description += " ClassLabel index into: " + ", ".join(label_names(spec[1])) + "."

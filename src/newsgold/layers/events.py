@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d
+from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
@@ -13,8 +13,8 @@ from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.spans import IdSpan
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "events"
 MENTIONS = "mentions"

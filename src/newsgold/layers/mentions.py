@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import d
+from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "mentions"
 ENTITIES = "entities"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
+from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, short
 from newsgold.spans import Span, spans_from
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "stance"
 ENTITIES = "entities"
@@ -133,7 +133,7 @@ def _columns() -> list[Column]:
 
 def _row(doc: Document, look: Lookup, st: Stance) -> dict[str, Any]:
     target = st.target
-    event = look.events.get(target.event_id) if target.event_id else None
+    event = look.get(EVENTS, target.event_id)
     return {
         "doc_id": doc.id,
         "id": st.id,
