@@ -192,72 +192,76 @@ def read_splits(
                 'write {"test": ["<doc id>", ...]}',
             )
         ]
-    found: dict[str, tuple[str, int]] = {}
-    known = set(doc_ids)
-    splits: dict[str, list[str]] = {}
+    reading = _SplitReading(name, set(doc_ids))
     for split, ids in value.items():
-        if split not in SPLITS or not isinstance(ids, list):
-            problems.append(
-                problem(
-                    "split-file-invalid",
-                    name,
-                    pointer(split),
-                    f'"{split}" is not a split name with a list of ids',
-                    f"use the split names {', '.join(SPLITS)}, each with a list of document ids",
-                )
-            )
-            continue
-        for i, doc_id in enumerate(ids):
-            where = pointer(split, i)
-            if not isinstance(doc_id, str):
-                problems.append(
-                    problem(
-                        "split-file-invalid",
-                        name,
-                        where,
-                        f"{json.dumps(doc_id)} is not a document id",
-                        "list document ids as strings",
-                    )
-                )
-                continue
-            if doc_id in found:
-                first_split, first_i = found[doc_id]
-                problems.append(
-                    problem(
-                        "split-duplicate-document",
-                        name,
-                        where,
-                        f'"{doc_id}" is already listed at {pointer(first_split, first_i)}',
-                        "list every document in exactly one split",
-                    )
-                )
-                continue
-            found[doc_id] = (split, i)
-            if doc_id not in known:
-                problems.append(
-                    problem(
-                        "split-unknown-document",
-                        name,
-                        where,
-                        f'"{doc_id}" is not the id of any document',
-                        "remove it or add the document",
-                    )
-                )
-                continue
-            splits.setdefault(split, []).append(doc_id)
+        reading.split(split, ids)
     for doc_id in doc_ids:
-        if doc_id not in found:
-            problems.append(
-                problem(
-                    "split-missing-document",
-                    name,
-                    "",
-                    f'document "{doc_id}" is in no split',
-                    f'add "{doc_id}" to one split (the corpus is a benchmark: "test")',
-                )
+        if doc_id not in reading.found:
+            reading.add(
+                "split-missing-document",
+                "",
+                f'document "{doc_id}" is in no split',
+                f'add "{doc_id}" to one split (the corpus is a benchmark: "test")',
             )
+    splits = reading.splits
     ordered = {s: tuple(sorted(splits[s])) for s in SPLITS if splits.get(s)}
-    return ordered, problems
+    return ordered, reading.problems
+
+
+class _SplitReading:
+    """The state of reading one split file: where each id was found, and the problems."""
+
+    def __init__(self, name: str, known: set[str]) -> None:
+        self.name = name
+        self.known = known
+        self.found: dict[str, tuple[str, int]] = {}
+        self.splits: dict[str, list[str]] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, where: str, message: str, hint: str) -> None:
+        self.problems.append(problem(code, self.name, where, message, hint))
+
+    def split(self, split: str, ids: Any) -> None:
+        if split not in SPLITS or not isinstance(ids, list):
+            self.add(
+                "split-file-invalid",
+                pointer(split),
+                f'"{split}" is not a split name with a list of ids',
+                f"use the split names {', '.join(SPLITS)}, each with a list of document ids",
+            )
+            return
+        for i, doc_id in enumerate(ids):
+            self.document(split, i, doc_id)
+
+    def document(self, split: str, i: int, doc_id: Any) -> None:
+        where = pointer(split, i)
+        if not isinstance(doc_id, str):
+            self.add(
+                "split-file-invalid",
+                where,
+                f"{json.dumps(doc_id)} is not a document id",
+                "list document ids as strings",
+            )
+            return
+        if doc_id in self.found:
+            first_split, first_i = self.found[doc_id]
+            self.add(
+                "split-duplicate-document",
+                where,
+                f'"{doc_id}" is already listed at {pointer(first_split, first_i)}',
+                "list every document in exactly one split",
+            )
+            return
+        self.found[doc_id] = (split, i)
+        if doc_id not in self.known:
+            self.add(
+                "split-unknown-document",
+                where,
+                f'"{doc_id}" is not the id of any document',
+                "remove it or add the document",
+            )
+            return
+        self.splits.setdefault(split, []).append(doc_id)
 
 
 def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]:
