@@ -26,6 +26,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -42,8 +44,8 @@ from newsgold.features import (  # the configs' names and columns, also used fro
     features,
     layer_config,
 )
-from newsgold.hub import croissant_json, render_card, split_front_matter
-from newsgold.io import parse_json_file, write_bytes_atomic
+from newsgold.hub import croissant_json, recorded_checksums, render_card, split_front_matter
+from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document
 from newsgold.resources import dataset_dir, documents_dir
@@ -348,20 +350,77 @@ def _managed(folder: Path) -> list[str]:
     return out
 
 
-def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Write the built files into ``folder`` atomically; remove data files the build no
-    longer writes. Returns the paths that changed."""
-    changed = []
+PUBLISH_ORDER: tuple[str, ...] = ("data", "croissant.json", "README.md")
+"""How a build replaces the built files: ``data/`` in one step, then Croissant, then the card.
+
+The card is written last and records the SHA-256 of every other built file, so a build
+cut off between two steps leaves files that disagree with the card; the loader and
+``newsgold build --check`` then refuse them and say to rebuild."""
+
+
+def _changed(folder: Path, files: Mapping[str, bytes]) -> list[str]:
+    """The built paths whose bytes differ from ``folder``'s, and the managed files to drop."""
+    changed = [
+        rel
+        for rel, data in files.items()
+        if not ((folder / rel).is_file() and (folder / rel).read_bytes() == data)
+    ]
+    return changed + [rel for rel in _managed(folder) if rel not in files]
+
+
+def _stage(staging: Path, files: Mapping[str, bytes]) -> None:
+    """Write every built file under ``staging``; a write that fails names its file."""
+    mode = folder_mode()
     for rel, data in files.items():
-        target = folder / rel
-        if target.is_file() and target.read_bytes() == data:
+        target = staging / rel
+        try:
+            for parent in reversed(target.relative_to(staging).parents[:-1]):
+                (staging / parent).mkdir(mode=mode, exist_ok=True)
+            write_staged(target, data)
+        except OSError as err:
+            raise BuildError(
+                [
+                    problem(
+                        "built-file-unwritten",
+                        str(target),
+                        "",
+                        f"cannot write {rel}: {err.strerror or err}",
+                        "free space or fix permissions and build again; "
+                        "the dataset folder was not changed",
+                    )
+                ]
+            ) from err
+
+
+def _publish(folder: Path, staging: Path) -> None:
+    """Move the staged files into ``folder`` in :data:`PUBLISH_ORDER`."""
+    for rel in PUBLISH_ORDER:
+        new, old = staging / rel, folder / rel
+        if not new.exists():
             continue
-        write_bytes_atomic(target, data)
-        changed.append(rel)
-    for rel in _managed(folder):
-        if rel not in files:
-            (folder / rel).unlink()
-            changed.append(rel)
+        if rel == "data" and old.is_dir():
+            if not exchange(new, old):  # two renames where the system cannot swap
+                os.rename(old, staging / "data.old")
+                os.rename(new, old)
+        else:
+            os.replace(new, old)
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write the built files into ``folder``: stage them all in a folder beside the target,
+    then publish (see :data:`PUBLISH_ORDER`); data files the build no longer writes go with
+    the old ``data/``. Returns the paths that changed; nothing is written when none did.
+    A failure while staging leaves ``folder`` as it was."""
+    changed = _changed(folder, files)
+    if not changed:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
+    try:
+        _stage(staging, files)
+        _publish(folder, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return changed
 
 
@@ -480,6 +539,42 @@ def _card_problems(text: str, name: str) -> list[Problem]:
 # ---------------------------------------------------------------- loading
 
 
+class DatasetError(ProblemError):
+    """The built files disagree with the checksums their card records: rebuild."""
+
+    empty_message = "the built dataset folder is not as its card records"
+
+
+def verify_config(folder: Path, config: str) -> list[Problem]:
+    """Check the Parquet files of ``config`` against the SHA-256 that ``folder``'s card
+    (``README.md``, written last by a build) records, before anything reads them."""
+    card = folder / "README.md"
+    try:
+        recorded = recorded_checksums(card.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        hint = "run `newsgold build`"
+        return [problem("built-file-missing", str(card), "", f"cannot read the card: {err}", hint)]
+    problems = []
+    for split in SPLITS:
+        rel = data_file(config, split)
+        path, want = folder / rel, recorded.get(rel)
+        if want is None and not path.exists():
+            continue  # a split the build did not write
+        got = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        if got != want:
+            problems.append(_checksum_problem(path, rel, got, want))
+    return problems
+
+
+def _checksum_problem(path: Path, rel: str, got: str | None, want: str | None) -> Problem:
+    hint = "run `newsgold build` to rebuild the dataset folder from the documents"
+    if got is None:
+        return problem("built-file-missing", str(path), "", f"{rel} is missing", hint)
+    said = "records no SHA-256" if want is None else f"records SHA-256 {want[:12]}..."
+    message = f"{rel} has SHA-256 {got[:12]}... but the card {said}"
+    return problem("built-file-checksum", str(path), "", message, hint)
+
+
 def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any) -> Any:
     """``datasets.load_dataset`` on the built dataset folder, for one config and split.
 
@@ -496,6 +591,9 @@ def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any
     import datasets
 
     folder = dataset_dir()
+    problems = verify_config(folder, config)
+    if problems:
+        raise DatasetError(problems)
     if not kwargs.get("streaming") and split in SPLITS:
         import pyarrow.parquet as pq
 

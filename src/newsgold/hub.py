@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -314,6 +315,18 @@ def _section_checksums(files: Mapping[str, bytes]) -> str:
         "`newsgold build --check` rebuilds and names any file that differs."
     )
     return intro + "\n\n" + _table(["file", "bytes", "SHA-256"], body)
+
+
+_CHECKSUM_ROW = re.compile(r"\| `([^`]+)` \| (\d+) \| `([0-9a-f]{64})` \|")
+
+
+def recorded_checksums(card: str) -> dict[str, str]:
+    """The SHA-256 the built card records for each built file (path -> hex digest)."""
+    start, end = "<!-- generated:checksums -->", "<!-- /generated:checksums -->"
+    if start not in card:
+        return {}
+    section = card.split(start, 1)[1].split(end, 1)[0]
+    return {m[1]: m[3] for m in map(_CHECKSUM_ROW.fullmatch, section.splitlines()) if m}
 
 
 def _fill(body: str, sections: Mapping[str, str]) -> str:
