@@ -308,7 +308,7 @@ def mention_pair() -> tuple[dict[str, Any], dict[str, Any]]:
 
     a We, b readiness, c our, d U.S., e colleagues, f dialogue, g I, h Lavrov, i Sunday.
     A: K1 = {a,b,c} -> Russia, K2 = {d,e,f,g} -> United States.
-    B: R1 = {a,b} -> Russia, R2 = {c,d} -> United_States (same title, other spelling),
+    B: R1 = {a,b} -> Russia, R2 = {c,d} -> United States (same title, other entity id),
        R3 = {f,g,h,i} -> Sergei Lavrov. B's entity ids differ from A's.
     """
     words = {
@@ -346,7 +346,7 @@ def mention_pair() -> tuple[dict[str, Any], dict[str, Any]]:
     b = build(
         {
             "e1": ("ab", "Russia", "Russia", "GPE"),
-            "e2": ("cd", "the US", "United_States", "GPE"),
+            "e2": ("cd", "the US", "United States", "GPE"),
             "e3": ("fghi", "Sergei Lavrov", "Sergey Lavrov", "PERSON"),
         }
     )
@@ -374,7 +374,7 @@ def test_mentions_known_answers() -> None:
     )
     assert result.pro.f1 == 1.0
     # Entity linking on the six shared spans a b c d f g:
-    # a, b Russia = Russia; c Russia != United_States; d United States = United_States;
+    # a, b Russia = Russia; c Russia != United States; d United States = United States;
     # f, g United States != Sergey Lavrov. 3 of 6 agree.
     assert (result.entity_linking.n, result.entity_linking.agreed) == (6, 3)
     # Coreference keyed by span equals the hand-worked twinless example.
@@ -464,6 +464,8 @@ def quote_pair() -> tuple[dict[str, Any], dict[str, Any]]:
         quote("q1", "direct", [(1, 66)], SAID, "m6"),
         quote("q2", "indirect", [(68, 107)], SAID, "m6"),
     ]
+    for side in (a, b):  # the fixture's stance evidence lies in q2 now, not in q1
+        side["stance"][0]["quote_ids"] = ["q2"]
     return a, b
 
 
@@ -504,6 +506,7 @@ def test_quotes_parent_agreement() -> None:
     # partner in B: that parent disagrees, q1's (both null) agrees.
     b["quotes"] = [copy.deepcopy(q) for q in a["quotes"] if q["id"] != "q2"]
     b["quotes"][1]["parent"] = None
+    b["stance"][0]["quote_ids"] = ["q3"]  # the evidence lies in q3; q2 is gone
     result = quote_agreement(doc(a), doc(b))
     assert (result.parent.n, result.parent.agreed) == (2, 1)
 

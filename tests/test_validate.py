@@ -524,3 +524,76 @@ def test_an_empty_sources_list_is_refused(tmp_path: Path) -> None:
     assert codes_at(problems_of([write(tmp_path, doc)])) == [
         ("schema-min-items", "/metadata/sources")
     ]
+
+
+# ---------------------------------------------------------------- semantic checks
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("2017-W31", True),
+        ("2020-W53", True),  # 2020 has 53 ISO weeks
+        ("2017-W53", False),
+        ("2017-W54", False),
+        ("2017-W00", False),
+        ("2017-02-28", True),
+        ("2017-02-29", False),
+        ("2016-02-29", True),
+        ("2017-02-30", False),
+        ("2017-13", False),
+        ("2017-00", False),
+        ("2017-07", True),
+        ("2017", True),
+    ],
+)
+def test_event_time_must_be_a_real_time(tmp_path: Path, value: str, valid: bool) -> None:
+    doc = small()
+    doc["events"][0]["time"] = {"mention_id": None, "value": value, "reasoning": "A test."}
+    problems = problems_of([write(tmp_path, doc)])
+    expected = [] if valid else [("impossible-date", "/events/0/time/value")]
+    assert codes_at(problems) == expected
+
+
+def test_ids_equal_up_to_case_are_one_id(tmp_path: Path) -> None:
+    doc = small()
+    doc["entities"][0]["id"] = "e_Russia"  # e_russia is the id of another entity
+    problems = problems_of([write(tmp_path, doc)])
+    dup = [p for p in problems if p.code == "duplicate-id"]
+    assert [(p.pointer, p.message) for p in dup] == [
+        ("/entities/1/id", 'id "e_russia" is already used at /entities/0/id (as "e_Russia", '
+         "equal up to case)")
+    ]  # fmt: skip
+
+
+def test_document_ids_equal_up_to_case_are_one_id(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    doc = small()
+    write(first, doc)
+    doc["id"] = "Fixture_small"
+    write(second, doc)
+    problems = problems_of([first, second])
+    assert codes_at(problems) == [("duplicate-document-id", "/id")]
+    assert 'is also the id "fixture_small" (equal up to case)' in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "pronoun"),
+    [("I", True), ("We", True), ("their", True), ("both", True), ("Themselves", True),
+     ("US", False), ("IT", False), ("Lavrov", False), ("the ministry", False), ("which", False)],
+)  # fmt: skip
+def test_the_closed_class_of_pronouns(text: str, pronoun: bool) -> None:
+    from newsgold.layers.mentions import is_pronoun
+
+    assert is_pronoun(text) is pronoun
+
+
+def test_a_name_marked_pro_is_refused(tmp_path: Path) -> None:
+    doc = small()
+    lavrov = next(i for i, m in enumerate(doc["mentions"]) if m["text"] == "Lavrov")
+    doc["mentions"][lavrov]["mention_type"] = "PRO"
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [("mention-type-form", f"/mentions/{lavrov}/mention_type")]
+    assert problems[0].message == 'PRO mention "Lavrov" is not a pronoun of the closed class'

@@ -128,25 +128,28 @@ def read(paths: Iterable[Path] | None = None) -> Iterator[Read]:
     """
     given = list(paths) if paths is not None else [documents_dir()]
     folders = {p for p in given if p.is_dir() and not p.is_symlink()}
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[str, Path]] = {}
     for path in expand_paths(given):
         link = link_problem(path, path.parent) if path.parent in folders else None
         if link is not None:
             yield Read(path, None, [link])
             continue
         result, doc_id = _read(path, check_name=True)
-        if isinstance(doc_id, str) and doc_id in seen:
+        key = doc_id.casefold() if isinstance(doc_id, str) else None
+        if key is not None and key in seen:
+            first, at = seen[key]
+            same = "" if first == doc_id else f' "{first}" (equal up to case)'
             result.problems.append(
                 problem(
                     "duplicate-document-id",
                     str(path),
                     "/id",
-                    f'id "{doc_id}" is also the id of {seen[doc_id]}',
-                    "give every document its own id",
+                    f'id "{doc_id}" is also the id{same} of {at}',
+                    "give every document its own id (file names differ by more than case)",
                 )
             )
-        elif isinstance(doc_id, str):
-            seen[doc_id] = path
+        elif key is not None:
+            seen[key] = (str(doc_id), path)
         yield result
 
 

@@ -37,6 +37,9 @@ _SCHEMA_CODES = {
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embedding, override and isolate controls: they change how a text shows."""
+
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """The shape of a calendar date (the schema's pattern); other shapes are reported at L2."""
 
@@ -245,6 +248,14 @@ def _document_checks(ck: Context) -> None:
                 "the text was changed: restore it, or if the change is intended set text_sha256 to "
                 + actual,
             )
+    bidi = _BIDI.search(text)
+    if bidi is not None:
+        ck.add(
+            "/text",
+            "bidi-control",
+            f"text[{bidi.start()}] is the bidirectional control U+{ord(bidi.group()):04X}",
+            "remove it: it reorders how the text is shown, not what it says",
+        )
     for name in registry.names():
         value = ck.doc.get(name)
         if isinstance(value, list) and value and name not in ck.listed:

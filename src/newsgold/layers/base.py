@@ -259,7 +259,7 @@ class Context:
     # ids ----------------------------------------------------------------
     def collect_ids(self, layers: tuple[Layer, ...]) -> None:
         """Gather the ids every layer gives out; report duplicates and wrong prefixes."""
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[str, str]] = {}
         for layer in layers:
             for kind in layer.ids:
                 self.ids.setdefault(kind.kind, {})
@@ -270,7 +270,11 @@ class Context:
                             self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
 
     def _register(
-        self, kind: IdKind, obj: dict[str, Any], seen: dict[str, str], path: tuple[str | int, ...]
+        self,
+        kind: IdKind,
+        obj: dict[str, Any],
+        seen: dict[str, tuple[str, str]],
+        path: tuple[str | int, ...],
     ) -> None:
         ident = as_str(obj.get("id"))
         if ident is None:
@@ -289,18 +293,29 @@ class Context:
             )
         if not kind.unique:
             return
-        if ident in seen:
+        key = ident.casefold()  # ids equal up to case are one id on a case-blind file system
+        if key in seen:
+            first, at = seen[key]
+            same = "" if first == ident else f' (as "{first}", equal up to case)'
             self.add(
                 where,
                 "duplicate-id",
-                f'id "{ident}" is already used at {seen[ident]}',
+                f'id "{ident}" is already used at {at}{same}',
                 "give every annotation its own id",
             )
             return
-        seen[ident] = where
+        seen[key] = (ident, where)
         self.ids[kind.kind][ident] = obj
 
     # spans --------------------------------------------------------------
+    def span_of(self, span: dict[str, Any]) -> tuple[int, int] | None:
+        """(start, end) of a span object whose text matches the document, else None; reports
+        nothing (the span's own layer does)."""
+        start, end = as_int(span.get("start")), as_int(span.get("end"))
+        if start is None or end is None or not 0 <= start < end <= len(self.text):
+            return None
+        return (start, end) if self.text[start:end] == span.get("text") else None
+
     def span(self, span: dict[str, Any], *path: str | int) -> tuple[int, int] | None:
         """Check one span object; return (start, end) when its offsets are usable."""
         start, end = as_int(span.get("start")), as_int(span.get("end"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,63 @@ class Entity:
         )
 
 
+NOT_PARTICIPANTS = frozenset(
+    ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL")
+)
+"""Entity types that cannot speak, hold a stance or act: dates, times and numbers."""
+
+
+def participant(ck: Context, entity_id: Any, role: str, *path: str | int) -> None:
+    """A speaker, stance holder, actor or recipient is an entity that can be one."""
+    entity = ck.record(NAME, entity_id) or {}
+    etype = entity.get("type")
+    if etype in NOT_PARTICIPANTS:
+        ck.add(
+            pointer(*path),
+            "participant-type",
+            f'{role} "{entity_id}" is a {etype} entity',
+            f"a {role} is a person, organisation, GPE or group: link the entity that acts",
+        )
+
+
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def _title_form(title: str) -> str | None:
+    """What is wrong with the form of a Wikipedia title (None when nothing is)."""
+    if _URL.match(title):
+        return "is an address, not a title"
+    if "_" in title:
+        return "has underscores, where a title has spaces"
+    if title != title.strip() or "  " in title:
+        return "has spaces at its edges or two in a row"
+    if title[:1].islower():
+        return "starts with a lower-case letter, where a title starts with a capital"
+    return None
+
+
+def _titles(ck: Context) -> None:
+    seen: dict[str, int] = {}
+    for i, e in ck.items(NAME):
+        title = as_str(e.get("wikipedia"))
+        if title is None:
+            continue
+        where = pointer(NAME, i, "wikipedia")
+        wrong = _title_form(title)
+        if wrong is not None:
+            hint = 'write the title as the article shows it ("Sergey Lavrov")'
+            ck.add(where, "wikipedia-title-form", f'"{title}" {wrong}', hint)
+        elif title in seen:
+            ck.add(
+                where,
+                "wikipedia-title-duplicate",
+                f'"{title}" is also the title of /{NAME}/{seen[title]}',
+                "one referent is one entity: merge the two, or correct a title",
+            )
+        else:
+            seen[title] = i
+
+
 def _members(ck: Context) -> None:
     for i, e in ck.items(NAME):
         members = e.get("members")
@@ -64,8 +122,10 @@ def _members(ck: Context) -> None:
 
 
 def check(ck: Context) -> None:
-    """Group members are individual entities; every entity has a mention."""
+    """Group members are individual entities; titles are well formed and name one entity
+    each; every entity has a mention."""
     _members(ck)
+    _titles(ck)
     if MENTIONS not in ck.listed or NAME not in ck.listed:
         return
     referenced = {as_str(m.get("entity_id")) for _, m in ck.items(MENTIONS)}

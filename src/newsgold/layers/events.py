@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +11,7 @@ from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
+from newsgold.layers.entities import participant
 from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.spans import IdSpan
 
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
     from newsgold.layers.base import DocumentView as Document
 
 NAME = "events"
+_TIME = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?|-W[0-9]{2})?")
+"""The shapes of a time value (the schema's pattern); other shapes are reported at L2."""
 MENTIONS = "mentions"
 ENTITIES = "entities"
 
@@ -113,11 +118,42 @@ def _arguments(ck: Context, i: int, ev: dict[str, Any]) -> None:
         mention_id = arg.get("mention_id")
         if mention_id is not None and ck.ref(MENTIONS, mention_id, *where, "mention_id"):
             same_entity(ck, mention_id, arg.get("entity_id"), *where, "mention_id")
+        role = arg.get("role")
+        if role in ("actor", "recipient"):
+            participant(ck, arg.get("entity_id"), str(role), *where, "entity_id")
+
+
+def real_time(value: str) -> bool:
+    """Whether an ISO 8601 value of the schema's shapes (year, month, day, ISO week) names a
+    time that exists: month 01-12, a day the month has, a week the ISO year has."""
+    year, _, rest = value.partition("-")
+    try:
+        if not rest:
+            return True
+        if rest.startswith("W"):
+            datetime.date.fromisocalendar(int(year), int(rest[1:]), 1)
+        elif len(rest) == 2:
+            datetime.date(int(year), int(rest), 1)
+        else:
+            datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _time(ck: Context, i: int, ev: dict[str, Any]) -> None:
     tm = ev.get("time")
-    if not isinstance(tm, dict) or tm.get("mention_id") is None:
+    if not isinstance(tm, dict):
+        return
+    value = tm.get("value")
+    if isinstance(value, str) and _TIME.fullmatch(value) and not real_time(value):
+        ck.add(
+            pointer(NAME, i, "time", "value"),
+            "impossible-date",
+            f'"{value}" is no real day, week or month',
+            "give a month 01-12, a day the month has, or a week the ISO year has",
+        )
+    if tm.get("mention_id") is None:
         return
     mention_id = tm["mention_id"]
     if not ck.ref(MENTIONS, mention_id, NAME, i, "time", "mention_id"):

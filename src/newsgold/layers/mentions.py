@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 NAME = "mentions"
 ENTITIES = "entities"
+SENTENCES = "sentences"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,54 @@ class Mention:
         return cls(
             d["id"], d["start"], d["end"], d["text"], d["label"], d["mention_type"], d["entity_id"]
         )
+
+
+PRONOUNS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "mine",
+        "myself",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "ourselves",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "he",
+        "him",
+        "his",
+        "himself",
+        "she",
+        "her",
+        "hers",
+        "herself",
+        "it",
+        "its",
+        "itself",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "both",
+    ]
+)
+"""The closed class a PRO mention is drawn from (personal, possessive and reflexive
+pronouns, and ``both`` used as a pronoun; see guidelines/entities.md), compared in
+lower case; an all-capital word of two letters or more ("US") is an abbreviation, not a
+pronoun. A NAM mention is never one of them."""
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether a mention's text is a pronoun of :data:`PRONOUNS`. "US" (the United States)
+    is not: an all-capital word of two letters or more is an abbreviation."""
+    return text.lower() in PRONOUNS and not (len(text) > 1 and text.isupper())
 
 
 def same_entity(ck: Context, mention_id: Any, entity_id: Any, *path: str | int) -> None:
@@ -97,8 +146,42 @@ def _nam_overlaps(ck: Context, nam_spans: list[tuple[int, int, int]]) -> None:
             reach = (s2, e2, i2)
 
 
+def _form(ck: Context, i: int, m: dict[str, Any]) -> None:
+    """A NAM mention is no pronoun, and a PRO mention is one."""
+    kind, text = m.get("mention_type"), as_str(m.get("text"))
+    if text is None or kind not in ("NAM", "PRO"):
+        return
+    pronoun = is_pronoun(text)
+    if kind == "NAM" and pronoun:
+        message, hint = f'NAM mention "{text}" is a pronoun', 'set mention_type to "PRO"'
+    elif kind == "PRO" and not pronoun:
+        message = f'PRO mention "{text}" is not a pronoun of the closed class'
+        hint = 'set mention_type to "NAM" or "NOM" (see guidelines/entities.md)'
+    else:
+        return
+    ck.add(pointer(NAME, i, "mention_type"), "mention-type-form", message, hint)
+
+
+def _in_one_sentence(ck: Context, nam_spans: list[tuple[int, int, int]]) -> None:
+    """A NAM mention lies inside one sentence (where the sentences are usable)."""
+    sentences = [ck.span_of(s) for _, s in ck.items(SENTENCES)]
+    if SENTENCES not in ck.listed or not sentences or None in sentences:
+        return
+    bounds = [r for r in sentences if r is not None]
+    for start, end, i in nam_spans:
+        if not any(s <= start and end <= e for s, e in bounds):
+            ck.add(
+                pointer(NAME, i),
+                "nam-crosses-sentence",
+                f"NAM mention {start}-{end} {short(ck.text[start:end])} crosses a sentence "
+                "boundary",
+                "correct the mention or the sentence boundary: a name lies in one sentence",
+            )
+
+
 def check(ck: Context) -> None:
-    """Spans, links to entities, one mention per span, flat NAM mentions."""
+    """Spans, links to entities, one mention per span, the form of NAM and PRO mentions,
+    flat NAM mentions inside one sentence."""
     nam_spans: list[tuple[int, int, int]] = []
     spans_seen: dict[tuple[int, int], int] = {}
     for i, m in ck.items(NAME):
@@ -117,9 +200,11 @@ def check(ck: Context) -> None:
             )
         else:
             spans_seen[r] = i
+        _form(ck, i, m)
         if m.get("mention_type") == "NAM":
             nam_spans.append((r[0], r[1], i))
     _nam_overlaps(ck, nam_spans)
+    _in_one_sentence(ck, nam_spans)
 
 
 # ---------------------------------------------------------------- Hugging Face configs
@@ -276,13 +361,11 @@ LAYER = Layer(
     check=check,
     configs=(
         Config(NAME, "mention", (NAME, ENTITIES), _columns, _rows),
-        Config(
-            "ner", "sentence, OntoNotes IOB2 tags", ("sentences", NAME), _ner_columns, _ner_rows
-        ),
+        Config("ner", "sentence, OntoNotes IOB2 tags", (SENTENCES, NAME), _ner_columns, _ner_rows),
         Config(
             "ner_conll",
             "sentence, CoNLL-2003 IOB2 tags",
-            ("sentences", NAME),
+            (SENTENCES, NAME),
             _conll_columns,
             _conll_rows,
         ),

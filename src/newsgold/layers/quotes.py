@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
+from newsgold.layers.entities import participant
 from newsgold.layers.mentions import same_entity
-from newsgold.spans import Span, spans_from
+from newsgold.spans import Range, Span, spans_from
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -76,6 +77,7 @@ def _participants(ck: Context, i: int, q: dict[str, Any]) -> None:
         ck.ref(MENTIONS, q.get("source"), NAME, i, "source")
     if q.get("speaker") is not None and ck.ref(ENTITIES, q.get("speaker"), NAME, i, "speaker"):
         same_entity(ck, q.get("source"), q.get("speaker"), NAME, i, "source")
+        participant(ck, q.get("speaker"), "speaker", NAME, i, "speaker")
     addressee = q.get("addressee")
     if not isinstance(addressee, dict):
         return
@@ -84,6 +86,25 @@ def _participants(ck: Context, i: int, q: dict[str, Any]) -> None:
     mention_id = addressee.get("mention_id")
     if mention_id is not None and ck.ref(MENTIONS, mention_id, *where, "mention_id"):
         same_entity(ck, mention_id, addressee.get("entity_id"), *where, "mention_id")
+
+
+def _outside_content(ck: Context, i: int, q: dict[str, Any], content: list[Range]) -> None:
+    """The cue and the source of an attribution lie outside its own content."""
+    parts: list[tuple[tuple[str | int, ...], Range | None]] = [
+        ((NAME, i, "cue", j), ck.span_of(cue)) for j, cue in dicts(q.get("cue"))
+    ]
+    source = ck.record(MENTIONS, q.get("source"))
+    if source is not None:
+        parts.append(((NAME, i, "source"), ck.span_of(source)))
+    for path, span in parts:
+        if span is not None and any(s <= span[0] and span[1] <= e for s, e in content):
+            ck.add(
+                pointer(*path),
+                "cue-inside-content",
+                f"{path[2]} {span[0]}-{span[1]} {short(ck.text[span[0] : span[1]])} lies inside "
+                "the attribution's own content",
+                "the content is what is attributed: end it before the cue and the source",
+            )
 
 
 def _nesting(
@@ -130,6 +151,7 @@ def check(ck: Context) -> None:
         usable = len(content) == len(list(dicts(q.get("content"))))
         ck.span_list(q.get("cue"), NAME, i, "cue")
         _participants(ck, i, q)
+        _outside_content(ck, i, q, content)
         if isinstance(q.get("id"), str):
             if usable:
                 contents[q["id"]] = content

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
-from newsgold.layers.base import Config, Context, IdKind, Layer, counts, short
-from newsgold.spans import Span, spans_from
+from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
+from newsgold.layers.entities import participant
+from newsgold.spans import Range, Span, spans_from
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -93,16 +94,66 @@ def _target(ck: Context, i: int, tg: dict[str, Any], targets: dict[str, tuple[An
     targets.setdefault(tid, key)
 
 
+def _quote_spans(ck: Context, quote: dict[str, Any]) -> list[Range] | None:
+    """The content and cue spans of a quote; None when one of them is unusable (the quote
+    has a problem of its own)."""
+    spans = [ck.span_of(s) for key in ("content", "cue") for _, s in dicts(quote.get(key))]
+    usable = [s for s in spans if s is not None]
+    return usable if len(usable) == len(spans) else None
+
+
+def _evidence_in_quotes(ck: Context, i: int, st: dict[str, Any], evidence: list[Range]) -> None:
+    """Each cited quote holds some of the record's evidence, in its content or its cue."""
+    cited = [q for q in st.get("quote_ids", []) if isinstance(q, str)]
+    for j, qid in enumerate(cited):
+        quote = ck.record(QUOTES, qid)
+        spans = _quote_spans(ck, quote) if quote is not None else None
+        if spans and not any(_inside(e, spans) for e in evidence):
+            ck.add(
+                pointer(NAME, i, "quote_ids", j),
+                "evidence-outside-quote",
+                f'no evidence span lies in the content or cue of the cited quote "{qid}"',
+                "cite only the attributions the evidence stands in, or correct the evidence",
+            )
+
+
+def _inside(span: Range, spans: list[Range]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def _pairs(ck: Context, i: int, st: dict[str, Any], seen: dict[tuple[str, str], int]) -> None:
+    """One record per holder and target."""
+    tg = st.get("target")
+    holder, target = st.get("holder"), tg.get("id") if isinstance(tg, dict) else None
+    if not (isinstance(holder, str) and isinstance(target, str)):
+        return
+    if (holder, target) in seen:
+        ck.add(
+            pointer(NAME, i),
+            "stance-duplicate-pair",
+            f'holder "{holder}" and target "{target}" already have /{NAME}/{seen[holder, target]}',
+            "put all the evidence for one holder and target into one record",
+        )
+    else:
+        seen[holder, target] = i
+
+
 def check(ck: Context) -> None:
-    """Holder, evidence spans, cited quotes, and one description per target id."""
+    """Holder, evidence spans and the quotes they stand in, one record per holder and
+    target, and one description per target id."""
     targets: dict[str, tuple[Any, ...]] = {}
+    pairs: dict[tuple[str, str], int] = {}
     for i, st in ck.items(NAME):
-        ck.ref(ENTITIES, st.get("holder"), NAME, i, "holder")
-        ck.span_list(st.get("evidence"), NAME, i, "evidence")
+        if ck.ref(ENTITIES, st.get("holder"), NAME, i, "holder"):
+            participant(ck, st.get("holder"), "holder", NAME, i, "holder")
+        evidence = ck.span_list(st.get("evidence"), NAME, i, "evidence")
         qids = st.get("quote_ids")
         if isinstance(qids, list):
             for j, qid in enumerate(qids):
                 ck.ref(QUOTES, qid, NAME, i, "quote_ids", j)
+            if len(evidence) == len(list(dicts(st.get("evidence")))):
+                _evidence_in_quotes(ck, i, st, evidence)
+        _pairs(ck, i, st, pairs)
         tg = st.get("target")
         if isinstance(tg, dict):
             _target(ck, i, tg, targets)
