@@ -450,6 +450,26 @@ def cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_agreement(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``agreement`` command: its ``--layer`` choices and layer options from the registry."""
+    from newsgold import agreement
+
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement of two annotations of one document",
+        description="Compare two annotations of one document on one layer; A is the reference "
+        "for recall, B for precision. --docs prints the metric definitions.",
+    )
+    p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
+    p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
+    p.add_argument("--layer", choices=agreement.layer_names(), help="the layer to compare")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    for option in agreement.options().values():
+        p.add_argument(option.flag, dest=option.name, metavar=option.metavar, help=option.help)
+    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
+    p.set_defaults(func=cmd_agreement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsgold", description="newsgold corpus tools")
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
@@ -517,22 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
     p.set_defaults(func=cmd_convert)
 
-    from newsgold import agreement
-
-    p = sub.add_parser(
-        "agreement",
-        help="inter-annotator agreement of two annotations of one document",
-        description="Compare two annotations of one document on one layer; A is the reference "
-        "for recall, B for precision. --docs prints the metric definitions.",
-    )
-    p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
-    p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
-    p.add_argument("--layer", choices=agreement.layer_names(), help="the layer to compare")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
-    for option in agreement.options().values():
-        p.add_argument(option.flag, dest=option.name, metavar=option.metavar, help=option.help)
-    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
-    p.set_defaults(func=cmd_agreement)
+    _add_agreement(sub)
 
     p = sub.add_parser(
         "evaluate",
