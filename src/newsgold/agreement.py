@@ -22,9 +22,7 @@ from newsgold.layers.agreement_part import (
     SHARED_LABELS,
     AgreementOption,
     AgreementPart,
-)
-from newsgold.layers.agreement_part import (
-    AgreementReport as LayerAgreement,
+    LayerAgreement,
 )
 from newsgold.model import Document
 from newsgold.scoring import (
@@ -238,7 +236,7 @@ def compare(
 ) -> AgreementReport:
     """Compare two annotations of one document on ``layer``.
 
-    ``layer_options`` go to the layer's comparison (stance: ``target_map``).
+    ``layer_options`` go to the part's ``compare`` (the values of the part's options).
     Raises ValueError when ``layer`` is unknown, and :class:`AgreementError` (a
     ValueError too) when the documents cannot be compared (see
     :func:`comparability_problems`).

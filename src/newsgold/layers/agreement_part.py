@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 K = TypeVar("K", bound=Hashable)
 
 
-class AgreementReport(Protocol):
+class LayerAgreement(Protocol):
     """What a part's ``compare`` returns: a typed report that turns into JSON data.
 
     Its fields are the rows of the text table, in order; a mapping or a nested
@@ -73,7 +73,7 @@ class AgreementPart:
     """
 
     requires: tuple[str, ...]
-    compare: Callable[..., AgreementReport]
+    compare: Callable[..., LayerAgreement]
     docs: str
     labels: Mapping[str, str]
     clusters: str = ""
