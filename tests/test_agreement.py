@@ -26,15 +26,15 @@ import pytest
 from newsgold.agreement import (
     DOCS,
     compare,
-    event_agreement,
-    mention_agreement,
-    quote_agreement,
-    stance_agreement,
     to_json,
     to_text,
 )
 from newsgold.cli import main
 from newsgold.io import canonical_json
+from newsgold.layers.events import event_agreement
+from newsgold.layers.mentions import mention_agreement
+from newsgold.layers.quotes import quote_agreement
+from newsgold.layers.stance import stance_agreement
 from newsgold.model import Document
 from newsgold.scoring import (
     OVERLAP_THRESHOLD,

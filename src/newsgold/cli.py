@@ -135,29 +135,47 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _agreement_options(args: argparse.Namespace) -> dict[str, str] | None:
+    """The layer options given, by flag; None (after a message) when one is not the layer's."""
+    from newsgold.agreement import option_layers, options, part
+
+    given = {
+        flag: value
+        for flag, option in options().items()
+        if (value := getattr(args, option.name, None)) is not None
+    }
+    own = {option.flag for option in part(args.layer).options}
+    for flag in given:
+        if flag not in own:
+            only = ", ".join(option_layers(flag))
+            print(f"newsgold agreement: {flag} applies to --layer {only} only", file=sys.stderr)
+            return None
+    return given
+
+
 def cmd_agreement(args: argparse.Namespace) -> int:
     from newsgold.agreement import (
-        DOCS,
         comparability_problems,
         compare,
-        read_target_map,
-        target_map_problems,
+        docs,
+        options,
+        read_option,
         to_json,
         to_text,
     )
     from newsgold.reader import read_file
 
     if args.docs:
-        print(DOCS)
+        print(docs())
         return EXIT_OK
     if args.file_a is None or args.file_b is None or args.layer is None:
         print("newsgold agreement: give FILE_A, FILE_B and --layer (or --docs)", file=sys.stderr)
         return EXIT_USAGE
-    if args.target_map is not None and args.layer != "stance":
-        print("newsgold agreement: --target-map applies to --layer stance only", file=sys.stderr)
+    given = _agreement_options(args)
+    if given is None:
         return EXIT_USAGE
     paths = [Path(args.file_a), Path(args.file_b)]
-    docs: list[Document] = []
+    docs_read: list[Document] = []
     problems: list[Problem] = []
     for path in paths:
         _path, document, found = read_file(path, check_name=False)
@@ -165,31 +183,25 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         found = [p for p in found if p.code != "non-canonical-format"]
         problems.extend(found)
         if document is not None and not found:
-            docs.append(document)
+            docs_read.append(document)
     if problems:
         return _report(problems, len(paths), args.format)
-    a, b = docs
+    a, b = docs_read
     errors = comparability_problems(a, b, args.layer, a_file=args.file_a, b_file=args.file_b)
     if errors:
         for problem in _relabel(errors):
             print(f"newsgold agreement: {problem.format()}", file=sys.stderr)
         return EXIT_INVALID
-    target_map = None
-    if args.target_map is not None:
-        target_map, map_errors = read_target_map(Path(args.target_map))
-        if target_map is not None:
-            map_errors = target_map_problems(target_map, a, b, args.target_map)
-        if map_errors:
-            for problem in _relabel(map_errors):
+    layer_options = {}
+    for flag, file in given.items():
+        option = options()[flag]
+        layer_options[option.name], option_errors = read_option(option, file, a, b)
+        if option_errors:
+            for problem in _relabel(option_errors):
                 print(f"newsgold agreement: {problem.format()}", file=sys.stderr)
             return EXIT_USAGE
     report = compare(
-        a,
-        b,
-        args.layer,
-        target_map=target_map,
-        a_file=_display(paths[0]),
-        b_file=_display(paths[1]),
+        a, b, args.layer, a_file=_display(paths[0]), b_file=_display(paths[1]), **layer_options
     )
     print(to_json(report) if args.format == "json" else to_text(report))
     return EXIT_OK
@@ -440,6 +452,26 @@ def cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_agreement(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``agreement`` command: its ``--layer`` choices and layer options from the registry."""
+    from newsgold import agreement
+
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement of two annotations of one document",
+        description="Compare two annotations of one document on one layer; A is the reference "
+        "for recall, B for precision. --docs prints the metric definitions.",
+    )
+    p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
+    p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
+    p.add_argument("--layer", choices=agreement.layer_names(), help="the layer to compare")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    for option in agreement.options().values():
+        p.add_argument(option.flag, dest=option.name, metavar=option.metavar, help=option.help)
+    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
+    p.set_defaults(func=cmd_agreement)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsgold", description="newsgold corpus tools")
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
@@ -507,25 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser(
-        "agreement",
-        help="inter-annotator agreement of two annotations of one document",
-        description="Compare two annotations of one document on one layer; A is the reference "
-        "for recall, B for precision. --docs prints the metric definitions.",
-    )
-    p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
-    p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
-    p.add_argument(
-        "--layer", choices=["mentions", "quotes", "events", "stance"], help="the layer to compare"
-    )
-    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
-    p.add_argument(
-        "--target-map",
-        metavar="FILE",
-        help='stance only: JSON object mapping target ids of B to those of A, {"tg_b": "tg_a"}',
-    )
-    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
-    p.set_defaults(func=cmd_agreement)
+    _add_agreement(sub)
 
     p = sub.add_parser(
         "evaluate",

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
+from newsgold.layers.agreement_part import AgreementPart, coref_pair, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.entities import participant
 from newsgold.layers.mentions import mention_label, same_entity
-from newsgold.spans import IdSpan
+from newsgold.scoring import (
+    PRF,
+    Agreement,
+    Cluster,
+    CorefScores,
+    LabelAgreement,
+    equality_agreement,
+    label_agreement,
+    overlap_pairs,
+    span_prf,
+)
+from newsgold.spans import IdSpan, Range, greedy_pairs
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -251,7 +265,153 @@ EVALUATIONS: tuple[Any, ...] = ()
 # ---------------------------------------------------------------- agreement
 # How ``newsgold agreement`` compares two annotations of this layer.
 
-AGREEMENT: Any = None
+
+@dataclass(frozen=True)
+class EventAgreement:
+    triggers: Mapping[str, PRF]
+    matched_triggers: int
+    trigger_type: LabelAgreement
+    trigger_type_and_modes: Agreement
+    matched_events: int
+    arguments: Mapping[str, PRF]
+    realis: LabelAgreement
+    time_value: Agreement
+    coreference: CorefScores
+    coreference_without_singletons: CorefScores
+    duplicate_trigger_spans: Mapping[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return fields_dict(self)
+
+
+def _trig_span(t: Trigger) -> Range:
+    return (t.start, t.end)
+
+
+def _text_order_events(doc: Document) -> list[Event]:
+    return sorted(doc.layer(NAME), key=lambda e: (min(_trig_span(t) for t in e.triggers), e.id))
+
+
+def _text_order_triggers(events: Sequence[Event]) -> list[tuple[int, Trigger]]:
+    out = [(k, t) for k, e in enumerate(events) for t in e.triggers]
+    return sorted(out, key=lambda kt: (_trig_span(kt[1]), kt[1].id))
+
+
+def _event_clusters(events: Sequence[Event]) -> tuple[list[Cluster], int]:
+    seen: set[Range] = set()
+    clusters: list[Cluster] = []
+    duplicates = 0
+    for e in events:
+        spans: set[Range] = set()
+        for t in e.triggers:
+            span = _trig_span(t)
+            if span in seen and span not in spans:
+                duplicates += 1
+                continue
+            seen.add(span)
+            spans.add(span)
+        if spans:
+            clusters.append(frozenset(spans))
+    return clusters, duplicates
+
+
+def _argument_prf(
+    ea: Sequence[Event], eb: Sequence[Event], event_pairs: Sequence[tuple[int, int]]
+) -> dict[str, PRF]:
+    """Arguments of the paired events: as (role, entity id), and as entity ids alone."""
+    role_a: Counter[tuple[str, str]] = Counter()
+    role_b: Counter[tuple[str, str]] = Counter()
+    role_hit = ident_a = ident_b = ident_hit = 0
+    for ka, kb in event_pairs:
+        ra = Counter((x.role, x.entity_id) for x in ea[ka].arguments)
+        rb = Counter((x.role, x.entity_id) for x in eb[kb].arguments)
+        role_a += ra
+        role_b += rb
+        role_hit += (ra & rb).total()
+        ia = {x.entity_id for x in ea[ka].arguments}
+        ib = {x.entity_id for x in eb[kb].arguments}
+        ident_a += len(ia)
+        ident_b += len(ib)
+        ident_hit += len(ia & ib)
+    return {
+        "role_and_entity": PRF.counted(role_a.total(), role_b.total(), role_hit),
+        "entity_only": PRF.counted(ident_a, ident_b, ident_hit),
+    }
+
+
+def _time_value(e: Event) -> str | None:
+    return None if e.time is None else e.time.value
+
+
+def event_agreement(a: Document, b: Document) -> EventAgreement:
+    """Agreement on the event layer (see the docs below)."""
+    ea, eb = _text_order_events(a), _text_order_events(b)
+    ta, tb = _text_order_triggers(ea), _text_order_triggers(eb)
+    triggers = span_prf([[_trig_span(t)] for _, t in ta], [[_trig_span(t)] for _, t in tb])
+    pairs = overlap_pairs([[_trig_span(t)] for _, t in ta], [[_trig_span(t)] for _, t in tb])
+    types = [(ea[ta[i][0]].type, eb[tb[j][0]].type) for i, j in pairs]
+    type_modes = [
+        (ea[ta[i][0]].type, frozenset(ea[ta[i][0]].modes))
+        == (eb[tb[j][0]].type, frozenset(eb[tb[j][0]].modes))
+        for i, j in pairs
+    ]
+    shared = Counter((ta[i][0], tb[j][0]) for i, j in pairs)
+    event_pairs = greedy_pairs(((-n,), ka, kb) for (ka, kb), n in shared.items())
+    clusters_a, dup_a = _event_clusters(ea)
+    clusters_b, dup_b = _event_clusters(eb)
+    coref, coref_ns = coref_pair(clusters_a, clusters_b)
+    return EventAgreement(
+        triggers=triggers,
+        matched_triggers=len(pairs),
+        trigger_type=label_agreement(types),
+        trigger_type_and_modes=Agreement(len(type_modes), sum(type_modes)),
+        matched_events=len(event_pairs),
+        arguments=_argument_prf(ea, eb, event_pairs),
+        realis=label_agreement([(ea[i].realis, eb[j].realis) for i, j in event_pairs]),
+        time_value=equality_agreement(
+            [(_time_value(ea[i]), _time_value(eb[j])) for i, j in event_pairs]
+        ),
+        coreference=coref,
+        coreference_without_singletons=coref_ns,
+        duplicate_trigger_spans={"a": dup_a, "b": dup_b},
+    )
+
+
+_AGREEMENT_DOCS = """\
+- Triggers of all events, matched exactly and by overlap; P/R/F1 for both.
+- On the triggers matched by overlap: the event type (observed and kappa) and
+  type plus modes (the same type and the same set of modes).
+- Events are paired one to one, greedily, by the number of matched triggers
+  they share (ties by text order of their first trigger). On paired events:
+  arguments as (role, entity id) and, identification only, as entity ids,
+  P/R/F1 pooled over the pairs (arguments of unpaired events are not counted);
+  realis (observed and kappa); time value (ISO value equal, or both null).
+- Event coreference: each event is the cluster of its trigger spans; the
+  coreference definitions above. A trigger span used by two events of one file
+  is kept in the first (text order) and counted in duplicate_trigger_spans.
+"""
+
+AGREEMENT = AgreementPart(
+    requires=(NAME,),
+    compare=event_agreement,
+    docs=_AGREEMENT_DOCS,
+    labels={
+        "triggers": "Triggers",
+        "matched_triggers": "Triggers matched by overlap",
+        "trigger_type": "Event type (matched triggers)",
+        "trigger_type_and_modes": "Event type + modes (matched triggers)",
+        "matched_events": "Events paired",
+        "arguments": "Arguments (paired events)",
+        "role_and_entity": "role + entity",
+        "entity_only": "entity only",
+        "realis": "Realis (paired events)",
+        "time_value": "Time value (paired events)",
+        "duplicate_trigger_spans": "Trigger spans in two events (ignored for coreference)",
+        "a": "in A",
+        "b": "in B",
+    },
+    clusters=NAME,
+)
 
 
 # ---------------------------------------------------------------- brat

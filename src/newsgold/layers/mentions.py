@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
+from newsgold.layers.agreement_part import AgreementPart, coref_pair, counter_prf, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
+from newsgold.scoring import PRF, Agreement, Cluster, CorefScores
+from newsgold.spans import Range, greedy_pairs
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
     from newsgold.layers.base import DocumentView as Document
+    from newsgold.layers.entities import Entity
 
 NAME = "mentions"
 ENTITIES = "entities"
@@ -326,7 +334,154 @@ EVALUATIONS: tuple[Any, ...] = ()
 # ---------------------------------------------------------------- agreement
 # How ``newsgold agreement`` compares two annotations of this layer.
 
-AGREEMENT: Any = None
+
+def _norm_title(title: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", title).replace("_", " ").split()).casefold()
+
+
+def _norm_name(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _same_referent_single(ea: Entity, eb: Entity) -> bool:
+    if ea.wikipedia and eb.wikipedia:
+        return _norm_title(ea.wikipedia) == _norm_title(eb.wikipedia)
+    return _norm_name(ea.name) == _norm_name(eb.name)
+
+
+def same_referent(ea: Entity, eb: Entity, a: Document, b: Document) -> bool:
+    """Whether entity ``ea`` of A and ``eb`` of B are the same referent (see the docs below)."""
+    if ea.members and eb.members:
+        ma = [a.record(ENTITIES, x) for x in ea.members]
+        mb = [b.record(ENTITIES, x) for x in eb.members]
+        pairs = greedy_pairs(
+            ((0,), i, j)
+            for i, x in enumerate(ma)
+            for j, y in enumerate(mb)
+            if _same_referent_single(x, y)
+        )
+        return len(ma) == len(mb) == len(pairs)
+    return _same_referent_single(ea, eb)
+
+
+def _span(m: Mention) -> Range:
+    return (m.start, m.end)
+
+
+@dataclass(frozen=True)
+class MentionAgreement:
+    nam_strict: PRF
+    nam_exact_span: PRF
+    nam_strict_by_type: Mapping[str, PRF]
+    nam_exact_span_by_type: Mapping[str, PRF]
+    nom: PRF
+    pro: PRF
+    entity_linking: Agreement
+    coreference: CorefScores
+    coreference_without_singletons: CorefScores
+
+    def to_dict(self) -> dict[str, Any]:
+        return fields_dict(self)
+
+
+def _entity_clusters(doc: Document) -> list[Cluster]:
+    clusters: dict[str, set[Hashable]] = {}
+    for m in doc.layer(NAME):
+        clusters.setdefault(m.entity_id, set()).add(_span(m))
+    return [frozenset(clusters[k]) for k in sorted(clusters)]
+
+
+def _by_label(nam_a: list[Mention], nam_b: list[Mention]) -> tuple[dict[str, PRF], ...]:
+    """NAM mentions by label: strict, and exact span over the spans either side gave it."""
+    labels = sorted({m.label for m in nam_a} | {m.label for m in nam_b})
+    strict_by_type: dict[str, PRF] = {}
+    span_by_type: dict[str, PRF] = {}
+    for label in labels:
+        strict_by_type[label] = counter_prf(
+            Counter(_span(m) for m in nam_a if m.label == label),
+            Counter(_span(m) for m in nam_b if m.label == label),
+        )
+        spans = {_span(m) for m in (*nam_a, *nam_b) if m.label == label}
+        span_by_type[label] = counter_prf(
+            Counter(_span(m) for m in nam_a if _span(m) in spans),
+            Counter(_span(m) for m in nam_b if _span(m) in spans),
+        )
+    return strict_by_type, span_by_type
+
+
+def _linking(a: Document, b: Document) -> Agreement:
+    spans_b = {_span(m): m for m in b.layer(NAME)}
+    linking = []
+    for ma in sorted(a.layer(NAME), key=lambda m: (m.start, m.end, m.id)):
+        mb = spans_b.get(_span(ma))
+        if mb is not None:
+            linking.append(
+                same_referent(
+                    a.record(ENTITIES, ma.entity_id), b.record(ENTITIES, mb.entity_id), a, b
+                )
+            )
+    return Agreement(len(linking), sum(linking))
+
+
+def mention_agreement(a: Document, b: Document) -> MentionAgreement:
+    """Agreement on the mention and entity layers (see the docs below)."""
+    nam_a = [m for m in a.layer(NAME) if m.mention_type == "NAM"]
+    nam_b = [m for m in b.layer(NAME) if m.mention_type == "NAM"]
+    strict_by_type, span_by_type = _by_label(nam_a, nam_b)
+
+    def by_type(kind: str, doc: Document) -> Counter[Range]:
+        return Counter(_span(m) for m in doc.layer(NAME) if m.mention_type == kind)
+
+    coref, coref_ns = coref_pair(_entity_clusters(a), _entity_clusters(b))
+    return MentionAgreement(
+        nam_strict=counter_prf(
+            Counter((m.start, m.end, m.label) for m in nam_a),
+            Counter((m.start, m.end, m.label) for m in nam_b),
+        ),
+        nam_exact_span=counter_prf(Counter(map(_span, nam_a)), Counter(map(_span, nam_b))),
+        nam_strict_by_type=strict_by_type,
+        nam_exact_span_by_type=span_by_type,
+        nom=counter_prf(by_type("NOM", a), by_type("NOM", b)),
+        pro=counter_prf(by_type("PRO", a), by_type("PRO", b)),
+        entity_linking=_linking(a, b),
+        coreference=coref,
+        coreference_without_singletons=coref_ns,
+    )
+
+
+_AGREEMENT_DOCS = """\
+- NAM mentions, strict: a mention matches when span and label are equal.
+  Exact span: span alone. Micro figures over all NAM mentions. By type,
+  strict: the mentions of that label on each side. By type, exact span: the
+  NAM spans that either annotator labelled with the type, compared by span.
+- NOM and PRO mentions: exact span, each mention type on its own.
+- Entity linking, on the mentions whose span both sides have (any mention
+  type): the two files have their own entity ids, so the linked entities are
+  compared by Wikipedia title when both have one (underscores read as spaces,
+  case-folded), else by canonical name (NFKC, case-folded, every run of
+  punctuation and space read as one space). Two group entities (with members)
+  agree when their members agree one for one by the same rule.
+- Coreference over all mentions (NAM, NOM and PRO) keyed by span; an entity is
+  the cluster of the mentions linked to it; a group entity is one more
+  cluster (its members do not change it).
+"""
+
+AGREEMENT = AgreementPart(
+    requires=(NAME, ENTITIES),
+    compare=mention_agreement,
+    docs=_AGREEMENT_DOCS,
+    labels={
+        "nam_strict": "NAM mentions, strict (span + label)",
+        "nam_exact_span": "NAM mentions, exact span",
+        "nam_strict_by_type": "NAM mentions by type, strict",
+        "nam_exact_span_by_type": "NAM mentions by type, exact span",
+        "nom": "NOM mentions, exact span",
+        "pro": "PRO mentions, exact span",
+        "entity_linking": "Entity linking (exact-span-matched mentions)",
+    },
+    clusters=ENTITIES,
+)
 
 
 # ---------------------------------------------------------------- brat

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
+from newsgold.layers.agreement_part import AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
 from newsgold.layers.mentions import same_entity
+from newsgold.scoring import (
+    PRF,
+    Agreement,
+    LabelAgreement,
+    equality_agreement,
+    label_agreement,
+    overlap_pairs,
+    span_prf,
+)
 from newsgold.spans import Range, Span, spans_from
 
 if TYPE_CHECKING:
@@ -215,7 +226,90 @@ EVALUATIONS: tuple[Any, ...] = ()
 # ---------------------------------------------------------------- agreement
 # How ``newsgold agreement`` compares two annotations of this layer.
 
-AGREEMENT: Any = None
+
+@dataclass(frozen=True)
+class QuoteAgreement:
+    attributions: Mapping[str, PRF]
+    roles: Mapping[str, Mapping[str, PRF]]
+    matched_attributions: int
+    speaker: Agreement
+    type: LabelAgreement
+    parent: Agreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return fields_dict(self)
+
+
+def _content(q: Quote) -> list[Range]:
+    return [(s.start, s.end) for s in q.content]
+
+
+def _text_order_quotes(doc: Document) -> list[Quote]:
+    return sorted(doc.layer(NAME), key=lambda q: (sorted(_content(q)), q.id))
+
+
+def _role_units(doc: Document, quotes: Sequence[Quote], role: str) -> list[list[Range]]:
+    out = []
+    for q in quotes:
+        if role == "content":
+            out.append(_content(q))
+        elif role == "cue":
+            out.append([(s.start, s.end) for s in q.cue])
+        elif q.source is not None:
+            source = doc.record(MENTIONS, q.source)
+            out.append([(source.start, source.end)])
+    return out
+
+
+def quote_agreement(a: Document, b: Document) -> QuoteAgreement:
+    """Agreement on the quote layer (see the docs below)."""
+    qa, qb = _text_order_quotes(a), _text_order_quotes(b)
+    attributions = span_prf([_content(q) for q in qa], [_content(q) for q in qb])
+    roles = {
+        role: span_prf(_role_units(a, qa, role), _role_units(b, qb, role))
+        for role in ("content", "cue", "source")
+    }
+    pairs = overlap_pairs([_content(q) for q in qa], [_content(q) for q in qb])
+    a_to_b = {qa[i].id: qb[j].id for i, j in pairs}
+    parent_agrees = []
+    for i, j in pairs:
+        pa, pb = qa[i].parent, qb[j].parent
+        parent_agrees.append(pb is None if pa is None else pa in a_to_b and a_to_b[pa] == pb)
+    return QuoteAgreement(
+        attributions=attributions,
+        roles=roles,
+        matched_attributions=len(pairs),
+        speaker=equality_agreement([(qa[i].speaker, qb[j].speaker) for i, j in pairs]),
+        type=label_agreement([(qa[i].type, qb[j].type) for i, j in pairs]),
+        parent=Agreement(len(parent_agrees), sum(parent_agrees)),
+    )
+
+
+_AGREEMENT_DOCS = """\
+- Attributions: a quote of A and one of B match when their content spans match
+  exactly, or by overlap (the threshold above). P/R/F1 for both.
+- Roles: each quote gives one unit per role: its content spans, its cue spans,
+  and the span of its source mention (none when the source is null). Units of
+  a role are pooled over the document and matched exactly and by overlap.
+- On the attributions matched by overlap: speaker (entity ids are shared by
+  both annotators; two nulls agree), type (observed and kappa over direct,
+  indirect, mixed) and parent (both null, or B's parent is the quote matched
+  to A's parent).
+"""
+
+AGREEMENT = AgreementPart(
+    requires=(NAME,),
+    compare=quote_agreement,
+    docs=_AGREEMENT_DOCS,
+    labels={
+        "attributions": "Attributions (content)",
+        "roles": "Role spans",
+        "matched_attributions": "Attributions matched by overlap",
+        "speaker": "Speaker (matched attributions)",
+        "type": "Type (matched attributions)",
+        "parent": "Parent (matched attributions)",
+    },
+)
 
 
 # ---------------------------------------------------------------- brat

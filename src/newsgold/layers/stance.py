@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
-from newsgold.issues import pointer
+from newsgold.issues import Problem, pointer, problem
+from newsgold.layers.agreement_part import AgreementOption, AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
-from newsgold.spans import Range, Span, spans_from
+from newsgold.scoring import (
+    PRF,
+    Agreement,
+    LabelAgreement,
+    MeanScore,
+    equality_agreement,
+    label_agreement,
+)
+from newsgold.spans import Range, Span, dice, greedy_pairs, spans_from
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -217,7 +228,167 @@ EVALUATIONS: tuple[Any, ...] = ()
 # ---------------------------------------------------------------- agreement
 # How ``newsgold agreement`` compares two annotations of this layer.
 
-AGREEMENT: Any = None
+
+@dataclass(frozen=True)
+class StanceAgreement:
+    pairs: PRF
+    matched_by: Mapping[str, int]
+    polarity: LabelAgreement
+    evidence_dice: MeanScore
+    evidence_exact: Agreement
+    basis: LabelAgreement
+
+    def to_dict(self) -> dict[str, Any]:
+        return fields_dict(self)
+
+
+def _evidence(s: Stance) -> list[Range]:
+    return [(x.start, x.end) for x in s.evidence]
+
+
+def _text_order_stance(doc: Document) -> list[Stance]:
+    return sorted(
+        doc.layer(NAME), key=lambda s: (sorted(_evidence(s)), s.holder, s.target.id, s.id)
+    )
+
+
+def _target_match(sa: Stance, sb: Stance, target_map: Mapping[str, str]) -> str | None:
+    """How the targets of ``sa`` (A) and ``sb`` (B) match, or None.
+
+    One of "target_id", "target_map" or "linked_id".
+    """
+    ta, tb = sa.target, sb.target
+    if tb.id in target_map:
+        if target_map[tb.id] == ta.id:
+            return "target_map"
+    elif tb.id == ta.id:
+        return "target_id"
+    if ta.entity_id is not None and ta.entity_id == tb.entity_id:
+        return "linked_id"
+    if ta.event_id is not None and ta.event_id == tb.event_id:
+        return "linked_id"
+    return None
+
+
+def stance_agreement(
+    a: Document, b: Document, target_map: Mapping[str, str] | None = None
+) -> StanceAgreement:
+    """Agreement on the stance layer (see the docs below); ``target_map`` maps B's target ids
+    to A's."""
+    tmap = target_map or {}
+    sa, sb = _text_order_stance(a), _text_order_stance(b)
+    how: dict[tuple[int, int], str] = {}
+    priority = {"target_id": 0, "target_map": 0, "linked_id": 1}
+    candidates = []
+    for i, x in enumerate(sa):
+        for j, y in enumerate(sb):
+            if x.holder != y.holder:
+                continue
+            kind = _target_match(x, y, tmap)
+            if kind is not None:
+                how[(i, j)] = kind
+                candidates.append(((priority[kind],), i, j))
+    pairs = greedy_pairs(candidates)
+    matched_by = Counter(how[p] for p in pairs)
+    return StanceAgreement(
+        pairs=PRF.counted(len(sa), len(sb), len(pairs)),
+        matched_by={k: matched_by[k] for k in ("target_id", "target_map", "linked_id")},
+        polarity=label_agreement([(sa[i].polarity, sb[j].polarity) for i, j in pairs]),
+        evidence_dice=MeanScore(
+            len(pairs), sum(dice(_evidence(sa[i]), _evidence(sb[j])) for i, j in pairs)
+        ),
+        evidence_exact=equality_agreement(
+            [(sorted(_evidence(sa[i])), sorted(_evidence(sb[j]))) for i, j in pairs]
+        ),
+        basis=label_agreement([(sa[i].basis, sb[j].basis) for i, j in pairs]),
+    )
+
+
+def parse_target_map(value: Any, file: str) -> tuple[dict[str, str] | None, list[Problem]]:
+    """A target map from the JSON value of its file: an object from B's target ids to A's.
+
+    Returns ``(map, [])`` or ``(None, problems)``.
+    """
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return None, [
+            problem(
+                "target-map-invalid",
+                file,
+                "",
+                "a target map must be a JSON object of strings",
+                'write {"<target id of B>": "<target id of A>", ...}',
+            )
+        ]
+    return dict(value), []
+
+
+def target_map_problems(
+    target_map: Mapping[str, str], a: Document, b: Document, file: str = ""
+) -> list[Problem]:
+    """Problems of map entries that name a target id the documents do not have.
+
+    ``file`` is the map's file; each problem points at its entry.
+    """
+    ids = {"A": {s.target.id for s in a.layer(NAME)}, "B": {s.target.id for s in b.layer(NAME)}}
+    out = []
+    for kb, ka in sorted(target_map.items()):
+        for key, side in ((kb, "B"), (ka, "A")):
+            if key not in ids[side]:
+                has = ", ".join(sorted(ids[side])) or "none"
+                out.append(
+                    problem(
+                        "target-map-unknown-id",
+                        file,
+                        pointer(kb),
+                        f'"{key}" is not a target id of {side} ({side} has: {has})',
+                        "map target ids of B to target ids of A",
+                    )
+                )
+    return out
+
+
+_AGREEMENT_DOCS = """\
+- A stance of A and one of B pair when the holder is the same entity (entity
+  ids are shared) and the targets match: by target id; or through the target
+  map given with --target-map FILE, a JSON object mapping B's target ids to
+  A's ({"tg_b_id": "tg_a_id", ...}), which replaces B's id by A's for every B
+  id it lists; or when both targets link the same entity_id or the same
+  event_id. Pairs by id or map are taken before pairs by linked id; one to
+  one, greedily, in text order. P/R/F1 over the stance records.
+- On paired records: polarity (observed and kappa over FAVOR, AGAINST, NONE),
+  evidence (mean character Dice of the evidence spans, and exact agreement),
+  basis (observed and kappa over explicit, inferred).
+"""
+
+AGREEMENT = AgreementPart(
+    requires=(NAME,),
+    compare=stance_agreement,
+    docs=_AGREEMENT_DOCS,
+    labels={
+        "pairs": "Holder-target pairs",
+        "matched_by": "Pairs matched by",
+        "target_id": "target id",
+        "target_map": "target map",
+        "linked_id": "linked entity or event id",
+        "polarity": "Polarity (matched pairs)",
+        "evidence_dice": "Evidence, mean character Dice (matched pairs)",
+        "evidence_exact": "Evidence, exact (matched pairs)",
+        "basis": "Basis (matched pairs)",
+    },
+    options=(
+        AgreementOption(
+            flag="--target-map",
+            name="target_map",
+            metavar="FILE",
+            help=f"{NAME} only: JSON object mapping target ids of B to those of A, "
+            '{"tg_b": "tg_a"}',
+            parse=parse_target_map,
+            check=target_map_problems,
+        ),
+    ),
+)
 
 
 # ---------------------------------------------------------------- brat
