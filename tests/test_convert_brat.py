@@ -432,3 +432,17 @@ def test_a_layer_from_outside_brings_its_part(tmp_path: Path) -> None:
         write_brat([doc], tmp_path / "brat")
         (back,) = read_brat(tmp_path / "brat")
         assert canonical_json(back) == path.read_text(encoding="utf-8")
+
+
+def test_a_layer_without_a_part_is_kept_in_the_side_file(tmp_path: Path) -> None:
+    with layers.registered(TOY):
+        path = toy_document(tmp_path, [first_word()])
+        doc = read_file(path).document
+        assert doc is not None
+        b = to_brat(doc)
+        assert b.meta["toys"] == [first_word()]
+        assert "toy1" not in b.ann
+        assert [n.pointer for n in b.not_carried if n.pointer.startswith("/toys")] == ["/toys/0"]
+        write_brat([doc], tmp_path / "brat")
+        (back,) = read_brat(tmp_path / "brat")
+        assert canonical_json(back) == path.read_text(encoding="utf-8")

@@ -14,20 +14,21 @@ The layers write in registry order; lines are grouped by letter, ``T`` first.
 
 What brat has no place for goes to the side file ``<id>.meta.json`` and is
 listed as not carried: the document metadata, the annotated layers, the map
-from brat ids to newsgold ids, what each layer keeps there, and any value the
-``.ann`` lines cannot express (an *override*: a JSON pointer and the value,
-found by reading the lines back and comparing). Reading the folder back gives
-the canonical document byte for byte; the writer checks this before it writes
-anything.
+from brat ids to newsgold ids, what each layer keeps there (every record of a
+layer that declares no part), and any value the ``.ann`` lines cannot express
+(an *override*: a JSON pointer and the value, found by reading the lines back
+and comparing). Reading the folder back gives the canonical document byte for
+byte; the writer checks this before it writes anything.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from newsgold.layers.parts import (
     BratConf,
     BratEvent,
     BratPart,
+    BratReading,
     BratSpan,
 )
 from newsgold.model import Document
@@ -61,13 +63,28 @@ def side_file_name(doc_id: str) -> str:
     return f"{doc_id}{SIDE_SUFFIX}"
 
 
+def _kept_whole(name: str) -> BratPart:
+    """The part of a layer that declares none: its records are kept in the side file."""
+
+    def kept(doc: Document) -> dict[str, Any]:
+        return {name: [record.to_dict() for record in doc.layer(name)]}
+
+    def not_carried(doc: Document, meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+        why = f'record of layer "{name}", which has no part in brat'
+        return [(pointer(name, i), why) for i in range(len(doc.layer(name)))]
+
+    def read(r: BratReading) -> list[dict[str, Any]]:
+        return copy.deepcopy(list(r.meta.get(name, [])))
+
+    return BratPart(read=read, kept=kept, not_carried=not_carried)
+
+
 def _parts() -> list[tuple[str, BratPart]]:
-    """The registered layers that have a part in brat, with their parts, in order."""
+    """Each registered layer with its part in brat, in registry order."""
     found = []
     for layer in layers.layers():
         part = layer.formats.get("brat")
-        if isinstance(part, BratPart):
-            found.append((layer.name, part))
+        found.append((layer.name, part if isinstance(part, BratPart) else _kept_whole(layer.name)))
     return found
 
 
