@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from newsgold import layers
 from newsgold.cli import main
 from newsgold.convert import ConversionError
 from newsgold.convert.brat import (
@@ -21,8 +23,11 @@ from newsgold.convert.brat import (
 )
 from newsgold.io import canonical_json
 from newsgold.labels import inventory
+from newsgold.layers.parts import BratConf, BratPart, BratReading, BratType, BratWriting
 from newsgold.model import Argument, Document, Entity, Span
+from newsgold.reader import read_file
 from newsgold.resources import documents_dir
+from test_layer_registry import TOY, first_word, toy_document
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 SOURCES = [FIXTURE, *sorted(documents_dir().glob("*.json"))]
@@ -375,3 +380,69 @@ def test_invalid_input_document_writes_nothing(
     assert main(["convert", "--to", "brat", "--out", str(out), str(bad)]) == 1
     assert "span-text-mismatch" in capsys.readouterr().out
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- a layer from outside
+
+
+def _toy_brat_write(w: BratWriting) -> None:
+    for toy in w.doc.layer("toys"):
+        bid = w.span("Toy", (toy,), toy.id)
+        w.add("A", f"ToyLabel {bid} {toy.label}")
+
+
+def _toy_brat_read(r: BratReading) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.canonical(bid, "toy"),
+            "start": t.fragments[0][0],
+            "end": t.fragments[0][1],
+            "text": r.text[t.fragments[0][0] : t.fragments[0][1]],
+            "label": r.attr("ToyLabel", bid, t.line),
+        }
+        for bid, t in r.ann.t.items()
+        if t.type == "Toy"
+    ]
+
+
+TOY_BRAT = BratPart(
+    read=_toy_brat_read,
+    write=_toy_brat_write,
+    conf=lambda: BratConf(
+        about=("Toys are spans of their own.",),
+        span_types=(BratType("Toy", ("Toy span", "Toy"), "bgColor:#dddddd"),),
+        attributes=("ToyLabel\tArg:Toy, Value:WORD",),
+    ),
+)
+
+
+def test_a_layer_from_outside_brings_its_part(tmp_path: Path) -> None:
+    with layers.registered(dataclasses.replace(TOY, formats={"brat": TOY_BRAT})):
+        path = toy_document(tmp_path, [first_word()])
+        doc = read_file(path).document
+        assert doc is not None
+        b = to_brat(doc)
+        start, end = first_word()["start"], first_word()["end"]
+        toy_t = [line for line in b.ann.splitlines() if f"\tToy {start} {end}\t" in line]
+        assert len(toy_t) == 1
+        assert f"\tToyLabel {toy_t[0].split()[0]} WORD" in b.ann
+        assert "# Toys are spans of their own.\n" in annotation_conf()
+        assert "ToyLabel\tArg:Toy, Value:WORD\n" in annotation_conf()
+        assert "Toy | Toy span | Toy\n" in visual_conf()
+        write_brat([doc], tmp_path / "brat")
+        (back,) = read_brat(tmp_path / "brat")
+        assert canonical_json(back) == path.read_text(encoding="utf-8")
+
+
+def test_a_layer_without_a_part_is_kept_in_the_side_file(tmp_path: Path) -> None:
+    with layers.registered(TOY):
+        path = toy_document(tmp_path, [first_word()])
+        doc = read_file(path).document
+        assert doc is not None
+        b = to_brat(doc)
+        assert b.meta["toys"] == [first_word()]
+        assert "toy1" not in b.ann
+        assert [n.pointer for n in b.not_carried if n.pointer.startswith("/toys")] == ["/toys/0"]
+        write_brat([doc], tmp_path / "brat")
+        (back,) = read_brat(tmp_path / "brat")
+        assert canonical_json(back) == path.read_text(encoding="utf-8")

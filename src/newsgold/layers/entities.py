@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import d
 from newsgold.issues import pointer
+from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
+from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -211,9 +214,84 @@ AGREEMENT: Any = None
 
 
 # ---------------------------------------------------------------- brat
-# This layer's part in the brat standoff export and import.
+# This layer's part in the brat standoff export and import. An entity lives on
+# its first mention (see the mentions layer): ``Member`` relations from a group
+# to its members, an ``N`` line ``Wikipedia:<Title_with_underscores>`` with the
+# exact title as its text, and a note holding the entity id, name and
+# description. Entities that no mention refers to, and the order of the
+# entities, are kept in the side file.
 
-BRAT: Any = None
+
+def _brat_conf() -> BratConf:
+    labels = "|".join(inventory().entity_types)
+    what = "the group (first mention) has this member (first mention)"
+    return BratConf(relations=(BratRelation("Member", labels, labels, what),))
+
+
+def _brat_write(w: BratWriting) -> None:
+    records: tuple[Entity, ...] = w.doc.layer(NAME)
+    anchored = [e for e in records if e.id in w.brat]
+    for e in anchored:
+        for member in e.members:
+            if member in w.brat:
+                w.relation("Member", w.brat[e.id], w.brat[member])
+    for e in anchored:
+        if e.wikipedia is not None:
+            title = e.wikipedia.replace(" ", "_")
+            w.add("N", f"Reference {w.brat[e.id]} Wikipedia:{title}\t{e.wikipedia}")
+    for e in anchored:
+        w.note(w.brat[e.id], {"entity": e.id, "name": e.name, "description": e.description})
+
+
+def _brat_side(w: BratWriting) -> dict[str, Any]:
+    records: tuple[Entity, ...] = w.doc.layer(NAME)
+    return {
+        NAME: [e.id for e in records],
+        "unanchored_entities": [e.to_dict() for e in records if e.id not in w.brat],
+    }
+
+
+def _brat_not_carried(doc: Document, meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    unanchored = {e["id"] for e in meta["unanchored_entities"]}
+    return [
+        (pointer(NAME, i), "entity with no mention: brat reaches entities through mentions")
+        for i, e in enumerate(doc.layer(NAME))
+        if e.id in unanchored
+    ]
+
+
+def _brat_read(r: BratReading) -> list[dict[str, Any]]:
+    wiki: dict[str, str] = {}
+    for target, ref, title, line in r.ann.n:
+        if not ref.startswith("Wikipedia:"):
+            r.fail(line, f'normalisation "{ref}" is not Wikipedia:<title>')
+            continue
+        wiki[target] = title
+    unanchored = {e["id"]: e for e in r.meta.get("unanchored_entities", [])}
+    anchored: dict[str, dict[str, Any]] = {}
+    for bid, eid in r.anchors.items():
+        note = r.note(bid)
+        anchored[eid] = {
+            "id": eid,
+            "name": note.get("name"),
+            "type": r.ann.t[bid].type,
+            "wikipedia": wiki.get(bid),
+            "members": [r.resolve(NAME, m) for m in r.targets("Member", bid)],
+            "description": note.get("description"),
+        }
+    order = [e for e in r.meta.get(NAME, []) if e in anchored or e in unanchored]
+    order += [e for e in anchored if e not in order]
+    return [anchored[e] if e in anchored else unanchored[e] for e in order]
+
+
+BRAT = BratPart(
+    read=_brat_read,
+    conf=_brat_conf,
+    write=_brat_write,
+    side=_brat_side,
+    not_carried=_brat_not_carried,
+    reserved=lambda meta: meta.get(NAME, []),
+)
 
 
 # ---------------------------------------------------------------- DocBin

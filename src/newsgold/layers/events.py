@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,14 @@ from newsgold.layers.agreement_part import AgreementPart, coref_pair, fields_dic
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.entities import participant
 from newsgold.layers.mentions import mention_label, same_entity
+from newsgold.layers.parts import (
+    BratConf,
+    BratEvent,
+    BratPart,
+    BratReading,
+    BratType,
+    BratWriting,
+)
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -415,9 +423,186 @@ AGREEMENT = AgreementPart(
 
 
 # ---------------------------------------------------------------- brat
-# This layer's part in the brat standoff export and import.
+# This layer's part in the brat standoff export and import: a ``T`` span per
+# trigger, typed by the PLOVER type, and one ``E`` per trigger. The first
+# trigger's event carries the arguments (``Actor``, ``Recipient``, ``Location``,
+# ``Instrument`` to the mention that expresses the participant; ``ActorEntity``
+# ... to the first mention of the entity when no mention does; ``Time`` to the
+# DATE/TIME mention); every further trigger is an event with
+# ``SameEvent:E<first>``. Attributes ``Realis``, ``Mode_<mode>`` and
+# ``Context_<context>`` (binary, in the order of the record); a note holds the
+# time value and reasoning.
 
-BRAT: Any = None
+ROLES_TO_MENTION = ("Actor", "Recipient", "Location", "Instrument")
+TIME_ROLE, SAME_EVENT_ROLE = "Time", "SameEvent"
+MODE, CONTEXT = "Mode_", "Context_"
+
+
+def _brat_conf() -> BratConf:
+    inv = inventory()
+    labels = "|".join(inv.entity_types)
+    roles = [f"{r}*:{labels}" for r in ROLES_TO_MENTION]
+    roles += [f"{r}Entity*:{labels}" for r in ROLES_TO_MENTION]
+    roles += [f"{TIME_ROLE}?:DATE|TIME", f"{SAME_EVENT_ROLE}?:<EVENT>"]
+    args = ", ".join(roles)
+    mode_types: dict[str, list[str]] = defaultdict(list)
+    for etype, modes in inv.event_modes.items():
+        for mode in modes:
+            mode_types[mode].append(etype)
+    return BratConf(
+        about=("Events are PLOVER types triggered by a word or phrase.",),
+        event_types=tuple(BratType(t, (t,), "bgColor:#c8a8f0", args) for t in inv.event_types),
+        attributes=(
+            f"Realis\tArg:<EVENT>, Value:{'|'.join(inv.realis)}",
+            *(f"{MODE}{mode}\tArg:{'|'.join(types)}" for mode, types in mode_types.items()),
+            *(f"{CONTEXT}{context}\tArg:<EVENT>" for context in inv.event_contexts),
+        ),
+    )
+
+
+def _brat_event(w: BratWriting, ev: Event) -> None:
+    roles: list[tuple[str, str]] = []
+    for arg in ev.arguments:
+        base = arg.role.capitalize()
+        if arg.mention_id is not None:
+            roles.append((base, w.brat[arg.mention_id]))
+        elif arg.entity_id in w.brat:
+            roles.append((f"{base}Entity", w.brat[arg.entity_id]))
+    if ev.time is not None and ev.time.mention_id is not None:
+        roles.append((TIME_ROLE, w.brat[ev.time.mention_id]))
+    used: dict[str, int] = defaultdict(int)
+    args: list[str] = []
+    for name, target in roles:  # brat numbers repeated roles: Actor, Actor2, ...
+        used[name] += 1
+        args.append(f"{name}{'' if used[name] == 1 else used[name]}:{target}")
+    body = " ".join([f"{ev.type}:{w.brat[ev.triggers[0].id]}", *args])
+    first = w.add("E", body, ev.id)
+    for trig in ev.triggers[1:]:
+        w.add("E", f"{ev.type}:{w.brat[trig.id]} {SAME_EVENT_ROLE}:{first}")
+
+
+def _brat_write(w: BratWriting) -> None:
+    records: tuple[Event, ...] = w.doc.layer(NAME)
+    for ev in records:
+        for trig in ev.triggers:
+            w.span(ev.type, (trig,), trig.id)
+    for ev in records:
+        _brat_event(w, ev)
+    for ev in records:
+        w.add("A", f"Realis {w.brat[ev.id]} {ev.realis}")
+        for mode in ev.modes:
+            w.add("A", f"{MODE}{mode} {w.brat[ev.id]}")
+        for context in ev.contexts:
+            w.add("A", f"{CONTEXT}{context} {w.brat[ev.id]}")
+    for ev in records:
+        if ev.time is not None:
+            time = {"value": ev.time.value, "reasoning": ev.time.reasoning}
+            w.note(w.brat[ev.id], {"time": time})
+
+
+def _brat_arguments(r: BratReading, ev: BratEvent) -> tuple[list[dict[str, Any]], str | None]:
+    arguments: list[dict[str, Any]] = []
+    time_mention: str | None = None
+    for role, target in ev.args:
+        base = role.rstrip("0123456789")
+        if base == TIME_ROLE:
+            time_mention = target
+            continue
+        unexpressed = base.endswith("Entity")
+        base = base.removesuffix("Entity")
+        if base not in ROLES_TO_MENTION:
+            r.fail(
+                ev.line,
+                f'role "{role}" is not one of {", ".join(ROLES_TO_MENTION)}, '
+                "their -Entity forms, Time or SameEvent",
+            )
+            continue
+        arguments.append(
+            {
+                "role": base.lower(),
+                "entity_id": r.resolve(ENTITIES, target),
+                "mention_id": None if unexpressed else r.resolve(MENTIONS, target),
+            }
+        )
+    return arguments, time_mention
+
+
+def _brat_record(
+    r: BratReading, bid: str, ev: BratEvent, trigger: dict[str, Any]
+) -> dict[str, Any]:
+    arguments, time_mention = _brat_arguments(r, ev)
+    note = r.note(bid)
+    time = None
+    if isinstance(note.get("time"), dict):
+        time = {
+            "mention_id": r.resolve(MENTIONS, time_mention),
+            "value": note["time"].get("value"),
+            "reasoning": note["time"].get("reasoning"),
+        }
+    flags = r.flags(bid)
+    return {
+        "id": r.canonical(bid, "ev"),
+        "type": ev.type,
+        "modes": [f.removeprefix(MODE) for f in flags if f.startswith(MODE)],
+        "contexts": [f.removeprefix(CONTEXT) for f in flags if f.startswith(CONTEXT)],
+        "triggers": [trigger],
+        "arguments": arguments,
+        "realis": r.attr("Realis", bid, ev.line),
+        "time": time,
+    }
+
+
+def _brat_trigger(r: BratReading, bid: str, ev: BratEvent) -> dict[str, Any] | None:
+    trig = r.ann.t.get(ev.trigger)
+    if trig is None or len(trig.fragments) != 1:
+        r.fail(ev.line, f"event {bid} needs a one-fragment trigger span, not {ev.trigger}")
+        return None
+    ((start, end),) = trig.fragments
+    return {
+        "id": r.canonical(ev.trigger, "t"),
+        "start": start,
+        "end": end,
+        "text": r.text[start:end],
+    }
+
+
+def _brat_read(r: BratReading) -> list[dict[str, Any]]:
+    event_types = set(inventory().event_types)
+    events: list[dict[str, Any]] = []
+    event_of_e: dict[str, dict[str, Any]] = {}
+    event_of_trigger: dict[str, str] = {}
+    for bid, ev in r.ann.e.items():
+        if ev.type not in event_types:
+            r.fail(ev.line, f'event type "{ev.type}" is not a PLOVER type')
+            continue
+        trigger = _brat_trigger(r, bid, ev)
+        if trigger is None:
+            continue
+        same = [target for role, target in ev.args if role == SAME_EVENT_ROLE]
+        if same:
+            record = event_of_e.get(same[0])
+            if record is None:
+                r.fail(
+                    ev.line, f"{SAME_EVENT_ROLE}:{same[0]} is not an earlier event with arguments"
+                )
+                continue
+            record["triggers"].append(trigger)
+        else:
+            record = _brat_record(r, bid, ev, trigger)
+            events.append(record)
+        event_of_e[bid] = record
+        event_of_trigger[ev.trigger] = record["id"]
+
+    def event_id(bid: str | None) -> str | None:
+        if bid is None:
+            return None
+        return event_of_e[bid]["id"] if bid in event_of_e else event_of_trigger.get(bid)
+
+    r.resolver(NAME, event_id)
+    return events
+
+
+BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 
 
 # ---------------------------------------------------------------- DocBin

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,14 @@ from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, coref_pair, counter_prf, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
+from newsgold.layers.parts import (
+    BratConf,
+    BratPart,
+    BratReading,
+    BratRelation,
+    BratType,
+    BratWriting,
+)
 from newsgold.scoring import PRF, Agreement, Cluster, CorefScores
 from newsgold.spans import Range, greedy_pairs
 
@@ -485,9 +493,113 @@ AGREEMENT = AgreementPart(
 
 
 # ---------------------------------------------------------------- brat
-# This layer's part in the brat standoff export and import.
+# This layer's part in the brat standoff export and import: a ``T`` span per
+# mention, typed by its OntoNotes label, with a ``MentionType`` attribute. An
+# entity is represented by its *first mention* (lowest start, then end): a
+# ``Coref`` relation links every other mention to it, and the entity's note sits
+# on it (see the entities layer).
 
-BRAT: Any = None
+
+def _brat_conf() -> BratConf:
+    inv = inventory()
+    labels = "|".join(inv.entity_types)
+    return BratConf(
+        about=("Mentions are typed by their OntoNotes label.",),
+        span_types=tuple(BratType(t, (t,), f"bgColor:{_colour(t)}") for t in inv.entity_types),
+        relations=(
+            BratRelation(
+                "Coref",
+                labels,
+                labels,
+                "a mention refers to the entity of the first mention",
+                "color:#888888, dashArray:3-3",
+            ),
+        ),
+        attributes=(f"MentionType\tArg:{labels}, Value:{'|'.join(inv.mention_types)}",),
+    )
+
+
+def _colour(label: str) -> str:
+    from newsgold.convert import ENTITY_COLOURS
+
+    return ENTITY_COLOURS[label]
+
+
+def _brat_write(w: BratWriting) -> None:
+    records: tuple[Mention, ...] = w.doc.layer(NAME)
+    for m in records:
+        w.span(m.label, (m,), m.id)
+    order = {m.id: i for i, m in enumerate(records)}
+    chains: dict[str, list[Mention]] = defaultdict(list)
+    for m in records:
+        chains[m.entity_id].append(m)
+    for eid, chain in chains.items():
+        first = min(chain, key=lambda x: (x.start, x.end, order[x.id]))
+        w.brat[eid] = w.brat[first.id]
+    for m in records:
+        if w.brat[m.entity_id] != w.brat[m.id]:
+            w.relation("Coref", w.brat[m.id], w.brat[m.entity_id])
+    for m in records:
+        w.add("A", f"MentionType {w.brat[m.id]} {m.mention_type}")
+
+
+def _brat_entities(r: BratReading, mention_t: list[str]) -> dict[str, str | None]:
+    """The entity each mention reaches: its own note, or a ``Coref`` to a first mention."""
+    for bid in mention_t:
+        note = r.note(bid)
+        if "entity" in note:
+            r.anchors[bid] = str(note["entity"])
+    entity_of: dict[str, str | None] = {}
+    for bid in mention_t:
+        if bid in r.anchors:
+            entity_of[bid] = r.anchors[bid]
+            continue
+        h = r.one("Coref", bid)
+        if h is None or h not in r.anchors:
+            r.fail(
+                r.ann.t[bid].line,
+                f"mention {bid} reaches no entity: add a Coref relation to the first "
+                "mention of its entity, or an entity note",
+            )
+            entity_of[bid] = None
+        else:
+            entity_of[bid] = r.anchors[h]
+    return entity_of
+
+
+def _brat_read(r: BratReading) -> list[dict[str, Any]]:
+    labels = set(inventory().entity_types)
+    mention_t = [bid for bid, t in r.ann.t.items() if t.type in labels]
+    entity_of = _brat_entities(r, mention_t)
+    r.resolver(ENTITIES, lambda bid: None if bid is None else entity_of.get(bid))
+    r.resolver(
+        NAME, lambda bid: None if bid is None or bid not in entity_of else r.canonical(bid, "m")
+    )
+    mentions = []
+    for bid in mention_t:
+        t = r.ann.t[bid]
+        if len(t.fragments) != 1:
+            r.fail(
+                t.line,
+                f"mention {bid} has {len(t.fragments)} fragments; a mention is one continuous span",
+            )
+            continue
+        ((start, end),) = t.fragments
+        mentions.append(
+            {
+                "id": r.canonical(bid, "m"),
+                "start": start,
+                "end": end,
+                "text": r.text[start:end],
+                "label": t.type,
+                "mention_type": r.attr("MentionType", bid, t.line),
+                "entity_id": entity_of[bid],
+            }
+        )
+    return mentions
+
+
+BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 
 
 # ---------------------------------------------------------------- DocBin

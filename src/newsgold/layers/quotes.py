@@ -8,10 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
+from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
 from newsgold.layers.mentions import same_entity
+from newsgold.layers.parts import (
+    BratConf,
+    BratPart,
+    BratReading,
+    BratRelation,
+    BratType,
+    BratWriting,
+)
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -313,9 +322,100 @@ AGREEMENT = AgreementPart(
 
 
 # ---------------------------------------------------------------- brat
-# This layer's part in the brat standoff export and import.
+# This layer's part in the brat standoff export and import: the content
+# (``Quote``) and the cue (``Cue``) are spans, discontinuous ones as fragments;
+# relations ``Cue``, ``Source``, ``Speaker`` (the first mention of the entity),
+# ``Addressee``/``AddresseeEntity`` and ``Parent``; a ``QuoteType`` attribute.
 
-BRAT: Any = None
+QUOTE, CUE = "Quote", "Cue"
+
+
+def _brat_conf() -> BratConf:
+    inv = inventory()
+    labels = "|".join(inv.entity_types)
+    return BratConf(
+        about=("Quote content and cue are spans of their own.",),
+        span_types=(
+            BratType(QUOTE, ("Quote content", "Quote"), "bgColor:#fff3b0"),
+            BratType(CUE, ("Quote cue", "Cue"), "bgColor:#e07050, fgColor:white"),
+        ),
+        relations=(
+            BratRelation("Cue", QUOTE, CUE, "the cue of the quote"),
+            BratRelation(
+                "Source", QUOTE, labels, "the mention that expresses the source in the sentence"
+            ),
+            BratRelation(
+                "Speaker", QUOTE, labels, "the real-world source (first mention of the entity)"
+            ),
+            BratRelation("Addressee", QUOTE, labels, "the mention that expresses the addressee"),
+            BratRelation(
+                "AddresseeEntity", QUOTE, labels, "the addressee when no mention expresses it"
+            ),
+            BratRelation("Parent", QUOTE, QUOTE, "the enclosing attribution of a nested one"),
+        ),
+        attributes=(f"QuoteType\tArg:{QUOTE}, Value:{'|'.join(inv.quote_types)}",),
+    )
+
+
+def _brat_relations(w: BratWriting, q: Quote, cue: str) -> None:
+    qt = w.brat[q.id]
+    w.relation("Cue", qt, cue)
+    if q.source is not None:
+        w.relation("Source", qt, w.brat[q.source])
+    if q.speaker is not None and q.speaker in w.brat:
+        w.relation("Speaker", qt, w.brat[q.speaker])
+    if q.addressee is not None:
+        if q.addressee.mention_id is not None:
+            w.relation("Addressee", qt, w.brat[q.addressee.mention_id])
+        elif q.addressee.entity_id in w.brat:
+            w.relation("AddresseeEntity", qt, w.brat[q.addressee.entity_id])
+    if q.parent is not None:
+        w.relation("Parent", qt, w.brat[q.parent])
+
+
+def _brat_write(w: BratWriting) -> None:
+    records: tuple[Quote, ...] = w.doc.layer(NAME)
+    cues = {}
+    for q in records:
+        w.span(QUOTE, q.content, q.id)
+        cues[q.id] = w.span(CUE, q.cue)
+    for q in records:
+        _brat_relations(w, q, cues[q.id])
+    for q in records:
+        w.add("A", f"QuoteType {w.brat[q.id]} {q.type}")
+
+
+def _brat_quote(r: BratReading, bid: str, quote_id: dict[str, str]) -> dict[str, Any]:
+    t = r.ann.t[bid]
+    cue = r.one("Cue", bid)
+    if cue is None or cue not in r.ann.t:
+        r.fail(t.line, f"quote {bid} has no Cue relation to a Cue span; add one")
+    addressee = None
+    if (a := r.one("Addressee", bid)) is not None:
+        addressee = {"entity_id": r.resolve(ENTITIES, a), "mention_id": r.resolve(MENTIONS, a)}
+    elif (a := r.one("AddresseeEntity", bid)) is not None:
+        addressee = {"entity_id": r.resolve(ENTITIES, a), "mention_id": None}
+    parent = r.one("Parent", bid)
+    return {
+        "id": quote_id[bid],
+        "type": r.attr("QuoteType", bid, t.line),
+        "content": r.spans(t),
+        "cue": r.spans(r.ann.t[cue]) if cue is not None and cue in r.ann.t else [],
+        "source": r.resolve(MENTIONS, r.one("Source", bid)),
+        "speaker": r.resolve(ENTITIES, r.one("Speaker", bid)),
+        "addressee": addressee,
+        "parent": None if parent is None else quote_id.get(parent),
+    }
+
+
+def _brat_read(r: BratReading) -> list[dict[str, Any]]:
+    quote_t = [bid for bid, t in r.ann.t.items() if t.type == QUOTE]
+    quote_id = {bid: r.canonical(bid, "q") for bid in quote_t}
+    r.resolver(NAME, lambda bid: None if bid is None else quote_id.get(bid))
+    return [_brat_quote(r, bid, quote_id) for bid in quote_t]
+
+
+BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 
 
 # ---------------------------------------------------------------- DocBin

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
+from newsgold.layers.parts import BratPart, BratReading
 from newsgold.spans import IdSpan
+
+if TYPE_CHECKING:
+    from newsgold.model import Document
 
 NAME = "sentences"
 
@@ -67,9 +72,27 @@ AGREEMENT: Any = None
 
 
 # ---------------------------------------------------------------- brat
-# This layer's part in the brat standoff export and import.
+# This layer's part in the brat standoff export and import: brat has no
+# sentence layer, so the sentence spans are kept in the side file.
 
-BRAT: Any = None
+
+def _brat_kept(doc: Document) -> dict[str, Any]:
+    return {NAME: [{"id": s.id, "start": s.start, "end": s.end} for s in doc.layer(NAME)]}
+
+
+def _brat_not_carried(doc: Document, meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    what = "sentence span: brat has no sentence layer"
+    return [(pointer(NAME, i), what) for i in range(len(doc.layer(NAME)))]
+
+
+def _brat_read(r: BratReading) -> list[dict[str, Any]]:
+    return [
+        {"id": s["id"], "start": s["start"], "end": s["end"], "text": r.text[s["start"] : s["end"]]}
+        for s in r.meta.get(NAME, [])
+    ]
+
+
+BRAT = BratPart(read=_brat_read, kept=_brat_kept, not_carried=_brat_not_carried)
 
 
 # ---------------------------------------------------------------- DocBin

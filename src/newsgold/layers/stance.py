@@ -9,9 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import Problem, pointer, problem
+from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementOption, AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
+from newsgold.layers.parts import (
+    BratConf,
+    BratPart,
+    BratReading,
+    BratRelation,
+    BratType,
+    BratWriting,
+)
+from newsgold.layers.quotes import QUOTE
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -392,9 +402,87 @@ AGREEMENT = AgreementPart(
 
 
 # ---------------------------------------------------------------- brat
-# This layer's part in the brat standoff export and import.
+# This layer's part in the brat standoff export and import: the evidence is an
+# ``Evidence`` span (fragments when discontinuous); relations ``Holder`` and
+# ``TargetEntity`` (first mentions of the entities), ``TargetEvent`` and
+# ``InQuote``; attributes ``Polarity`` and ``Basis``; a note holds the target id
+# and description.
 
-BRAT: Any = None
+EVIDENCE = "Evidence"
+
+
+def _brat_conf() -> BratConf:
+    inv = inventory()
+    labels = "|".join(inv.entity_types)
+    return BratConf(
+        about=("Stance evidence is a span of its own.",),
+        span_types=(BratType(EVIDENCE, ("Stance evidence", "Evidence"), "bgColor:#b8e0b8"),),
+        relations=(
+            BratRelation(
+                "Holder", EVIDENCE, labels, "the stance holder (first mention of the entity)"
+            ),
+            BratRelation(
+                "TargetEntity", EVIDENCE, labels, "the entity the target is (first mention)"
+            ),
+            BratRelation("TargetEvent", EVIDENCE, "<EVENT>", "the event the target is"),
+            BratRelation("InQuote", EVIDENCE, QUOTE, "an attribution the stance is expressed in"),
+        ),
+        attributes=(
+            f"Polarity\tArg:{EVIDENCE}, Value:{'|'.join(inv.polarities)}",
+            f"Basis\tArg:{EVIDENCE}, Value:{'|'.join(inv.stance_bases)}",
+        ),
+    )
+
+
+def _brat_write(w: BratWriting) -> None:
+    records: tuple[Stance, ...] = w.doc.layer(NAME)
+    for st in records:
+        w.span(EVIDENCE, st.evidence, st.id)
+    for st in records:
+        et = w.brat[st.id]
+        if st.holder in w.brat:
+            w.relation("Holder", et, w.brat[st.holder])
+        if st.target.entity_id is not None and st.target.entity_id in w.brat:
+            w.relation("TargetEntity", et, w.brat[st.target.entity_id])
+        if st.target.event_id is not None:
+            w.relation("TargetEvent", et, w.brat[st.target.event_id])
+        for qid in st.quote_ids:
+            w.relation("InQuote", et, w.brat[qid])
+    for st in records:
+        w.add("A", f"Polarity {w.brat[st.id]} {st.polarity}")
+        w.add("A", f"Basis {w.brat[st.id]} {st.basis}")
+    for st in records:
+        note = {"target": {"id": st.target.id, "description": st.target.description}}
+        w.note(w.brat[st.id], note)
+
+
+def _brat_stance(r: BratReading, bid: str) -> dict[str, Any]:
+    t = r.ann.t[bid]
+    note = r.note(bid)
+    found = note.get("target")
+    target_note: dict[str, Any] = found if isinstance(found, dict) else {}
+    event_id = r.resolve(EVENTS, r.one("TargetEvent", bid))
+    return {
+        "id": r.canonical(bid, "st"),
+        "holder": r.resolve(ENTITIES, r.one("Holder", bid)),
+        "target": {
+            "id": target_note.get("id"),
+            "description": target_note.get("description"),
+            "entity_id": r.resolve(ENTITIES, r.one("TargetEntity", bid)),
+            "event_id": event_id,
+        },
+        "polarity": r.attr("Polarity", bid, t.line),
+        "evidence": r.spans(t),
+        "quote_ids": [r.resolve(QUOTES, q) for q in r.targets("InQuote", bid)],
+        "basis": r.attr("Basis", bid, t.line),
+    }
+
+
+def _brat_read(r: BratReading) -> list[dict[str, Any]]:
+    return [_brat_stance(r, bid) for bid, t in r.ann.t.items() if t.type == EVIDENCE]
+
+
+BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 
 
 # ---------------------------------------------------------------- DocBin
