@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import d
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
+from newsgold.layers.formats import HtmlKit, HtmlPart, PageRecord
 
 if TYPE_CHECKING:
     from newsgold.features import Column, Lookup
@@ -165,7 +166,37 @@ DOCBIN: Any = None
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_table(document: Document, kit: HtmlKit) -> str:
+    mentions_of: dict[str, list[str]] = {}
+    for m in document.layer(MENTIONS):
+        mentions_of.setdefault(m.entity_id, []).append(kit.chip(m.id, m.text))
+    rows = [
+        (
+            e.id,
+            [
+                f"<code>{kit.escape(e.id)}</code>",
+                kit.escape(e.name),
+                kit.type_chip(e.type),
+                kit.escape(e.wikipedia) if e.wikipedia else kit.none(),
+                " ".join(kit.entity_chip(document, x) for x in e.members) or "",
+                kit.escape(e.description),
+                " ".join(mentions_of.get(e.id, [])),
+            ],
+        )
+        for e in document.layer(NAME)
+    ]
+    head = ["id", "name", "type", "Wikipedia", "members", "description", "mentions"]
+    return kit.table("Entities", head, rows)
+
+
+HTML = HtmlPart(
+    records=lambda document: [
+        PageRecord(e.id, "entity", e.to_dict(), list(e.members)) for e in document.layer(NAME)
+    ],
+    table=_html_table,
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL

@@ -9,6 +9,7 @@ from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
+from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
 from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.spans import IdSpan
 
@@ -233,7 +234,62 @@ DOCBIN: Any = None
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Triggers boxed and labelled with the event type."""
+    return [
+        Mark(4, t.start, t.end, t.id, "a t", label=ev.type)
+        for ev in document.layer(NAME)
+        for t in ev.triggers
+    ]
+
+
+def _html_row(document: Document, kit: HtmlKit, ev: Event) -> list[str]:
+    def via(mention_id: str | None, form: str) -> str:
+        return (
+            form.format(kit.chip(mention_id, document.mention(mention_id).text))
+            if mention_id
+            else ""
+        )
+
+    arguments = "<br>".join(
+        f"{kit.escape(a.role)}: {kit.entity_chip(document, a.entity_id)}"
+        + via(a.mention_id, " via {}")
+        for a in ev.arguments
+    )
+    time = kit.escape(ev.time.value) + via(ev.time.mention_id, " ({})") if ev.time else kit.none()
+    return [
+        f"<code>{kit.escape(ev.id)}</code>",
+        f"<b>{kit.escape(ev.type)}</b>",
+        " ".join(kit.chip(t.id, t.text) for t in ev.triggers),
+        arguments,
+        kit.escape(", ".join(ev.modes)) or kit.none(),
+        kit.escape(", ".join(ev.contexts)) or kit.none(),
+        kit.escape(ev.realis),
+        time,
+    ]
+
+
+def _html_records(document: Document) -> list[PageRecord]:
+    out = []
+    for ev in document.layer(NAME):
+        out.append(PageRecord(ev.id, "event", ev.to_dict(), [a.entity_id for a in ev.arguments]))
+        out += [PageRecord(t.id, "trigger", t.to_dict(), [ev.id]) for t in ev.triggers]
+    return out
+
+
+HTML = HtmlPart(
+    records=_html_records,
+    marks=_html_marks,
+    table=lambda document, kit: kit.table(
+        "Events",
+        ["id", "type", "triggers", "arguments", "modes", "contexts", "realis", "time"],
+        [(ev.id, _html_row(document, kit, ev)) for ev in document.layer(NAME)],
+    ),
+    legend=lambda documents, kit: '<span class="t">trigger</span>',
+    toggle="t",
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL

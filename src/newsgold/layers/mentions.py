@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from newsgold.features import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
+from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
 
 if TYPE_CHECKING:
     from newsgold.features import Column, Lookup
@@ -259,7 +261,59 @@ DOCBIN: Any = None
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _depths(mentions: tuple[Mention, ...]) -> dict[str, int]:
+    """Nesting depth of each mention: 0 when no other mention lies inside it."""
+    spans = sorted(mentions, key=lambda m: (m.end - m.start, m.start))
+    depth: dict[str, int] = {}
+    for m in spans:
+        inner = [
+            depth[o.id]
+            for o in spans
+            if o.id in depth and m.start <= o.start and o.end <= m.end and o.id != m.id
+        ]
+        depth[m.id] = 1 + max(inner) if inner else 0
+    return depth
+
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Underlined in the colour of their type, stacked when nested; NAM mentions shaded and
+    labelled with the type, NOM and PRO mentions labelled with the name of their entity."""
+    entities = {e.id: e for e in document.layer(ENTITIES)}
+    mentions: tuple[Mention, ...] = document.layer(NAME)
+    depth = _depths(mentions)
+    out = []
+    for m in mentions:
+        label = (
+            m.label
+            if m.mention_type == "NAM"
+            else (entities[m.entity_id].name if m.entity_id in entities else m.entity_id)
+        )
+        style = f"--c:{kit.colour(m.label)};--d:{depth[m.id] * 4 + 1}px"
+        css = f"a m m-{m.mention_type.lower()}"
+        out.append(Mark(2, m.start, m.end, m.id, css, style=style, label=label))
+    return out
+
+
+def _html_legend(documents: Sequence[Document], kit: HtmlKit) -> str:
+    types = [
+        t
+        for t in inventory().entity_types
+        if any(m.label == t for d in documents for m in d.layer(NAME))
+    ]
+    chips = " ".join(kit.type_chip(t) for t in types)
+    return f"{NAME}: {chips or kit.none()} &nbsp;"
+
+
+HTML = HtmlPart(
+    records=lambda document: [
+        PageRecord(m.id, "mention", m.to_dict(), [m.entity_id]) for m in document.layer(NAME)
+    ],
+    marks=_html_marks,
+    legend=_html_legend,
+    toggle="m",
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
+from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
 from newsgold.layers.mentions import same_entity
 from newsgold.spans import Span, spans_from
 
@@ -211,7 +212,63 @@ DOCBIN: Any = None
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Content shaded, labelled at its end with the quote id, type and speaker; cues in
+    bold with the quote id."""
+    entities = {e.id: e for e in document.layer(ENTITIES)}
+    out = []
+    for q in document.layer(NAME):
+        speaker = entities[q.speaker].name if q.speaker in entities else "unknown speaker"
+        for i, s in enumerate(q.content):
+            label = f"{q.id} {q.type} · {speaker}" if i == len(q.content) - 1 else ""
+            out.append(Mark(0, s.start, s.end, q.id, f"a q q-{q.type}", label=label))
+        for s in q.cue:
+            out.append(Mark(3, s.start, s.end, q.id, "a c", label=f"cue {q.id}"))
+    return out
+
+
+def _html_row(document: Document, kit: HtmlKit, q: Quote) -> list[str]:
+    addressee = (
+        kit.entity_chip(document, q.addressee.entity_id)
+        + (f" via {kit.chip(q.addressee.mention_id)}" if q.addressee.mention_id else "")
+        if q.addressee
+        else kit.none()
+    )
+    return [
+        f"<code>{kit.escape(q.id)}</code>",
+        kit.escape(q.type),
+        kit.entity_chip(document, q.speaker),
+        kit.chip(q.source, document.mention(q.source).text) if q.source else kit.none(),
+        f'<span class="cue">{kit.spans_text(q.cue)}</span>',
+        f"“{kit.spans_text(q.content)}”",
+        addressee,
+        kit.chip(q.parent) if q.parent else kit.none(),
+    ]
+
+
+def _html_records(document: Document) -> list[PageRecord]:
+    out = []
+    for q in document.layer(NAME):
+        addressee = q.addressee.entity_id if q.addressee else None
+        out.append(
+            PageRecord(q.id, "quote", q.to_dict(), [q.source, q.speaker, addressee, q.parent])
+        )
+    return out
+
+
+HTML = HtmlPart(
+    records=_html_records,
+    marks=_html_marks,
+    table=lambda document, kit: kit.table(
+        "Quotes",
+        ["id", "type", "speaker", "source", "cue", "content", "addressee", "parent"],
+        [(q.id, _html_row(document, kit, q)) for q in document.layer(NAME)],
+    ),
+    legend=lambda documents, kit: '<span class="q">quote content</span> <span class="c">cue</span>',
+    toggle="q",
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
+from newsgold.layers.formats import HtmlKit, HtmlPart, PageRecord
 from newsgold.spans import IdSpan
+
+if TYPE_CHECKING:
+    from newsgold.model import Document
 
 NAME = "sentences"
 
@@ -81,7 +85,29 @@ DOCBIN: Any = None
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_table(document: Document, kit: HtmlKit) -> str:
+    sentences = document.layer(NAME)
+    if not sentences:
+        return '<h3>Sentences</h3><p class="none">none annotated</p>'
+    items = "".join(
+        f'<li data-id="{kit.attr(s.id)}"><code>{kit.escape(s.id)}</code> '
+        f"{s.start}-{s.end} {kit.escape(s.text)}</li>"
+        for s in sentences
+    )
+    return (
+        f'<details class="sentences"><summary>Sentences ({len(sentences)})</summary>'
+        f"<ol>{items}</ol></details>"
+    )
+
+
+HTML = HtmlPart(
+    records=lambda document: [
+        PageRecord(s.id, "sentence", s.to_dict()) for s in document.layer(NAME)
+    ],
+    table=_html_table,
+    order=1,  # the sentence list comes after the tables of the other layers
+)
 
 
 # ---------------------------------------------------------------- CoNLL

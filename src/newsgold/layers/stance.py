@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, short
+from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
 from newsgold.spans import Span, spans_from
 
 if TYPE_CHECKING:
@@ -184,7 +185,53 @@ DOCBIN: Any = None
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Evidence overlined, labelled at its end with the stance id and polarity."""
+    out = []
+    for st in document.layer(NAME):
+        for i, s in enumerate(st.evidence):
+            label = f"{st.id} {st.polarity}" if i == len(st.evidence) - 1 else ""
+            out.append(Mark(1, s.start, s.end, st.id, f"a st st-{st.polarity}", label=label))
+    return out
+
+
+def _html_row(document: Document, kit: HtmlKit, st: Stance) -> list[str]:
+    target = st.target
+    return [
+        f"<code>{kit.escape(st.id)}</code>",
+        kit.entity_chip(document, st.holder),
+        f'<span class="pol pol-{kit.escape(st.polarity)}">{kit.escape(st.polarity)}</span>',
+        kit.chip(target.id, target.description)
+        + (f" = {kit.entity_chip(document, target.entity_id)}" if target.entity_id else "")
+        + (f" = {kit.chip(target.event_id)}" if target.event_id else ""),
+        f"“{kit.spans_text(st.evidence)}”",
+        " ".join(kit.chip(x) for x in st.quote_ids) or kit.none(),
+        kit.escape(st.basis),
+    ]
+
+
+def _html_records(document: Document) -> list[PageRecord]:
+    out = []
+    for st in document.layer(NAME):
+        links = [st.holder, st.target.entity_id, st.target.event_id, *st.quote_ids]
+        out.append(PageRecord(st.id, "stance", st.to_dict(), links))
+        out.append(PageRecord(st.target.id, "target", st.target.to_dict(), keep_first=True))
+    return out
+
+
+HTML = HtmlPart(
+    records=_html_records,
+    marks=_html_marks,
+    table=lambda document, kit: kit.table(
+        "Stance",
+        ["id", "holder", "polarity", "target", "evidence", "quotes", "basis"],
+        [(st.id, _html_row(document, kit, st)) for st in document.layer(NAME)],
+    ),
+    legend=lambda documents, kit: '<span class="st">stance evidence</span>',
+    toggle="st",
+    counted=f"{NAME} records",
+)
 
 
 # ---------------------------------------------------------------- CoNLL
