@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import d
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
-from newsgold.layers.formats import HtmlKit, HtmlPart, PageRecord
+from newsgold.layers.formats import DocbinPart, HtmlKit, HtmlPart, PageRecord
 
 if TYPE_CHECKING:
     from newsgold.features import Column, Lookup
@@ -160,7 +160,11 @@ BRAT: Any = None
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+DOCBIN = DocbinPart(
+    groups=(),
+    store=lambda document: [e.to_dict() for e in document.layer(NAME)],
+    read=lambda source: list(source.data[NAME]),
+)
 
 
 # ---------------------------------------------------------------- HTML

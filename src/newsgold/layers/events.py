@@ -9,7 +9,15 @@ from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
-from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
+from newsgold.layers.formats import (
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+)
 from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.spans import IdSpan
 
@@ -228,7 +236,45 @@ BRAT: Any = None
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+TRIGGERS = "event_triggers"
+
+
+def _docbin_store(ev: Event) -> dict[str, Any]:
+    """An event without its trigger spans, which are in the ``event_triggers`` group."""
+    return {
+        "id": ev.id,
+        "type": ev.type,
+        "modes": list(ev.modes),
+        "contexts": list(ev.contexts),
+        "triggers": [t.id for t in ev.triggers],
+        "arguments": [a.to_dict() for a in ev.arguments],
+        "realis": ev.realis,
+        "time": None if ev.time is None else ev.time.to_dict(),
+    }
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    out = []
+    for rec in source.data[NAME]:
+        triggers = []
+        for tid in rec["triggers"]:
+            for s in source.spans(TRIGGERS, tid)[:1]:
+                triggers.append({"id": tid, **source.span(s)})
+        out.append({**rec, "triggers": triggers})
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(TRIGGERS,),
+    store=lambda document: [_docbin_store(ev) for ev in document.layer(NAME)],
+    read=_docbin_read,
+    # label the event type, ``id_`` the trigger id, ``kb_id_`` the event id
+    spans=lambda document: [
+        DocbinSpan(TRIGGERS, t.id, t.start, t.end, ev.type, ev.id, pointer(NAME, i, "triggers", j))
+        for i, ev in enumerate(document.layer(NAME))
+        for j, t in enumerate(ev.triggers)
+    ],
+)
 
 
 # ---------------------------------------------------------------- HTML

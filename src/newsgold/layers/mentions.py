@@ -10,7 +10,15 @@ from newsgold.features import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
-from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
+from newsgold.layers.formats import (
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+)
 
 if TYPE_CHECKING:
     from newsgold.features import Column, Lookup
@@ -255,7 +263,42 @@ BRAT: Any = None
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+
+def _docbin_spans(document: Document, nam_only: bool = False) -> list[DocbinSpan]:
+    """Every mention in the ``mentions`` group (label the type, ``kb_id_`` the entity,
+    ``id_`` the mention); ``nam_only``: the NAM mentions, for ``doc.ents``."""
+    return [
+        DocbinSpan(NAME, m.id, m.start, m.end, m.label, m.entity_id, pointer(NAME, i))
+        for i, m in enumerate(document.layer(NAME))
+        if not nam_only or m.mention_type == "NAM"
+    ]
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    out = []
+    for rec in source.data[NAME]:
+        for s in source.spans(NAME, rec["id"])[:1]:
+            out.append(
+                {
+                    "id": rec["id"],
+                    **source.span(s),
+                    "label": s["label"],
+                    "mention_type": rec["mention_type"],
+                    "entity_id": s["kb_id"],
+                }
+            )
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(NAME,),
+    store=lambda document: [
+        {"id": m.id, "mention_type": m.mention_type} for m in document.layer(NAME)
+    ],
+    read=_docbin_read,
+    spans=_docbin_spans,
+    ents=lambda document: _docbin_spans(document, nam_only=True),
+)
 
 
 # ---------------------------------------------------------------- HTML

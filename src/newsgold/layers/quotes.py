@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
-from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
+from newsgold.layers.formats import (
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+)
 from newsgold.layers.mentions import same_entity
 from newsgold.spans import Span, spans_from
 
@@ -206,7 +214,63 @@ BRAT: Any = None
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+CONTENT, CUE, SOURCE = "quote_content", "quote_cue", "quote_source"
+
+
+def _docbin_spans(document: Document) -> list[DocbinSpan]:
+    """One span per fragment of content (label the quote type, ``kb_id_`` the speaker) and
+    cue, and the source mention (``kb_id_`` the speaker); ``id_`` the quote id."""
+    out = []
+    for i, q in enumerate(document.layer(NAME)):
+        for j, s in enumerate(q.content):
+            where = pointer(NAME, i, "content", j)
+            out.append(DocbinSpan(CONTENT, q.id, s.start, s.end, q.type, q.speaker, where))
+        for j, s in enumerate(q.cue):
+            out.append(
+                DocbinSpan(CUE, q.id, s.start, s.end, "cue", None, pointer(NAME, i, "cue", j))
+            )
+        if q.source is not None:
+            src = document.mention(q.source)
+            where = pointer(NAME, i, "source")
+            out.append(DocbinSpan(SOURCE, q.id, src.start, src.end, "source", q.speaker, where))
+    return out
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    by_span = {(m["start"], m["end"]): m["id"] for m in source.records[MENTIONS]}
+    out = []
+    for rec in source.data[NAME]:
+        content = source.spans(CONTENT, rec["id"])
+        src = source.spans(SOURCE, rec["id"], required=False)
+        out.append(
+            {
+                "id": rec["id"],
+                "type": content[0]["label"] if content else None,
+                "content": [source.span(s) for s in content],
+                "cue": [source.span(s) for s in source.spans(CUE, rec["id"])],
+                "source": by_span.get((src[0]["start"], src[0]["end"])) if src else None,
+                "speaker": rec["speaker"],
+                "addressee": rec["addressee"],
+                "parent": rec["parent"],
+            }
+        )
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(CONTENT, CUE, SOURCE),
+    store=lambda document: [
+        {
+            "id": q.id,
+            "speaker": q.speaker,
+            "addressee": None if q.addressee is None else q.addressee.to_dict(),
+            "parent": q.parent,
+        }
+        for q in document.layer(NAME)
+    ],
+    read=_docbin_read,
+    spans=_docbin_spans,
+)
 
 
 # ---------------------------------------------------------------- HTML

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
-from newsgold.layers.formats import HtmlKit, HtmlPart, PageRecord
+from newsgold.layers.formats import DocbinPart, DocbinSource, HtmlKit, HtmlPart, PageRecord
 from newsgold.spans import IdSpan
 
 if TYPE_CHECKING:
@@ -79,7 +79,30 @@ BRAT: Any = None
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    """Sentences from the ``Doc``'s sentence starts and the ids kept in ``user_data``."""
+    ids = source.data[NAME]
+    out: list[dict[str, Any]] = []
+    if not ids:
+        return out
+    sents = list(source.doc.sents)
+    if len(sents) != len(ids):
+        message = f"{len(sents)} sentences in the Doc but {len(ids)} sentence ids"
+        hint = "keep the sentence starts newsgold wrote"
+        source.error("docbin-sentence-count", pointer(NAME), message, hint)
+    for ident, sent in zip(ids, sents, strict=False):
+        words = [t for t in sent if not t.is_space]
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        out.append({"id": ident, "start": start, "end": end, "text": source.text[start:end]})
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(),
+    store=lambda document: [s.id for s in document.layer(NAME)],
+    read=_docbin_read,
+)
 
 
 # ---------------------------------------------------------------- HTML

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, short
-from newsgold.layers.formats import HtmlKit, HtmlPart, Mark, PageRecord
+from newsgold.layers.formats import (
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+)
 from newsgold.spans import Span, spans_from
 
 if TYPE_CHECKING:
@@ -179,7 +187,49 @@ BRAT: Any = None
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+EVIDENCE = "stance_evidence"
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    out = []
+    for rec in source.data[NAME]:
+        evidence = source.spans(EVIDENCE, rec["id"])
+        out.append(
+            {
+                "id": rec["id"],
+                "holder": rec["holder"],
+                "target": rec["target"],
+                "polarity": evidence[0]["label"] if evidence else None,
+                "evidence": [source.span(s) for s in evidence],
+                "quote_ids": rec["quote_ids"],
+                "basis": rec["basis"],
+            }
+        )
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(EVIDENCE,),
+    store=lambda document: [
+        {
+            "id": st.id,
+            "holder": st.holder,
+            "target": st.target.to_dict(),
+            "quote_ids": list(st.quote_ids),
+            "basis": st.basis,
+        }
+        for st in document.layer(NAME)
+    ],
+    read=_docbin_read,
+    # label the polarity, ``id_`` the stance id, ``kb_id_`` the holder
+    spans=lambda document: [
+        DocbinSpan(
+            EVIDENCE, st.id, s.start, s.end, st.polarity, st.holder, pointer(NAME, i, "evidence", j)
+        )
+        for i, st in enumerate(document.layer(NAME))
+        for j, s in enumerate(st.evidence)
+    ],
+)
 
 
 # ---------------------------------------------------------------- HTML
