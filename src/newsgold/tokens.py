@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from newsgold import layers as registry
 from newsgold.labels import inventory
 from newsgold.model import Document, Sentence
 
@@ -343,6 +344,17 @@ def misalignments(
     return out
 
 
+def tag_spans(document: Document) -> list[tuple[int, int, str]]:
+    """The ``(start, end, type)`` spans every layer contributes to the tags
+    (:attr:`~newsgold.layers.formats.ConllPart.tags`), in registry order."""
+    out: list[tuple[int, int, str]] = []
+    for layer in registry.layers():
+        part = layer.formats.get("conll")
+        if part is not None and part.tags is not None:
+            out.extend(part.tags(document))
+    return out
+
+
 def tag_document(document: Document) -> list[TaggedSentence]:
     """Tokens and OntoNotes IOB2 tags for every sentence of ``document``.
 
@@ -355,9 +367,8 @@ def tag_document(document: Document) -> list[TaggedSentence]:
     if bad:
         raise AlignmentError(bad)
     spans: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-    for m in document.mentions:
-        if m.mention_type == "NAM":
-            spans[document.sentence_index(m.start)].append((m.start, m.end, m.label))
+    for start, end, label in tag_spans(document):
+        spans[document.sentence_index(start)].append((start, end, label))
     out = []
     for i, (s, sent_tokens) in enumerate(zip(sentences, toks, strict=True)):
         tags = spans_to_iob2(sent_tokens, spans[i])

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any
 from newsgold.features import d
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
-from newsgold.layers.formats import DocbinPart, HtmlKit, HtmlPart, PageRecord
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    HtmlKit,
+    HtmlPart,
+    PageRecord,
+    each_record,
+)
 
 if TYPE_CHECKING:
     from newsgold.features import Column, Lookup
@@ -206,7 +213,7 @@ HTML = HtmlPart(
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "entity record and coreference"))
 
 
 LAYER = Layer(

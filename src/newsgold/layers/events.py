@@ -10,6 +10,7 @@ from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.formats import (
+    ConllPart,
     DocbinPart,
     DocbinSource,
     DocbinSpan,
@@ -17,6 +18,7 @@ from newsgold.layers.formats import (
     HtmlPart,
     Mark,
     PageRecord,
+    each_record,
 )
 from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.spans import IdSpan
@@ -341,7 +343,7 @@ HTML = HtmlPart(
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "event"))
 
 
 LAYER = Layer(

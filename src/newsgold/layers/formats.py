@@ -190,3 +190,16 @@ class ConllPart:
 
     not_carried: Callable[[Document, tuple[str, ...], Mapping[str, str]], list[tuple[str, str]]]
     tags: Callable[[Document], Iterable[tuple[int, int, str]]] | None = None
+
+
+def each_record(
+    layer: str, what: str
+) -> Callable[[Document, tuple[str, ...], Mapping[str, str]], list[tuple[str, str]]]:
+    """A ``not_carried`` that lists every record of ``layer`` as ``what``."""
+
+    def not_carried(
+        document: Document, labels: tuple[str, ...], files: Mapping[str, str]
+    ) -> list[tuple[str, str]]:
+        return [(f"/{layer}/{i}", what) for i in range(len(document.layer(layer)))]
+
+    return not_carried

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +11,7 @@ from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
 from newsgold.layers.formats import (
+    ConllPart,
     DocbinPart,
     DocbinSource,
     DocbinSpan,
@@ -362,7 +363,29 @@ HTML = HtmlPart(
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+
+def _conll_not_carried(
+    document: Document, labels: tuple[str, ...], files: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """NOM and PRO mentions; under CoNLL-2003 the NAM mentions of the types it tags O."""
+    from newsgold.tokens import CONLL_MAPPING
+
+    out = []
+    for i, m in enumerate(document.layer(NAME)):
+        if m.mention_type != "NAM":
+            reason = f"{m.mention_type} mention (IOB2 tags NAM mentions only)"
+            out.append((pointer(NAME, i), reason))
+        elif "conll" in labels and CONLL_MAPPING[m.label] is None:
+            out.append((pointer(NAME, i), f"{m.label} mention ({files['conll']} tags it O)"))
+    return out
+
+
+CONLL = ConllPart(
+    not_carried=_conll_not_carried,
+    tags=lambda document: [
+        (m.start, m.end, m.label) for m in document.layer(NAME) if m.mention_type == "NAM"
+    ],
+)
 
 
 LAYER = Layer(

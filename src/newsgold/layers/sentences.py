@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
-from newsgold.layers.formats import DocbinPart, DocbinSource, HtmlKit, HtmlPart, PageRecord
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    DocbinSource,
+    HtmlKit,
+    HtmlPart,
+    PageRecord,
+)
 from newsgold.spans import IdSpan
 
 if TYPE_CHECKING:
@@ -136,7 +144,16 @@ HTML = HtmlPart(
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+
+def _conll_not_carried(
+    document: Document, labels: tuple[str, ...], files: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    if not document.layer(NAME):
+        return [(pointer(NAME), "no sentences: the text is split per paragraph")]
+    return [(pointer(NAME), "sentence ids and offsets (sentences are kept as blocks)")]
+
+
+CONLL = ConllPart(not_carried=_conll_not_carried)
 
 
 LAYER = Layer(

@@ -9,6 +9,7 @@ from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, short
 from newsgold.layers.formats import (
+    ConllPart,
     DocbinPart,
     DocbinSource,
     DocbinSpan,
@@ -16,6 +17,7 @@ from newsgold.layers.formats import (
     HtmlPart,
     Mark,
     PageRecord,
+    each_record,
 )
 from newsgold.spans import Span, spans_from
 
@@ -287,7 +289,7 @@ HTML = HtmlPart(
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "stance record"))
 
 
 LAYER = Layer(
