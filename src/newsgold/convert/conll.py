@@ -6,7 +6,7 @@ One file per label set holds every document::
     <blank line>
     <token> _ _ <tag>        one token per line, four space-separated columns
     ...
-    <blank line>             between sentences and after each document's last sentence
+    <blank line>             after every sentence, each document's last one included
 
 The second and third columns (part of speech and chunk in CoNLL-2003) are ``_``:
 the corpus does not annotate them. Tokens and tags come from
@@ -55,7 +55,7 @@ class ConllSentence:
 
 
 def tagged_sentences(document: Document) -> list[TaggedSentence]:
-    """The tokens and OntoNotes IOB2 tags of every sentence (every paragraph without sentences)."""
+    """The tokens and OntoNotes IOB2 tags of every sentence (every paragraph without any)."""
     return tagged_for_conversion(document)[0]
 
 
@@ -87,13 +87,13 @@ def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
     n = 0
     for document in documents:
         try:
-            sentences = tagged_sentences(document)
+            tagged = tagged_sentences(document)
         except ConversionError as err:
             errors.extend(err.problems)
             continue
         n += 1
         lines += [DOCSTART, ""]
-        for sent in sentences:
+        for sent in tagged:
             tags = sent.tags if labels == "ontonotes" else to_conll(sent.tags)
             for token, tag in zip(sent.tokens, tags, strict=True):
                 if token.text.split() != [token.text]:
@@ -133,7 +133,8 @@ def write_conll(
 
 
 def read_conll(text: str) -> list[list[ConllSentence]]:
-    """The documents of an IOB2 file in this layout: a list of sentences per ``-DOCSTART-``."""
+    """The documents of an IOB2 file in this layout: one :class:`ConllSentence` list per
+    ``-DOCSTART-``."""
     docs: list[list[ConllSentence]] = []
     words: list[str] = []
     tags: list[str] = []

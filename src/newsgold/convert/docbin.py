@@ -2,9 +2,9 @@
 
 One ``Doc`` per document, tokenised like the ``ner`` config (:mod:`newsgold.tokens`:
 ``spacy.blank("en")``'s tokenizer per sentence; per paragraph when a document
-has no sentences), with the whitespace between sentences as whitespace
-tokens, so that ``doc.text`` is the document text. Sentence starts are set
-from the sentences of the tagged view (:func:`newsgold.convert.tagging_view`).
+has none), with the whitespace between them as whitespace tokens, so that
+``doc.text`` is the document text. Sentence starts are set from the units of
+the tagged view (:func:`newsgold.convert.tagging_view`).
 
 Each registered layer with a part in the DocBin
 (:class:`~newsgold.layers.formats.DocbinPart`, in the layer's module) adds
@@ -78,7 +78,8 @@ def _words(text: str, tokens: Sequence[Token]) -> tuple[list[str], list[bool]]:
 
 
 def _tokens(document: Document) -> tuple[list[Token], set[int], bool]:
-    """All tokens, the offsets where sentences start, and whether the sentences are its own."""
+    """All tokens, the offsets where the tagged units start, and whether they are the
+    document's own sentence records."""
     tagged, own = tagged_for_conversion(document)
     tokens = [t for s in tagged for t in s.tokens]
     starts = {s.tokens[0].start for s in tagged if s.tokens}
