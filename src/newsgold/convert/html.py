@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from newsgold import layers as registry
-from newsgold.convert import ENTITY_COLOURS, ConversionResult
+from newsgold.convert import ENTITY_COLOURS, ConversionResult, NotCarried
 from newsgold.io import atomic_writer
+from newsgold.issues import pointer
 from newsgold.layers.base import Layer
 from newsgold.layers.formats import HtmlPart, Mark
 from newsgold.model import Document
@@ -353,7 +354,7 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{escape(title)}</title>"
         f"<script>{_ERRORS}</script>"
-        f"<style>{_CSS}</style></head><body>"
+        f"<style>{_CSS}{''.join(part.css for _, part in _parts())}</style></head><body>"
         f"<header><h1>{escape(title)}: {len(documents)} document(s)</h1>"
         f"{toggles}{_legend(documents)}</header>"
         '<aside id="details"><h2 id="details-title">Click or hover an annotation</h2>'
@@ -370,11 +371,23 @@ def annotation_ids(document: Document) -> set[str]:
     return set(_records(document))
 
 
+def _not_shown(documents: Sequence[Document]) -> tuple[NotCarried, ...]:
+    """The records of layers without a part in the page."""
+    return tuple(
+        NotCarried(d.id, pointer(layer.name, i), f"{layer.name} record (no HTML part)")
+        for d in documents
+        for layer in registry.layers()
+        if not layer.formats.get("html")
+        for i in range(len(d.layer(layer.name)))
+    )
+
+
 def write_html(
     documents: Sequence[Document], path: Path, title: str = "newsgold"
 ) -> ConversionResult:
-    """Write the page atomically; it shows every layer, so nothing is listed as not carried."""
+    """Write the page atomically; it shows every layer that has a part in it and lists the
+    records of any other layer as not carried."""
     page = render_html(documents, title)
     with atomic_writer(path) as handle:
         handle.write(page)
-    return ConversionResult("html", path, (path.name,), len(documents))
+    return ConversionResult("html", path, (path.name,), len(documents), _not_shown(documents))

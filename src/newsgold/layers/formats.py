@@ -163,7 +163,8 @@ class HtmlPart:
     ``records`` the records the page's script shows; ``legend`` its entry in the
     header's legend; ``toggle`` the CSS class its checkbox hides (``hide-<toggle>``
     on the body); ``counted`` the noun its record count goes with in a document's
-    facts line.
+    facts line; ``css`` rules the page adds after its own stylesheet (the built-in
+    layers' classes are in that stylesheet).
     """
 
     records: Callable[[Document], Iterable[PageRecord]]
@@ -173,6 +174,7 @@ class HtmlPart:
     legend: Callable[[Sequence[Document], HtmlKit], str] | None = None
     toggle: str | None = None
     counted: str | None = None
+    css: str = ""
 
 
 # ---------------------------------------------------------------- CoNLL
