@@ -27,6 +27,7 @@ from newsgold.layers.formats import (
     HtmlPart,
     Mark,
     PageRecord,
+    TagSpan,
     each_record,
 )
 from newsgold.model import Document
@@ -78,7 +79,10 @@ PARTS = {
     ),
     "conll": ConllPart(
         not_carried=each_record(NAME, "toy span id"),
-        tags=lambda document: [(t.start, t.end, t.label) for t in document.layer(NAME)],
+        tags=lambda document: [
+            TagSpan(t.start, t.end, t.label, t.id, pointer(NAME, i), "toy")
+            for i, t in enumerate(document.layer(NAME))
+        ],
     ),
 }
 TOY_WITH_PARTS = dataclasses.replace(TOY, formats=PARTS)

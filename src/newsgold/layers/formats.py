@@ -111,7 +111,7 @@ class PageRecord:
     """A record the page's script shows on a click: id, kind, JSON record, linked ids.
 
     ``keep_first`` keeps an earlier record with the same id (a record shared by
-    several others, such as a stance target); otherwise a later one replaces it.
+    several others, such as a target that several records share); otherwise a later one replaces it.
     """
 
     ident: str
@@ -181,17 +181,30 @@ class HtmlPart:
 
 
 @dataclass(frozen=True)
+class TagSpan:
+    """A span a layer contributes to the IOB2 tags: offsets and type, and its id, JSON
+    pointer and what it is (named when it does not fall on token boundaries)."""
+
+    start: int
+    end: int
+    label: str
+    ident: str
+    where: str
+    what: str
+
+
+@dataclass(frozen=True)
 class ConllPart:
     """A layer's part in the CoNLL IOB2 files.
 
-    ``tags`` gives the ``(start, end, type)`` spans the layer contributes to the
-    OntoNotes tags; ``not_carried`` gives ``(pointer, reason)`` for what the files
-    cannot hold of the layer under the given label sets, with the file name of
-    each label set.
+    ``tags`` gives the spans the layer contributes to the OntoNotes tags (the ``ner``
+    and ``ner_conll`` configs too); ``not_carried`` gives ``(pointer, reason)`` for
+    what the files cannot hold of the layer under the given label sets, with the
+    file name of each label set.
     """
 
     not_carried: Callable[[Document, tuple[str, ...], Mapping[str, str]], list[tuple[str, str]]]
-    tags: Callable[[Document], Iterable[tuple[int, int, str]]] | None = None
+    tags: Callable[[Document], Iterable[TagSpan]] | None = None
 
 
 def each_record(

@@ -19,6 +19,7 @@ from newsgold.layers.formats import (
     HtmlPart,
     Mark,
     PageRecord,
+    TagSpan,
 )
 
 if TYPE_CHECKING:
@@ -383,7 +384,9 @@ def _conll_not_carried(
 CONLL = ConllPart(
     not_carried=_conll_not_carried,
     tags=lambda document: [
-        (m.start, m.end, m.label) for m in document.layer(NAME) if m.mention_type == "NAM"
+        TagSpan(m.start, m.end, m.label, m.id, pointer(NAME, i), "NAM mention")
+        for i, m in enumerate(document.layer(NAME))
+        if m.mention_type == "NAM"
     ],
 )
 
