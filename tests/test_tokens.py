@@ -94,7 +94,7 @@ def test_misaligned_span_is_reported_with_boundaries() -> None:
     with pytest.raises(T.AlignmentError) as info:
         T.tag_document(bad)
     (mis,) = info.value.misalignments
-    assert (mis.doc_id, mis.mention_id, mis.start, mis.end) == ("fixture_small", "m3", 31, 34)
+    assert (mis.doc_id, mis.ident, mis.start, mis.end) == ("fixture_small", "m3", 31, 34)
     assert mis.pointer == f"/mentions/{i}"
     assert mis.start_boundaries == (30, 35) and mis.end_boundaries == (34,)
     text = str(info.value)
@@ -108,7 +108,7 @@ def test_mention_crossing_sentences_is_misaligned() -> None:
     i = next(i for i, m in enumerate(mentions) if m.id == "m3")
     mentions[i] = dataclasses.replace(mentions[i], end=72, text=doc.text[30:72])
     (mis,) = T.misalignments(dataclasses.replace(doc, mentions=tuple(mentions)))
-    assert mis.mention_id == "m3" and "past the end of its sentence" in mis.detail
+    assert mis.ident == "m3" and "past the end of its sentence" in mis.detail
 
 
 def test_iob2_is_strict() -> None:

@@ -9,16 +9,17 @@ Tokenisation
     more than one space) are dropped; nothing else is.
 
 Tags
-    ``ner_tags`` are IOB2 tags of the NAM mentions over the 18 OntoNotes 5.0
-    types, label names in the order of the ``named_entities`` feature of the
-    Hugging Face ``conll2012_ontonotesv5`` dataset: "O", then "B-T", "I-T" for
-    each type T in the order of ``schema/labels.json``. NOM and PRO mentions
-    are not tagged. ``ner_conll`` maps the types to CoNLL-2003's four with
-    :data:`CONLL_MAPPING`; label names in the order of the ``ner_tags``
-    feature of the Hub's ``conll2003`` dataset.
+    ``ner_tags`` are IOB2 tags of the spans the layers contribute
+    (:attr:`~newsgold.layers.formats.ConllPart.tags`: the NAM mention spans; NOM
+    and PRO mention spans are not tagged) over the 18 OntoNotes 5.0 types,
+    label names in the order of the ``named_entities`` feature of the Hugging
+    Face ``conll2012_ontonotesv5`` dataset: "O", then "B-T", "I-T" for each
+    type T in the order of ``schema/labels.json``. ``ner_conll`` maps the types
+    to CoNLL-2003's four with :data:`CONLL_MAPPING`; label names in the order of
+    the ``ner_tags`` feature of the Hub's ``conll2003`` dataset.
 
 Alignment
-    A NAM mention must start at the start of a token and end at the end of a
+    A tagged span must start at the start of a token and end at the end of a
     token of the sentence that holds it. When it does not, tagging fails with
     :class:`AlignmentError`, which carries one :class:`Misalignment` value per
     span; the data is never changed to fit the tokenizer.
@@ -31,12 +32,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from newsgold import layers as registry
 from newsgold.labels import inventory
 from newsgold.layers.base import DocumentView as Document
+from newsgold.layers.formats import TagSpan
 from newsgold.spans import IdSpan
-
-MENTIONS = "mentions"
-"""The layer whose NAM mentions are tagged."""
 
 TOKENIZER = 'spacy.blank("en").tokenizer'
 """The tokenizer, as stated in the dataset card."""
@@ -101,11 +101,14 @@ class TaggedSentence:
 
 @dataclass(frozen=True)
 class Misalignment:
-    """A NAM mention whose span does not fall on token boundaries."""
+    """A tagged span (a NAM mention) that does not fall on token boundaries.
+
+    ``pointer`` is its JSON pointer, ``ident`` its id and ``what`` says what it is."""
 
     doc_id: str
-    mention_index: int
-    mention_id: str
+    pointer: str
+    ident: str
+    what: str
     start: int
     end: int
     text: str
@@ -116,14 +119,10 @@ class Misalignment:
     """The nearest token ends at or around ``end`` (one or two offsets)."""
     detail: str
 
-    @property
-    def pointer(self) -> str:
-        return f"/mentions/{self.mention_index}"
-
     def message(self) -> str:
         where = f"sentence {self.sentence_id}" if self.sentence_id else "no sentence"
         return (
-            f'NAM mention "{self.mention_id}" {self.start}-{self.end} "{self.text}" does not align '
+            f'{self.what} "{self.ident}" {self.start}-{self.end} "{self.text}" does not align '
             f"to the tokens of {where}: {self.detail}; nearest token boundaries: "
             f"start {' or '.join(map(str, self.start_boundaries)) or 'none'}, "
             f"end {' or '.join(map(str, self.end_boundaries)) or 'none'}"
@@ -134,7 +133,7 @@ class Misalignment:
 
 
 class AlignmentError(ValueError):
-    """NAM mentions that do not align to token boundaries; ``misalignments`` lists them."""
+    """Tagged spans that do not align to token boundaries; ``misalignments`` lists them."""
 
     def __init__(self, misalignments: Sequence[Misalignment]) -> None:
         self.misalignments = tuple(misalignments)
@@ -267,7 +266,7 @@ def to_conll(tags: Sequence[str]) -> tuple[str, ...]:
     """Map OntoNotes IOB2 tags to CoNLL-2003 IOB2 tags with :data:`CONLL_MAPPING`.
 
     A mapped span keeps its B-/I- structure; a span mapped to ``None`` becomes
-    ``O``. NAM mentions do not overlap, so the result is valid IOB2.
+    ``O``. Tagged spans do not overlap, so the result is valid IOB2.
     """
     out = []
     for tag in tags:
@@ -293,54 +292,63 @@ def _token_detail(tokens: Sequence[Token], offset: int, what: str) -> str:
 
 
 def _misalignment(
-    document: Document, index: int, tokens: Sequence[Token] | None, sentence_id: str | None
+    document: Document, span: TagSpan, tokens: Sequence[Token] | None, sentence_id: str | None
 ) -> Misalignment | None:
-    m = document.layer(MENTIONS)[index]
     toks = tokens or ()
     starts = [t.start for t in toks]
     ends = [t.end for t in toks]
     details = []
     if tokens is None:
-        details.append(f"offset {m.start} is in no sentence")
-    elif m.end > document.sentences[document.sentence_index(m.start)].end:
+        details.append(f"offset {span.start} is in no sentence")
+    elif span.end > document.sentences[document.sentence_index(span.start)].end:
         details.append("it ends past the end of its sentence")
     else:
-        if m.start not in starts:
-            details.append(_token_detail(toks, m.start, "start"))
-        if m.end not in ends:
-            details.append(_token_detail(toks, m.end, "end"))
+        if span.start not in starts:
+            details.append(_token_detail(toks, span.start, "start"))
+        if span.end not in ends:
+            details.append(_token_detail(toks, span.end, "end"))
     if not details:
         return None
     return Misalignment(
         document.id,
-        index,
-        m.id,
-        m.start,
-        m.end,
-        m.text,
+        span.where,
+        span.ident,
+        span.what,
+        span.start,
+        span.end,
+        document.text[span.start : span.end],
         sentence_id,
-        _nearest(starts, m.start),
-        _nearest(ends, m.end),
+        _nearest(starts, span.start),
+        _nearest(ends, span.end),
         "; ".join(details),
     )
+
+
+def tag_spans(document: Document) -> list[TagSpan]:
+    """The spans every layer contributes to the tags
+    (:attr:`~newsgold.layers.formats.ConllPart.tags`), in registry order."""
+    out: list[TagSpan] = []
+    for layer in registry.layers():
+        part = layer.formats.get("conll")
+        if part is not None and part.tags is not None:
+            out.extend(part.tags(document))
+    return out
 
 
 def misalignments(
     document: Document, tokens: Sequence[Sequence[Token]] | None = None
 ) -> list[Misalignment]:
-    """Every NAM mention of ``document`` that does not align to the tokens of its sentence.
+    """Every tagged span of ``document`` that does not align to the tokens of its sentence.
 
     ``tokens`` are the tokens of each sentence (computed when not given).
     """
     sentences = document.sentences
     toks = tokens if tokens is not None else [tokenize_sentence(s) for s in sentences]
     out = []
-    for index, m in enumerate(document.layer(MENTIONS)):
-        if m.mention_type != "NAM":
-            continue
-        si = document.sentence_index(m.start)
+    for span in tag_spans(document):
+        si = document.sentence_index(span.start)
         found = _misalignment(
-            document, index, toks[si] if si >= 0 else None, sentences[si].id if si >= 0 else None
+            document, span, toks[si] if si >= 0 else None, sentences[si].id if si >= 0 else None
         )
         if found is not None:
             out.append(found)
@@ -350,8 +358,8 @@ def misalignments(
 def tag_document(document: Document) -> list[TaggedSentence]:
     """Tokens and OntoNotes IOB2 tags for every sentence of ``document``.
 
-    Raises :class:`AlignmentError` (listing every misaligned NAM mention) when a
-    NAM mention does not align to token boundaries.
+    Raises :class:`AlignmentError` (listing every misaligned span) when a tagged
+    span does not align to token boundaries.
     """
     sentences = document.sentences
     toks = [tokenize_sentence(s) for s in sentences]
@@ -359,9 +367,8 @@ def tag_document(document: Document) -> list[TaggedSentence]:
     if bad:
         raise AlignmentError(bad)
     spans: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-    for m in document.layer(MENTIONS):
-        if m.mention_type == "NAM":
-            spans[document.sentence_index(m.start)].append((m.start, m.end, m.label))
+    for span in tag_spans(document):
+        spans[document.sentence_index(span.start)].append((span.start, span.end, span.label))
     out = []
     for i, (s, sent_tokens) in enumerate(zip(sentences, toks, strict=True)):
         tags = spans_to_iob2(sent_tokens, spans[i])

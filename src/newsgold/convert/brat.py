@@ -43,6 +43,7 @@ from newsgold.convert import (
 )
 from newsgold.io import canonical_json
 from newsgold.issues import Problem, pointer, problem
+from newsgold.layers.base import DocumentView
 from newsgold.layers.parts import (
     BratAnnotations,
     BratConf,
@@ -66,10 +67,10 @@ def side_file_name(doc_id: str) -> str:
 def _kept_whole(name: str) -> BratPart:
     """The part of a layer that declares none: its records are kept in the side file."""
 
-    def kept(doc: Document) -> dict[str, Any]:
+    def kept(doc: DocumentView) -> dict[str, Any]:
         return {name: [record.to_dict() for record in doc.layer(name)]}
 
-    def not_carried(doc: Document, meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    def not_carried(doc: DocumentView, meta: Mapping[str, Any]) -> list[tuple[str, str]]:
         why = f'record of layer "{name}", which has no part in brat'
         return [(pointer(name, i), why) for i in range(len(doc.layer(name)))]
 

@@ -6,18 +6,19 @@ One file per label set holds every document::
     <blank line>
     <token> _ _ <tag>        one token per line, four space-separated columns
     ...
-    <blank line>             between sentences and after each document's last sentence
+    <blank line>             after every sentence, each document's last one included
 
 The second and third columns (part of speech and chunk in CoNLL-2003) are ``_``:
 the corpus does not annotate them. Tokens and tags come from
 :mod:`newsgold.tokens` (``spacy.blank("en")``'s tokenizer per sentence; IOB2
-over the NAM mentions; :data:`newsgold.tokens.CONLL_MAPPING` for CoNLL-2003).
-The document delimiter is the one spaCy's ``ner`` converter splits on.
+over the spans the layers contribute, :attr:`~newsgold.layers.formats.ConllPart.tags`;
+:data:`newsgold.tokens.CONLL_MAPPING` for CoNLL-2003). The document delimiter
+is the one spaCy's ``ner`` converter splits on.
 
-IOB2 holds the NAM mentions of each sentence and nothing else: NOM and PRO
-mentions, entities, quotes, events, stance, sentence and mention ids and the
-metadata are listed as not carried; under CoNLL-2003 so are the NAM mentions
-of the seven numeric and temporal types, which it tags ``O``.
+IOB2 holds those spans and nothing else: the metadata is listed as not
+carried, and so is what each layer's part lists
+(:attr:`~newsgold.layers.formats.ConllPart.not_carried`; every record of a
+layer without a part).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsgold import layers as registry
 from newsgold.convert import (
     ConversionError,
     ConversionResult,
@@ -36,7 +38,7 @@ from newsgold.convert import (
 )
 from newsgold.issues import Problem, pointer, problem
 from newsgold.model import Document
-from newsgold.tokens import CONLL_MAPPING, TaggedSentence, to_conll
+from newsgold.tokens import TaggedSentence, to_conll
 
 LABEL_SETS = ("ontonotes", "conll")
 FILE_NAMES = {"ontonotes": "ontonotes.conll", "conll": "conll2003.conll"}
@@ -53,51 +55,25 @@ class ConllSentence:
 
 
 def tagged_sentences(document: Document) -> list[TaggedSentence]:
-    """The tokens and OntoNotes IOB2 tags of every sentence (every paragraph without sentences)."""
+    """The tokens and OntoNotes IOB2 tags of every sentence (every paragraph without any)."""
     return tagged_for_conversion(document)[0]
 
 
 def not_carried(document: Document, labels: Iterable[str] = LABEL_SETS) -> list[NotCarried]:
-    """What the IOB2 files of ``document`` under the label sets ``labels`` do not hold."""
+    """What the IOB2 files of ``document`` under the label sets ``labels`` do not hold:
+    the metadata, what each layer's part lists, and every record of a layer without one."""
     labels = tuple(labels)
-    out: list[NotCarried] = []
     doc_id = document.id
-    out.append(NotCarried(doc_id, "/metadata", "document metadata"))
-    if not document.sentences:
-        out.append(
-            NotCarried(doc_id, "/sentences", "no sentences: the text is split per paragraph")
-        )
-    else:
-        out.append(
-            NotCarried(
-                doc_id, "/sentences", "sentence ids and offsets (sentences are kept as blocks)"
-            )
-        )
-    for i, m in enumerate(document.mentions):
-        if m.mention_type != "NAM":
-            out.append(
-                NotCarried(
-                    doc_id,
-                    pointer("mentions", i),
-                    f"{m.mention_type} mention (IOB2 tags NAM mentions only)",
-                )
-            )
-        elif "conll" in labels and CONLL_MAPPING[m.label] is None:
-            out.append(
-                NotCarried(
-                    doc_id,
-                    pointer("mentions", i),
-                    f"{m.label} mention ({FILE_NAMES['conll']} tags it O)",
-                )
-            )
-    for layer, what in (
-        ("entities", "entity record and coreference"),
-        ("quotes", "quote"),
-        ("events", "event"),
-        ("stance", "stance record"),
-    ):
-        for i in range(len(getattr(document, layer))):
-            out.append(NotCarried(doc_id, pointer(layer, i), what))
+    out = [NotCarried(doc_id, "/metadata", "document metadata")]
+    for layer in registry.layers():
+        part = layer.formats.get("conll")
+        if part is None:
+            reason = f"{layer.name} record (no CoNLL part)"
+            records = document.layer(layer.name)
+            out += [NotCarried(doc_id, pointer(layer.name, i), reason) for i in range(len(records))]
+            continue
+        for where, reason in part.not_carried(document, labels, FILE_NAMES):
+            out.append(NotCarried(doc_id, where, reason))
     return out
 
 
@@ -111,13 +87,13 @@ def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
     n = 0
     for document in documents:
         try:
-            sentences = tagged_sentences(document)
+            tagged = tagged_sentences(document)
         except ConversionError as err:
             errors.extend(err.problems)
             continue
         n += 1
         lines += [DOCSTART, ""]
-        for sent in sentences:
+        for sent in tagged:
             tags = sent.tags if labels == "ontonotes" else to_conll(sent.tags)
             for token, tag in zip(sent.tokens, tags, strict=True):
                 if token.text.split() != [token.text]:
@@ -157,7 +133,8 @@ def write_conll(
 
 
 def read_conll(text: str) -> list[list[ConllSentence]]:
-    """The documents of an IOB2 file in this layout: a list of sentences per ``-DOCSTART-``."""
+    """The documents of an IOB2 file in this layout: one :class:`ConllSentence` list per
+    ``-DOCSTART-``."""
     docs: list[list[ConllSentence]] = []
     words: list[str] = []
     tags: list[str] = []

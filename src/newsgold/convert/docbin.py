@@ -2,27 +2,17 @@
 
 One ``Doc`` per document, tokenised like the ``ner`` config (:mod:`newsgold.tokens`:
 ``spacy.blank("en")``'s tokenizer per sentence; per paragraph when a document
-has no sentences), with the whitespace between sentences as whitespace
-tokens, so that ``doc.text`` is the document text. Sentence starts are set
-from the sentences layer.
+has none), with the whitespace between them as whitespace tokens, so that
+``doc.text`` is the document text. Sentence starts are set from the units of
+the tagged view (:func:`newsgold.convert.tagging_view`).
 
-``doc.ents``
-    The NAM mentions (flat): ``label_`` the OntoNotes type, ``kb_id_`` the
-    entity id, ``id_`` the mention id.
-``doc.spans``
-    ``mentions`` (every mention: label, ``kb_id_`` entity, ``id_`` mention),
-    ``quote_content`` and ``quote_cue`` (one span per fragment, ``id_`` the
-    quote id; content spans are labelled with the quote type), ``quote_source``
-    (the source mention, ``id_`` the quote id, ``kb_id_`` the speaker),
-    ``event_triggers`` (label the event type, ``id_`` the trigger id,
-    ``kb_id_`` the event id), ``stance_evidence`` (label the polarity,
-    ``id_`` the stance id, ``kb_id_`` the holder).
-``doc.user_data["newsgold"]``
-    What spans cannot hold: document id and metadata, sentence ids, mention
-    types, entity records, speakers, addressees, parents, event types, modes,
-    contexts, arguments, realis and time, stance holders, targets, quote ids
-    and basis; and every span that does not fall on token boundaries (listed
-    as not carried as a spaCy span).
+Each registered layer with a part in the DocBin
+(:class:`~newsgold.layers.formats.DocbinPart`, in the layer's module) adds
+its span groups to ``doc.spans``, its flat spans to ``doc.ents`` and, under
+its name in ``doc.user_data["newsgold"]``, what spans cannot hold; the
+document id and metadata are kept there too, and every span that does not
+fall on token boundaries (listed as not carried as a spaCy span). A layer
+without a part is listed as not carried.
 
 :func:`read_docbin` turns the ``Doc`` objects back into canonical documents.
 """
@@ -35,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsgold import layers as registry
 from newsgold.convert import (
     ConversionError,
     ConversionResult,
@@ -44,6 +35,8 @@ from newsgold.convert import (
     written_files,
 )
 from newsgold.issues import Problem, pointer, problem
+from newsgold.layers.base import Layer
+from newsgold.layers.formats import DocbinPart, DocbinSpan
 from newsgold.model import Document, Span
 from newsgold.tokens import Token, tokenize
 
@@ -51,14 +44,6 @@ DOCBIN_NAME = "newsgold.spacy"
 USER_DATA_KEY = "newsgold"
 USER_DATA_FORMAT = "newsgold-docbin"
 USER_DATA_VERSION = 1
-GROUPS = (
-    "mentions",
-    "quote_content",
-    "quote_cue",
-    "quote_source",
-    "event_triggers",
-    "stance_evidence",
-)
 
 
 def _vocab() -> Any:
@@ -93,7 +78,8 @@ def _words(text: str, tokens: Sequence[Token]) -> tuple[list[str], list[bool]]:
 
 
 def _tokens(document: Document) -> tuple[list[Token], set[int], bool]:
-    """All tokens, the offsets where sentences start, and whether the sentences are its own."""
+    """All tokens, the offsets where the tagged units start, and whether they are the
+    document's own sentence records."""
     tagged, own = tagged_for_conversion(document)
     tokens = [t for s in tagged for t in s.tokens]
     starts = {s.tokens[0].start for s in tagged if s.tokens}
@@ -110,13 +96,20 @@ def _tokens(document: Document) -> tuple[list[Token], set[int], bool]:
     return sorted(tokens + extra, key=lambda t: t.start), starts, own
 
 
-def to_spacy_doc(
-    document: Document, vocab: Any | None = None
-) -> tuple[Any, tuple[NotCarried, ...]]:
-    """The spaCy ``Doc`` of one document and the spans it could not hold as spaCy spans."""
-    from spacy.tokens import Doc, SpanGroup
+def _parts() -> list[tuple[Layer, DocbinPart]]:
+    """The registered layers that have a part in the DocBin, with their part."""
+    return [(x, x.formats["docbin"]) for x in registry.layers() if x.formats.get("docbin")]
 
-    vocab = vocab if vocab is not None else _vocab()
+
+def _groups() -> tuple[str, ...]:
+    """The span groups of every layer, in registry order."""
+    return tuple(group for _, part in _parts() for group in part.groups)
+
+
+def _blank_doc(document: Document, vocab: Any) -> Any:
+    """The tokenised ``Doc`` of the document text, with its sentence starts."""
+    from spacy.tokens import Doc
+
     tokens, starts, own = _tokens(document)
     words, spaces = _words(document.text, tokens)
     doc = Doc(vocab, words=words, spaces=spaces)
@@ -127,106 +120,70 @@ def to_spacy_doc(
     if own:
         for i, token in enumerate(doc):
             token.is_sent_start = i == 0 or token.idx in starts
+    return doc
+
+
+def _char_span(doc: Any, s: DocbinSpan) -> Any:
+    return doc.char_span(
+        s.start, s.end, label=s.label, kb_id=s.kb_id or "", span_id=s.ident, alignment_mode="strict"
+    )
+
+
+def _span_groups(doc: Any, document: Document) -> tuple[list[dict[str, Any]], list[NotCarried]]:
+    """Fill ``doc.spans``; return the spans that do not fall on token boundaries."""
+    from spacy.tokens import SpanGroup
 
     unaligned: list[dict[str, Any]] = []
     lost: list[NotCarried] = []
     groups: dict[str, list[Any]] = defaultdict(list)
-
-    def add(
-        group: str, ident: str, start: int, end: int, label: str, kb_id: str | None, where: str
-    ) -> None:
-        span = doc.char_span(
-            start, end, label=label, kb_id=kb_id or "", span_id=ident, alignment_mode="strict"
-        )
-        if span is None:
+    for _, part in _parts():
+        for s in part.spans(document) if part.spans else ():
+            span = _char_span(doc, s)
+            if span is not None:
+                groups[s.group].append(span)
+                continue
             unaligned.append(
                 {
-                    "group": group,
-                    "id": ident,
-                    "start": start,
-                    "end": end,
-                    "label": label,
-                    "kb_id": kb_id or "",
+                    "group": s.group,
+                    "id": s.ident,
+                    "start": s.start,
+                    "end": s.end,
+                    "label": s.label,
+                    "kb_id": s.kb_id or "",
                 }
             )
+            reason = f"{s.group} span {s.start}-{s.end} does not fall on token boundaries: "
             lost.append(
-                NotCarried(
-                    document.id,
-                    where,
-                    f"{group} span {start}-{end} does not fall on token boundaries: "
-                    "not a spaCy span",
-                    "doc.user_data",
-                )
+                NotCarried(document.id, s.where, reason + "not a spaCy span", "doc.user_data")
             )
-        else:
-            groups[group].append(span)
-
-    for i, m in enumerate(document.mentions):
-        add("mentions", m.id, m.start, m.end, m.label, m.entity_id, pointer("mentions", i))
-    for i, q in enumerate(document.quotes):
-        for j, s in enumerate(q.content):
-            add(
-                "quote_content",
-                q.id,
-                s.start,
-                s.end,
-                q.type,
-                q.speaker,
-                pointer("quotes", i, "content", j),
-            )
-        for j, s in enumerate(q.cue):
-            add("quote_cue", q.id, s.start, s.end, "cue", None, pointer("quotes", i, "cue", j))
-        if q.source is not None:
-            src = document.mention(q.source)
-            add(
-                "quote_source",
-                q.id,
-                src.start,
-                src.end,
-                "source",
-                q.speaker,
-                pointer("quotes", i, "source"),
-            )
-    for i, ev in enumerate(document.events):
-        for j, t in enumerate(ev.triggers):
-            add(
-                "event_triggers",
-                t.id,
-                t.start,
-                t.end,
-                ev.type,
-                ev.id,
-                pointer("events", i, "triggers", j),
-            )
-    for i, st in enumerate(document.stance):
-        for j, s in enumerate(st.evidence):
-            add(
-                "stance_evidence",
-                st.id,
-                s.start,
-                s.end,
-                st.polarity,
-                st.holder,
-                pointer("stance", i, "evidence", j),
-            )
-    for group in GROUPS:
+    for group in _groups():
         doc.spans[group] = SpanGroup(doc, name=group, spans=groups[group])
+    return unaligned, lost
 
+
+def _unsupported(document: Document) -> list[NotCarried]:
+    """The records of layers without a part in the DocBin."""
+    return [
+        NotCarried(document.id, pointer(layer.name, i), f"{layer.name} record (no DocBin part)")
+        for layer in registry.layers()
+        if not layer.formats.get("docbin")
+        for i in range(len(document.layer(layer.name)))
+    ]
+
+
+def to_spacy_doc(
+    document: Document, vocab: Any | None = None
+) -> tuple[Any, tuple[NotCarried, ...]]:
+    """The spaCy ``Doc`` of one document and the spans it could not hold as spaCy spans."""
+    doc = _blank_doc(document, vocab if vocab is not None else _vocab())
+    unaligned, lost = _span_groups(doc, document)
     ents = []
-    for m in document.mentions:
-        if m.mention_type == "NAM":
-            span = doc.char_span(
-                m.start,
-                m.end,
-                label=m.label,
-                kb_id=m.entity_id,
-                span_id=m.id,
-                alignment_mode="strict",
-            )
+    for _, part in _parts():
+        for s in part.ents(document) if part.ents else ():
+            span = _char_span(doc, s)
             if span is not None:  # every NAM mention aligns: tag_document checked it
                 ents.append(span)
     doc.ents = sorted(ents, key=lambda s: s.start)
-
     doc.user_data[USER_DATA_KEY] = {
         "format": USER_DATA_FORMAT,
         "version": USER_DATA_VERSION,
@@ -234,44 +191,10 @@ def to_spacy_doc(
         "schema_version": document.schema_version,
         "metadata": document.metadata.to_dict(),
         "annotated_layers": list(document.annotated_layers),
-        "sentences": [s.id for s in document.sentences],
-        "mentions": [{"id": m.id, "mention_type": m.mention_type} for m in document.mentions],
-        "entities": [e.to_dict() for e in document.entities],
-        "quotes": [
-            {
-                "id": q.id,
-                "speaker": q.speaker,
-                "addressee": None if q.addressee is None else q.addressee.to_dict(),
-                "parent": q.parent,
-            }
-            for q in document.quotes
-        ],
-        "events": [
-            {
-                "id": ev.id,
-                "type": ev.type,
-                "modes": list(ev.modes),
-                "contexts": list(ev.contexts),
-                "triggers": [t.id for t in ev.triggers],
-                "arguments": [a.to_dict() for a in ev.arguments],
-                "realis": ev.realis,
-                "time": None if ev.time is None else ev.time.to_dict(),
-            }
-            for ev in document.events
-        ],
-        "stance": [
-            {
-                "id": st.id,
-                "holder": st.holder,
-                "target": st.target.to_dict(),
-                "quote_ids": list(st.quote_ids),
-                "basis": st.basis,
-            }
-            for st in document.stance
-        ],
+        **{layer.name: part.store(document) for layer, part in _parts()},
         "unaligned": unaligned,
     }
-    return doc, tuple(lost)
+    return doc, (*lost, *_unsupported(document))
 
 
 def _plain(value: Any) -> Any:
@@ -283,6 +206,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _Source:
+    """A ``Doc`` being read back (:class:`~newsgold.layers.formats.DocbinSource`)."""
+
+    def __init__(self, doc: Any, data: dict[str, Any]) -> None:
+        self.doc = doc
+        self.data = data
+        self.text: str = doc.text
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        self.errors: list[Problem] = []
+        self._spans: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for group in _groups():
+            if group not in doc.spans:
+                continue
+            for s in doc.spans[group]:
+                self._spans[(group, s.id_)].append(
+                    {"start": s.start_char, "end": s.end_char, "label": s.label_, "kb_id": s.kb_id_}
+                )
+        for u in data["unaligned"]:
+            self._spans[(u["group"], u["id"])].append(u)
+
+    def spans(self, group: str, ident: str, required: bool = True) -> list[dict[str, Any]]:
+        found = sorted(self._spans.get((group, ident), []), key=lambda s: (s["start"], s["end"]))
+        if not found and required:
+            message, hint = f'no {group} span with id "{ident}"', "keep the spans newsgold wrote"
+            self.error("docbin-span-missing", "", message, hint)
+        return found
+
+    def span(self, found: dict[str, Any]) -> dict[str, Any]:
+        start, end = found["start"], found["end"]
+        return Span(start, end, self.text[start:end]).to_dict()
+
+    def error(self, code: str, where: str, message: str, hint: str) -> None:
+        self.errors.append(problem(code, self.data["id"], where, message, hint))
+
+
 def from_spacy_doc(doc: Any) -> Document:
     """The canonical document of a ``Doc`` made by :func:`to_spacy_doc`."""
     data = doc.user_data.get(USER_DATA_KEY)
@@ -291,102 +249,12 @@ def from_spacy_doc(doc: Any) -> Document:
         message = f"a Doc without {key}: not written by newsgold"
         hint = "read only DocBin files that `newsgold convert --to docbin` wrote"
         raise ConversionError([problem("docbin-foreign", "", "", message, hint)])
-    data = _plain(data)
-    text: str = doc.text
-    errors: list[Problem] = []
-    spans: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for group in GROUPS:
-        if group not in doc.spans:
-            continue
-        for s in doc.spans[group]:
-            spans[(group, s.id_)].append(
-                {"start": s.start_char, "end": s.end_char, "label": s.label_, "kb_id": s.kb_id_}
-            )
-    for u in data["unaligned"]:
-        spans[(u["group"], u["id"])].append(u)
-
-    def of(group: str, ident: str) -> list[dict[str, Any]]:
-        found = sorted(spans.get((group, ident), []), key=lambda s: (s["start"], s["end"]))
-        if not found and group not in ("quote_source",):
-            message, hint = f'no {group} span with id "{ident}"', "keep the spans newsgold wrote"
-            errors.append(problem("docbin-span-missing", data["id"], "", message, hint))
-        return found
-
-    def span(s: dict[str, Any]) -> dict[str, Any]:
-        return Span(s["start"], s["end"], text[s["start"] : s["end"]]).to_dict()
-
-    sentences = []
-    if data["sentences"]:
-        sents = list(doc.sents)
-        if len(sents) != len(data["sentences"]):
-            message = f"{len(sents)} sentences in the Doc but {len(data['sentences'])} sentence ids"
-            hint = "keep the sentence starts newsgold wrote"
-            errors.append(problem("docbin-sentence-count", data["id"], "/sentences", message, hint))
-        for ident, sent in zip(data["sentences"], sents, strict=False):
-            words = [t for t in sent if not t.is_space]
-            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-            sentences.append({"id": ident, "start": start, "end": end, "text": text[start:end]})
-
-    mentions = []
-    by_span: dict[tuple[int, int], str] = {}
-    for rec in data["mentions"]:
-        for s in of("mentions", rec["id"])[:1]:
-            mentions.append(
-                {
-                    **span(s),
-                    "id": rec["id"],
-                    "label": s["label"],
-                    "mention_type": rec["mention_type"],
-                    "entity_id": s["kb_id"],
-                }
-            )
-            by_span[(s["start"], s["end"])] = rec["id"]
-    mentions = [
-        {k: m[k] for k in ("id", "start", "end", "text", "label", "mention_type", "entity_id")}
-        for m in mentions
-    ]
-
-    quotes = []
-    for rec in data["quotes"]:
-        content = of("quote_content", rec["id"])
-        source = of("quote_source", rec["id"])
-        quotes.append(
-            {
-                "id": rec["id"],
-                "type": content[0]["label"] if content else None,
-                "content": [span(s) for s in content],
-                "cue": [span(s) for s in of("quote_cue", rec["id"])],
-                "source": by_span.get((source[0]["start"], source[0]["end"])) if source else None,
-                "speaker": rec["speaker"],
-                "addressee": rec["addressee"],
-                "parent": rec["parent"],
-            }
-        )
-
-    events = []
-    for rec in data["events"]:
-        triggers = []
-        for tid in rec["triggers"]:
-            for s in of("event_triggers", tid)[:1]:
-                triggers.append({"id": tid, **span(s)})
-        events.append({**rec, "triggers": triggers})
-
-    stance = []
-    for rec in data["stance"]:
-        evidence = of("stance_evidence", rec["id"])
-        stance.append(
-            {
-                "id": rec["id"],
-                "holder": rec["holder"],
-                "target": rec["target"],
-                "polarity": evidence[0]["label"] if evidence else None,
-                "evidence": [span(s) for s in evidence],
-                "quote_ids": rec["quote_ids"],
-                "basis": rec["basis"],
-            }
-        )
-    if errors:
-        raise ConversionError(errors)
+    source = _Source(doc, _plain(data))
+    for layer, part in _parts():
+        source.records[layer.name] = part.read(source)
+    if source.errors:
+        raise ConversionError(source.errors)
+    data, text = source.data, source.text
     value = {
         "id": data["id"],
         "schema_version": data["schema_version"],
@@ -394,12 +262,7 @@ def from_spacy_doc(doc: Any) -> Document:
         "text": text,
         "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "annotated_layers": data["annotated_layers"],
-        "sentences": sentences,
-        "mentions": mentions,
-        "entities": data["entities"],
-        "quotes": quotes,
-        "events": events,
-        "stance": stance,
+        **source.records,
     }
     from newsgold.validate import validate_document_value
 

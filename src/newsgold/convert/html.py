@@ -3,53 +3,36 @@
 One file, no external assets and no network: the CSS and the script are
 inline, the records are embedded as JSON. The document text is shown as it
 is (``white-space: pre-wrap``, so the text content of the text block equals
-the document text) with
-
-* mentions underlined in the colour of their type (nested mentions stacked),
-  NAM mentions shaded and labelled with the type, NOM and PRO mentions
-  labelled with the name of their entity;
-* quote content shaded, cues in bold with the quote id, the speaker named at
-  the end of the content;
-* event triggers boxed and labelled with the event type;
-* stance evidence overlined, labelled with the stance id and polarity;
-
-and below the text one table per layer (entities, quotes, events, stance) and
-the sentence list. Every element that stands for an annotation carries its
-id in ``data-id``; clicking (or hovering in the text) shows its record and the
-records it links to in the details panel, and clicking highlights every
-place the annotation occurs. A link to ``page.html#select=<doc id>:<annotation id>``
-opens the page with that annotation selected.
+the document text) with the marks of each registered layer that has a part
+in the page (:class:`~newsgold.layers.formats.HtmlPart`: underlines, shading,
+boxes and labels, each layer's module says which), and below the text each
+such layer's table or list. Every element that stands for an annotation
+carries its id in ``data-id``; clicking (or hovering in the text) shows its
+record and the records it links to in the details panel, and clicking
+highlights every place the annotation occurs. A link to
+``page.html#select=<doc id>:<annotation id>`` opens the page with that
+annotation selected.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from newsgold.convert import ENTITY_COLOURS, ConversionResult
+from newsgold import layers as registry
+from newsgold.convert import ENTITY_COLOURS, ConversionResult, NotCarried
 from newsgold.io import atomic_writer
+from newsgold.issues import pointer
+from newsgold.layers.base import DocumentView, Layer
+from newsgold.layers.formats import HtmlPart, Mark
 from newsgold.model import Document
 
-_KIND_ORDER = {"q": 0, "st": 1, "m": 2, "c": 3, "t": 4}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 """The page's Content-Security-Policy: nothing but its own inline style and script."""
-
-
-@dataclass(frozen=True)
-class _Ann:
-    kind: str  # q quote content, st evidence, m mention, c cue, t trigger
-    start: int
-    end: int
-    ident: str
-    css: str
-    style: str = ""
-    label: str = ""
-    label_at_end: bool = True
 
 
 def _attr(value: str) -> str:
@@ -61,85 +44,77 @@ def _json_for_script(value: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _mention_depths(document: Document) -> dict[str, int]:
-    """Nesting depth of each mention: 0 when no other mention lies inside it."""
-    spans = sorted(document.mentions, key=lambda m: (m.end - m.start, m.start))
-    depth: dict[str, int] = {}
-    for m in spans:
-        inner = [
-            depth[o.id]
-            for o in spans
-            if o.id in depth and m.start <= o.start and o.end <= m.end and o.id != m.id
-        ]
-        depth[m.id] = 1 + max(inner) if inner else 0
-    return depth
+class _Kit:
+    """The pieces of HTML a layer's part builds its table and legend from (:class:`HtmlKit`)."""
+
+    def escape(self, text: str) -> str:
+        return escape(text)
+
+    def attr(self, value: str) -> str:
+        return _attr(value)
+
+    def colour(self, label: str) -> str:
+        return ENTITY_COLOURS.get(label, "#cccccc")
+
+    def chip(self, ident: str, text: str = "") -> str:
+        shown = escape(text or ident, quote=False)
+        return f'<span class="chip" data-id="{_attr(ident)}" title="{_attr(ident)}">{shown}</span>'
+
+    def entity_chip(self, document: DocumentView, entity_id: str | None) -> str:
+        if entity_id is None:
+            return self.none()
+        try:
+            name = document.record("entities", entity_id).name
+        except KeyError:
+            name = entity_id
+        return self.chip(entity_id, name)
+
+    def type_chip(self, label: str) -> str:
+        colour = ENTITY_COLOURS.get(label, "#ccc")
+        return f'<span class="type" style="--c:{colour}">{escape(label)}</span>'
+
+    def spans_text(self, spans: Sequence[Any]) -> str:
+        return escape(" … ".join(s.text for s in spans), quote=False)
+
+    def none(self) -> str:
+        return '<span class="none">none</span>'
+
+    def table(
+        self, caption: str, head: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]
+    ) -> str:
+        if not rows:
+            return f'<h3>{escape(caption)}</h3><p class="none">none annotated</p>'
+        out = [f"<h3>{escape(caption)} ({len(rows)})</h3>", '<table class="records"><thead><tr>']
+        out += [f"<th>{escape(h)}</th>" for h in head]
+        out.append("</tr></thead><tbody>")
+        for ident, cells in rows:
+            out.append(f'<tr data-id="{_attr(ident)}">')
+            out += [f"<td>{c}</td>" for c in cells]
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
 
 
-def _annotations(document: Document) -> list[_Ann]:
-    entities = {e.id: e for e in document.entities}
-    depth = _mention_depths(document)
-    out: list[_Ann] = []
-    for q in document.quotes:
-        speaker = entities[q.speaker].name if q.speaker in entities else "unknown speaker"
-        for i, s in enumerate(q.content):
-            last = i == len(q.content) - 1
-            out.append(
-                _Ann(
-                    "q",
-                    s.start,
-                    s.end,
-                    q.id,
-                    f"a q q-{q.type}",
-                    label=f"{q.id} {q.type} · {speaker}" if last else "",
-                )
-            )
-        for s in q.cue:
-            out.append(_Ann("c", s.start, s.end, q.id, "a c", label=f"cue {q.id}"))
-    for st in document.stance:
-        for i, s in enumerate(st.evidence):
-            last = i == len(st.evidence) - 1
-            out.append(
-                _Ann(
-                    "st",
-                    s.start,
-                    s.end,
-                    st.id,
-                    f"a st st-{st.polarity}",
-                    label=f"{st.id} {st.polarity}" if last else "",
-                )
-            )
-    for m in document.mentions:
-        colour = ENTITY_COLOURS.get(m.label, "#cccccc")
-        label = (
-            m.label
-            if m.mention_type == "NAM"
-            else (entities[m.entity_id].name if m.entity_id in entities else m.entity_id)
-        )
-        out.append(
-            _Ann(
-                "m",
-                m.start,
-                m.end,
-                m.id,
-                f"a m m-{m.mention_type.lower()}",
-                style=f"--c:{colour};--d:{depth[m.id] * 4 + 1}px",
-                label=label,
-            )
-        )
-    for ev in document.events:
-        for t in ev.triggers:
-            out.append(_Ann("t", t.start, t.end, t.id, "a t", label=ev.type))
-    return out
+_KIT = _Kit()
+
+
+def _parts() -> list[tuple[Layer, HtmlPart]]:
+    """The registered layers that have a part in the page, with their part."""
+    return [(x, x.formats["html"]) for x in registry.layers() if x.formats.get("html")]
+
+
+def _marks(document: Document) -> list[Mark]:
+    return [m for _, part in _parts() if part.marks for m in part.marks(document, _KIT)]
 
 
 def _render_text(document: Document) -> str:
     text = document.text
-    anns = _annotations(document)
-    bounds = sorted({0, len(text), *(a.start for a in anns), *(a.end for a in anns)})
+    marks = _marks(document)
+    bounds = sorted({0, len(text), *(a.start for a in marks), *(a.end for a in marks)})
     parts: list[str] = []
     for a, b in pairwise(bounds):
-        covering = [x for x in anns if x.start <= a and b <= x.end]
-        covering.sort(key=lambda x: (_KIND_ORDER[x.kind], -(x.end - x.start), x.start))
+        covering = [x for x in marks if x.start <= a and b <= x.end]
+        covering.sort(key=lambda x: (x.rank, -(x.end - x.start), x.start))
         inner = escape(text[a:b], quote=False)
         for x in reversed(covering):
             label = ""
@@ -151,201 +126,21 @@ def _render_text(document: Document) -> str:
     return "".join(parts)
 
 
-def _type_chip(label: str) -> str:
-    return (
-        f'<span class="type" style="--c:{ENTITY_COLOURS.get(label, "#ccc")}">{escape(label)}</span>'
-    )
-
-
-def _chip(ident: str, text: str = "") -> str:
-    shown = escape(text or ident, quote=False)
-    return f'<span class="chip" data-id="{_attr(ident)}" title="{_attr(ident)}">{shown}</span>'
-
-
-def _entity_chip(document: Document, entity_id: str | None) -> str:
-    if entity_id is None:
-        return '<span class="none">none</span>'
-    try:
-        name = document.entity(entity_id).name
-    except KeyError:
-        name = entity_id
-    return _chip(entity_id, name)
-
-
-def _table(caption: str, head: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> str:
-    if not rows:
-        return f'<h3>{escape(caption)}</h3><p class="none">none annotated</p>'
-    out = [f"<h3>{escape(caption)} ({len(rows)})</h3>", '<table class="records"><thead><tr>']
-    out += [f"<th>{escape(h)}</th>" for h in head]
-    out.append("</tr></thead><tbody>")
-    for ident, cells in rows:
-        out.append(f'<tr data-id="{_attr(ident)}">')
-        out += [f"<td>{c}</td>" for c in cells]
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    return "".join(out)
-
-
-def _spans_text(spans: Sequence[Any]) -> str:
-    return escape(" … ".join(s.text for s in spans), quote=False)
-
-
 def _render_tables(document: Document) -> str:
-    d = document
-    mentions_of: dict[str, list[str]] = {}
-    for m in d.mentions:
-        mentions_of.setdefault(m.entity_id, []).append(_chip(m.id, m.text))
-    entity_rows = [
-        (
-            e.id,
-            [
-                f"<code>{escape(e.id)}</code>",
-                escape(e.name),
-                _type_chip(e.type),
-                escape(e.wikipedia) if e.wikipedia else '<span class="none">none</span>',
-                " ".join(_entity_chip(d, x) for x in e.members) or "",
-                escape(e.description),
-                " ".join(mentions_of.get(e.id, [])),
-            ],
-        )
-        for e in d.entities
-    ]
-    quote_rows = [
-        (
-            q.id,
-            [
-                f"<code>{escape(q.id)}</code>",
-                escape(q.type),
-                _entity_chip(d, q.speaker),
-                _chip(q.source, d.mention(q.source).text)
-                if q.source
-                else '<span class="none">none</span>',
-                f'<span class="cue">{_spans_text(q.cue)}</span>',
-                f"“{_spans_text(q.content)}”",
-                (
-                    _entity_chip(d, q.addressee.entity_id)
-                    + (f" via {_chip(q.addressee.mention_id)}" if q.addressee.mention_id else "")
-                )
-                if q.addressee
-                else '<span class="none">none</span>',
-                _chip(q.parent) if q.parent else '<span class="none">none</span>',
-            ],
-        )
-        for q in d.quotes
-    ]
-    event_rows = [
-        (
-            ev.id,
-            [
-                f"<code>{escape(ev.id)}</code>",
-                f"<b>{escape(ev.type)}</b>",
-                " ".join(_chip(t.id, t.text) for t in ev.triggers),
-                "<br>".join(
-                    f"{escape(a.role)}: {_entity_chip(d, a.entity_id)}"
-                    + (
-                        f" via {_chip(a.mention_id, d.mention(a.mention_id).text)}"
-                        if a.mention_id
-                        else ""
-                    )
-                    for a in ev.arguments
-                ),
-                escape(", ".join(ev.modes)) or '<span class="none">none</span>',
-                escape(", ".join(ev.contexts)) or '<span class="none">none</span>',
-                escape(ev.realis),
-                (
-                    escape(ev.time.value)
-                    + (
-                        f" ({_chip(ev.time.mention_id, d.mention(ev.time.mention_id).text)})"
-                        if ev.time.mention_id
-                        else ""
-                    )
-                )
-                if ev.time
-                else '<span class="none">none</span>',
-            ],
-        )
-        for ev in d.events
-    ]
-    stance_rows = [
-        (
-            st.id,
-            [
-                f"<code>{escape(st.id)}</code>",
-                _entity_chip(d, st.holder),
-                f'<span class="pol pol-{escape(st.polarity)}">{escape(st.polarity)}</span>',
-                _chip(st.target.id, st.target.description)
-                + (f" = {_entity_chip(d, st.target.entity_id)}" if st.target.entity_id else "")
-                + (f" = {_chip(st.target.event_id)}" if st.target.event_id else ""),
-                f"“{_spans_text(st.evidence)}”",
-                " ".join(_chip(x) for x in st.quote_ids) or '<span class="none">none</span>',
-                escape(st.basis),
-            ],
-        )
-        for st in d.stance
-    ]
-    sentences = "".join(
-        f'<li data-id="{_attr(s.id)}"><code>{escape(s.id)}</code> '
-        f"{s.start}-{s.end} {escape(s.text)}</li>"
-        for s in d.sentences
-    )
-    return "".join(
-        [
-            _table(
-                "Entities",
-                ["id", "name", "type", "Wikipedia", "members", "description", "mentions"],
-                entity_rows,
-            ),
-            _table(
-                "Quotes",
-                ["id", "type", "speaker", "source", "cue", "content", "addressee", "parent"],
-                quote_rows,
-            ),
-            _table(
-                "Events",
-                ["id", "type", "triggers", "arguments", "modes", "contexts", "realis", "time"],
-                event_rows,
-            ),
-            _table(
-                "Stance",
-                ["id", "holder", "polarity", "target", "evidence", "quotes", "basis"],
-                stance_rows,
-            ),
-            f'<details class="sentences"><summary>Sentences ({len(d.sentences)})</summary>'
-            f"<ol>{sentences}</ol></details>"
-            if d.sentences
-            else '<h3>Sentences</h3><p class="none">none annotated</p>',
-        ]
-    )
+    tables = sorted((part.order, i, part) for i, (_, part) in enumerate(_parts()) if part.table)
+    return "".join(part.table(document, _KIT) for _, _, part in tables if part.table)
 
 
 def _records(document: Document) -> dict[str, Any]:
     """Every record of the document by id, with the ids it links to."""
     out: dict[str, Any] = {}
-
-    def put(ident: str, kind: str, record: dict[str, Any], links: Sequence[str | None]) -> None:
-        out[ident] = {"kind": kind, "record": record, "links": [x for x in links if x]}
-
-    for s in document.sentences:
-        put(s.id, "sentence", s.to_dict(), [])
-    for m in document.mentions:
-        put(m.id, "mention", m.to_dict(), [m.entity_id])
-    for e in document.entities:
-        put(e.id, "entity", e.to_dict(), list(e.members))
-    for q in document.quotes:
-        addressee = q.addressee.entity_id if q.addressee else None
-        put(q.id, "quote", q.to_dict(), [q.source, q.speaker, addressee, q.parent])
-    for ev in document.events:
-        put(ev.id, "event", ev.to_dict(), [a.entity_id for a in ev.arguments])
-        for t in ev.triggers:
-            put(t.id, "trigger", t.to_dict(), [ev.id])
-    for st in document.stance:
-        put(
-            st.id,
-            "stance",
-            st.to_dict(),
-            [st.holder, st.target.entity_id, st.target.event_id, *st.quote_ids],
-        )
-        out.setdefault(st.target.id, {"kind": "target", "record": st.target.to_dict(), "links": []})
+    for _, part in _parts():
+        for r in part.records(document):
+            entry = {"kind": r.kind, "record": r.record, "links": [x for x in r.links if x]}
+            if r.keep_first:
+                out.setdefault(r.ident, entry)
+            else:
+                out[r.ident] = entry
     return out
 
 
@@ -514,16 +309,8 @@ window.addEventListener("error", function (ev) {
 
 
 def _legend(documents: Sequence[Document]) -> str:
-    types = [t for t in ENTITY_COLOURS if any(m.label == t for d in documents for m in d.mentions)]
-    chips = " ".join(
-        f'<span class="type" style="--c:{ENTITY_COLOURS[t]}">{escape(t)}</span>' for t in types
-    )
-    return (
-        '<div class="legend">mentions: '
-        + (chips or '<span class="none">none</span>')
-        + ' &nbsp; <span class="q">quote content</span> <span class="c">cue</span>'
-        + ' <span class="t">trigger</span> <span class="st">stance evidence</span></div>'
-    )
+    entries = [part.legend(documents, _KIT) for _, part in _parts() if part.legend]
+    return '<div class="legend">' + " ".join(entries) + "</div>"
 
 
 def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
@@ -537,8 +324,11 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
             f"date {escape(meta.date.display())}",
             f"sources: {escape(', '.join(meta.source_outlets) or 'none named')}",
             f"annotated layers: {escape(', '.join(d.annotated_layers) or 'none yet')}",
-            f"{len(d.mentions)} mentions, {len(d.entities)} entities, {len(d.quotes)} quotes, "
-            f"{len(d.events)} events, {len(d.stance)} stance records",
+            ", ".join(
+                f"{len(d.layer(layer.name))} {part.counted}"
+                for layer, part in _parts()
+                if part.counted
+            ),
         ]
         heading = escape(meta.headline) if meta.headline else "(no headline)"
         meta_json = json.dumps(meta.to_dict(), ensure_ascii=False, indent=1)
@@ -553,10 +343,7 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
     toggles = "".join(
         f'<label><input type="checkbox" checked data-toggle="{key}"> {name}</label>'
         for key, name in (
-            ("m", "mentions"),
-            ("q", "quotes"),
-            ("t", "events"),
-            ("st", "stance"),
+            *((part.toggle, layer.name) for layer, part in _parts() if part.toggle),
             ("labels", "labels"),
         )
     )
@@ -567,7 +354,7 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{escape(title)}</title>"
         f"<script>{_ERRORS}</script>"
-        f"<style>{_CSS}</style></head><body>"
+        f"<style>{_CSS}{''.join(part.css for _, part in _parts())}</style></head><body>"
         f"<header><h1>{escape(title)}: {len(documents)} document(s)</h1>"
         f"{toggles}{_legend(documents)}</header>"
         '<aside id="details"><h2 id="details-title">Click or hover an annotation</h2>'
@@ -580,15 +367,27 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
 
 
 def annotation_ids(document: Document) -> set[str]:
-    """Every annotation id of ``document`` (sentences to stance targets)."""
+    """Every annotation id of ``document`` (every record the page shows)."""
     return set(_records(document))
+
+
+def _not_shown(documents: Sequence[Document]) -> tuple[NotCarried, ...]:
+    """The records of layers without a part in the page."""
+    return tuple(
+        NotCarried(d.id, pointer(layer.name, i), f"{layer.name} record (no HTML part)")
+        for d in documents
+        for layer in registry.layers()
+        if not layer.formats.get("html")
+        for i in range(len(d.layer(layer.name)))
+    )
 
 
 def write_html(
     documents: Sequence[Document], path: Path, title: str = "newsgold"
 ) -> ConversionResult:
-    """Write the page atomically; it shows every layer, so nothing is listed as not carried."""
+    """Write the page atomically; it shows every layer that has a part in it and lists the
+    records of any other layer as not carried."""
     page = render_html(documents, title)
     with atomic_writer(path) as handle:
         handle.write(page)
-    return ConversionResult("html", path, (path.name,), len(documents))
+    return ConversionResult("html", path, (path.name,), len(documents), _not_shown(documents))

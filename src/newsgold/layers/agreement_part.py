@@ -25,7 +25,7 @@ from newsgold.scoring import (
 )
 
 if TYPE_CHECKING:
-    from newsgold.model import Document
+    from newsgold.layers.base import DocumentView as Document
 
 K = TypeVar("K", bound=Hashable)
 

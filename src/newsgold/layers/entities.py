@@ -11,6 +11,14 @@ from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    HtmlKit,
+    HtmlPart,
+    PageRecord,
+    each_record,
+)
 from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
 
 if TYPE_CHECKING:
@@ -297,19 +305,53 @@ BRAT = BratPart(
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+DOCBIN = DocbinPart(
+    groups=(),
+    store=lambda document: [e.to_dict() for e in document.layer(NAME)],
+    read=lambda source: list(source.data[NAME]),
+)
 
 
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_table(document: Document, kit: HtmlKit) -> str:
+    mentions_of: dict[str, list[str]] = {}
+    for m in document.layer(MENTIONS):
+        mentions_of.setdefault(m.entity_id, []).append(kit.chip(m.id, m.text))
+    rows = [
+        (
+            e.id,
+            [
+                f"<code>{kit.escape(e.id)}</code>",
+                kit.escape(e.name),
+                kit.type_chip(e.type),
+                kit.escape(e.wikipedia) if e.wikipedia else kit.none(),
+                " ".join(kit.entity_chip(document, x) for x in e.members) or "",
+                kit.escape(e.description),
+                " ".join(mentions_of.get(e.id, [])),
+            ],
+        )
+        for e in document.layer(NAME)
+    ]
+    head = ["id", "name", "type", "Wikipedia", "members", "description", "mentions"]
+    return kit.table("Entities", head, rows)
+
+
+HTML = HtmlPart(
+    records=lambda document: [
+        PageRecord(e.id, "entity", e.to_dict(), list(e.members)) for e in document.layer(NAME)
+    ],
+    table=_html_table,
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "entity record and coreference"))
 
 
 LAYER = Layer(

@@ -15,6 +15,17 @@ from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, coref_pair, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.entities import participant
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+    each_record,
+)
 from newsgold.layers.mentions import mention_label, same_entity
 from newsgold.layers.parts import (
     BratConf,
@@ -608,19 +619,112 @@ BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+TRIGGERS = "event_triggers"
+
+
+def _docbin_store(ev: Event) -> dict[str, Any]:
+    """An event without its trigger spans, which are in the ``event_triggers`` group."""
+    return {
+        "id": ev.id,
+        "type": ev.type,
+        "modes": list(ev.modes),
+        "contexts": list(ev.contexts),
+        "triggers": [t.id for t in ev.triggers],
+        "arguments": [a.to_dict() for a in ev.arguments],
+        "realis": ev.realis,
+        "time": None if ev.time is None else ev.time.to_dict(),
+    }
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    out = []
+    for rec in source.data[NAME]:
+        triggers = []
+        for tid in rec["triggers"]:
+            for s in source.spans(TRIGGERS, tid)[:1]:
+                triggers.append({"id": tid, **source.span(s)})
+        out.append({**rec, "triggers": triggers})
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(TRIGGERS,),
+    store=lambda document: [_docbin_store(ev) for ev in document.layer(NAME)],
+    read=_docbin_read,
+    # label the event type, ``id_`` the trigger id, ``kb_id_`` the event id
+    spans=lambda document: [
+        DocbinSpan(TRIGGERS, t.id, t.start, t.end, ev.type, ev.id, pointer(NAME, i, "triggers", j))
+        for i, ev in enumerate(document.layer(NAME))
+        for j, t in enumerate(ev.triggers)
+    ],
+)
 
 
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Triggers boxed and labelled with the event type."""
+    return [
+        Mark(4, t.start, t.end, t.id, "a t", label=ev.type)
+        for ev in document.layer(NAME)
+        for t in ev.triggers
+    ]
+
+
+def _html_row(document: Document, kit: HtmlKit, ev: Event) -> list[str]:
+    def via(mention_id: str | None, form: str) -> str:
+        return (
+            form.format(kit.chip(mention_id, document.record(MENTIONS, mention_id).text))
+            if mention_id
+            else ""
+        )
+
+    arguments = "<br>".join(
+        f"{kit.escape(a.role)}: {kit.entity_chip(document, a.entity_id)}"
+        + via(a.mention_id, " via {}")
+        for a in ev.arguments
+    )
+    time = kit.escape(ev.time.value) + via(ev.time.mention_id, " ({})") if ev.time else kit.none()
+    return [
+        f"<code>{kit.escape(ev.id)}</code>",
+        f"<b>{kit.escape(ev.type)}</b>",
+        " ".join(kit.chip(t.id, t.text) for t in ev.triggers),
+        arguments,
+        kit.escape(", ".join(ev.modes)) or kit.none(),
+        kit.escape(", ".join(ev.contexts)) or kit.none(),
+        kit.escape(ev.realis),
+        time,
+    ]
+
+
+def _html_records(document: Document) -> list[PageRecord]:
+    out = []
+    for ev in document.layer(NAME):
+        out.append(PageRecord(ev.id, "event", ev.to_dict(), [a.entity_id for a in ev.arguments]))
+        out += [PageRecord(t.id, "trigger", t.to_dict(), [ev.id]) for t in ev.triggers]
+    return out
+
+
+HTML = HtmlPart(
+    records=_html_records,
+    marks=_html_marks,
+    table=lambda document, kit: kit.table(
+        "Events",
+        ["id", "type", "triggers", "arguments", "modes", "contexts", "realis", "time"],
+        [(ev.id, _html_row(document, kit, ev)) for ev in document.layer(NAME)],
+    ),
+    legend=lambda documents, kit: '<span class="t">trigger</span>',
+    toggle="t",
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "event"))
 
 
 LAYER = Layer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,17 @@ from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, coref_pair, counter_prf, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+    TagSpan,
+)
 from newsgold.layers.parts import (
     BratConf,
     BratPart,
@@ -605,19 +616,130 @@ BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+
+def _docbin_spans(document: Document, nam_only: bool = False) -> list[DocbinSpan]:
+    """Every mention in the ``mentions`` group (label the type, ``kb_id_`` the entity,
+    ``id_`` the mention); ``nam_only``: the NAM mentions, for ``doc.ents``."""
+    return [
+        DocbinSpan(NAME, m.id, m.start, m.end, m.label, m.entity_id, pointer(NAME, i))
+        for i, m in enumerate(document.layer(NAME))
+        if not nam_only or m.mention_type == "NAM"
+    ]
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    out = []
+    for rec in source.data[NAME]:
+        for s in source.spans(NAME, rec["id"])[:1]:
+            out.append(
+                {
+                    "id": rec["id"],
+                    **source.span(s),
+                    "label": s["label"],
+                    "mention_type": rec["mention_type"],
+                    "entity_id": s["kb_id"],
+                }
+            )
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(NAME,),
+    store=lambda document: [
+        {"id": m.id, "mention_type": m.mention_type} for m in document.layer(NAME)
+    ],
+    read=_docbin_read,
+    spans=_docbin_spans,
+    ents=lambda document: _docbin_spans(document, nam_only=True),
+)
 
 
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _depths(mentions: tuple[Mention, ...]) -> dict[str, int]:
+    """Nesting depth of each mention: 0 when no other mention lies inside it."""
+    spans = sorted(mentions, key=lambda m: (m.end - m.start, m.start))
+    depth: dict[str, int] = {}
+    for m in spans:
+        inner = [
+            depth[o.id]
+            for o in spans
+            if o.id in depth and m.start <= o.start and o.end <= m.end and o.id != m.id
+        ]
+        depth[m.id] = 1 + max(inner) if inner else 0
+    return depth
+
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Underlined in the colour of their type, stacked when nested; NAM mentions shaded and
+    labelled with the type, NOM and PRO mentions labelled with the name of their entity."""
+    entities = {e.id: e for e in document.layer(ENTITIES)}
+    mentions: tuple[Mention, ...] = document.layer(NAME)
+    depth = _depths(mentions)
+    out = []
+    for m in mentions:
+        label = (
+            m.label
+            if m.mention_type == "NAM"
+            else (entities[m.entity_id].name if m.entity_id in entities else m.entity_id)
+        )
+        style = f"--c:{kit.colour(m.label)};--d:{depth[m.id] * 4 + 1}px"
+        css = f"a m m-{m.mention_type.lower()}"
+        out.append(Mark(2, m.start, m.end, m.id, css, style=style, label=label))
+    return out
+
+
+def _html_legend(documents: Sequence[Document], kit: HtmlKit) -> str:
+    types = [
+        t
+        for t in inventory().entity_types
+        if any(m.label == t for d in documents for m in d.layer(NAME))
+    ]
+    chips = " ".join(kit.type_chip(t) for t in types)
+    return f"{NAME}: {chips or kit.none()} &nbsp;"
+
+
+HTML = HtmlPart(
+    records=lambda document: [
+        PageRecord(m.id, "mention", m.to_dict(), [m.entity_id]) for m in document.layer(NAME)
+    ],
+    marks=_html_marks,
+    legend=_html_legend,
+    toggle="m",
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+
+def _conll_not_carried(
+    document: Document, labels: tuple[str, ...], files: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    """NOM and PRO mentions; under CoNLL-2003 the NAM mentions of the types it tags O."""
+    from newsgold.tokens import CONLL_MAPPING
+
+    out = []
+    for i, m in enumerate(document.layer(NAME)):
+        if m.mention_type != "NAM":
+            reason = f"{m.mention_type} mention (IOB2 tags NAM mentions only)"
+            out.append((pointer(NAME, i), reason))
+        elif "conll" in labels and CONLL_MAPPING[m.label] is None:
+            out.append((pointer(NAME, i), f"{m.label} mention ({files['conll']} tags it O)"))
+    return out
+
+
+CONLL = ConllPart(
+    not_carried=_conll_not_carried,
+    tags=lambda document: [
+        TagSpan(m.start, m.end, m.label, m.id, pointer(NAME, i), "NAM mention")
+        for i, m in enumerate(document.layer(NAME))
+        if m.mention_type == "NAM"
+    ],
+)
 
 
 LAYER = Layer(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from newsgold.model import Document
+    from newsgold.layers.base import DocumentView as Document
 
 # ---------------------------------------------------------------- brat
 

@@ -12,6 +12,17 @@ from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+    each_record,
+)
 from newsgold.layers.mentions import same_entity
 from newsgold.layers.parts import (
     BratConf,
@@ -421,19 +432,135 @@ BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+DOCBIN_CONTENT, DOCBIN_CUE, DOCBIN_SOURCE = "quote_content", "quote_cue", "quote_source"
+
+
+def _docbin_spans(document: Document) -> list[DocbinSpan]:
+    """One span per fragment of content (label the quote type, ``kb_id_`` the speaker) and
+    cue, and the source mention (``kb_id_`` the speaker); ``id_`` the quote id."""
+    out = []
+    for i, q in enumerate(document.layer(NAME)):
+        for j, s in enumerate(q.content):
+            where = pointer(NAME, i, "content", j)
+            out.append(DocbinSpan(DOCBIN_CONTENT, q.id, s.start, s.end, q.type, q.speaker, where))
+        for j, s in enumerate(q.cue):
+            out.append(
+                DocbinSpan(
+                    DOCBIN_CUE, q.id, s.start, s.end, "cue", None, pointer(NAME, i, "cue", j)
+                )
+            )
+        if q.source is not None:
+            src = document.record(MENTIONS, q.source)
+            where = pointer(NAME, i, "source")
+            out.append(
+                DocbinSpan(DOCBIN_SOURCE, q.id, src.start, src.end, "source", q.speaker, where)
+            )
+    return out
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    by_span = {(m["start"], m["end"]): m["id"] for m in source.records[MENTIONS]}
+    out = []
+    for rec in source.data[NAME]:
+        content = source.spans(DOCBIN_CONTENT, rec["id"])
+        src = source.spans(DOCBIN_SOURCE, rec["id"], required=False)
+        out.append(
+            {
+                "id": rec["id"],
+                "type": content[0]["label"] if content else None,
+                "content": [source.span(s) for s in content],
+                "cue": [source.span(s) for s in source.spans(DOCBIN_CUE, rec["id"])],
+                "source": by_span.get((src[0]["start"], src[0]["end"])) if src else None,
+                "speaker": rec["speaker"],
+                "addressee": rec["addressee"],
+                "parent": rec["parent"],
+            }
+        )
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(DOCBIN_CONTENT, DOCBIN_CUE, DOCBIN_SOURCE),
+    store=lambda document: [
+        {
+            "id": q.id,
+            "speaker": q.speaker,
+            "addressee": None if q.addressee is None else q.addressee.to_dict(),
+            "parent": q.parent,
+        }
+        for q in document.layer(NAME)
+    ],
+    read=_docbin_read,
+    spans=_docbin_spans,
+)
 
 
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Content shaded, labelled at its end with the quote id, type and speaker; cues in
+    bold with the quote id."""
+    entities = {e.id: e for e in document.layer(ENTITIES)}
+    out = []
+    for q in document.layer(NAME):
+        speaker = entities[q.speaker].name if q.speaker in entities else "unknown speaker"
+        for i, s in enumerate(q.content):
+            label = f"{q.id} {q.type} · {speaker}" if i == len(q.content) - 1 else ""
+            out.append(Mark(0, s.start, s.end, q.id, f"a q q-{q.type}", label=label))
+        for s in q.cue:
+            out.append(Mark(3, s.start, s.end, q.id, "a c", label=f"cue {q.id}"))
+    return out
+
+
+def _html_row(document: Document, kit: HtmlKit, q: Quote) -> list[str]:
+    addressee = (
+        kit.entity_chip(document, q.addressee.entity_id)
+        + (f" via {kit.chip(q.addressee.mention_id)}" if q.addressee.mention_id else "")
+        if q.addressee
+        else kit.none()
+    )
+    return [
+        f"<code>{kit.escape(q.id)}</code>",
+        kit.escape(q.type),
+        kit.entity_chip(document, q.speaker),
+        kit.chip(q.source, document.record(MENTIONS, q.source).text) if q.source else kit.none(),
+        f'<span class="cue">{kit.spans_text(q.cue)}</span>',
+        f"“{kit.spans_text(q.content)}”",
+        addressee,
+        kit.chip(q.parent) if q.parent else kit.none(),
+    ]
+
+
+def _html_records(document: Document) -> list[PageRecord]:
+    out = []
+    for q in document.layer(NAME):
+        addressee = q.addressee.entity_id if q.addressee else None
+        out.append(
+            PageRecord(q.id, "quote", q.to_dict(), [q.source, q.speaker, addressee, q.parent])
+        )
+    return out
+
+
+HTML = HtmlPart(
+    records=_html_records,
+    marks=_html_marks,
+    table=lambda document, kit: kit.table(
+        "Quotes",
+        ["id", "type", "speaker", "source", "cue", "content", "addressee", "parent"],
+        [(q.id, _html_row(document, kit, q)) for q in document.layer(NAME)],
+    ),
+    legend=lambda documents, kit: '<span class="q">quote content</span> <span class="c">cue</span>',
+    toggle="q",
+    counted=NAME,
+)
 
 
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "quote"))
 
 
 LAYER = Layer(

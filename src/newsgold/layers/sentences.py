@@ -7,11 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    DocbinSource,
+    HtmlKit,
+    HtmlPart,
+    PageRecord,
+)
 from newsgold.layers.parts import BratPart, BratReading
 from newsgold.spans import IdSpan
 
 if TYPE_CHECKING:
-    from newsgold.model import Document
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "sentences"
 
@@ -98,19 +106,73 @@ BRAT = BratPart(read=_brat_read, kept=_brat_kept, not_carried=_brat_not_carried)
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    """Sentences from the ``Doc``'s sentence starts and the ids kept in ``user_data``."""
+    ids = source.data[NAME]
+    out: list[dict[str, Any]] = []
+    if not ids:
+        return out
+    sents = list(source.doc.sents)
+    if len(sents) != len(ids):
+        message = f"{len(sents)} sentences in the Doc but {len(ids)} sentence ids"
+        hint = "keep the sentence starts newsgold wrote"
+        source.error("docbin-sentence-count", pointer(NAME), message, hint)
+    for ident, sent in zip(ids, sents, strict=False):
+        words = [t for t in sent if not t.is_space]
+        start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+        out.append({"id": ident, "start": start, "end": end, "text": source.text[start:end]})
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(),
+    store=lambda document: [s.id for s in document.layer(NAME)],
+    read=_docbin_read,
+)
 
 
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_table(document: Document, kit: HtmlKit) -> str:
+    sentences = document.layer(NAME)
+    if not sentences:
+        return '<h3>Sentences</h3><p class="none">none annotated</p>'
+    items = "".join(
+        f'<li data-id="{kit.attr(s.id)}"><code>{kit.escape(s.id)}</code> '
+        f"{s.start}-{s.end} {kit.escape(s.text)}</li>"
+        for s in sentences
+    )
+    return (
+        f'<details class="sentences"><summary>Sentences ({len(sentences)})</summary>'
+        f"<ol>{items}</ol></details>"
+    )
+
+
+HTML = HtmlPart(
+    records=lambda document: [
+        PageRecord(s.id, "sentence", s.to_dict()) for s in document.layer(NAME)
+    ],
+    table=_html_table,
+    order=1,  # the sentence list comes after the tables of the other layers
+)
 
 
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+
+def _conll_not_carried(
+    document: Document, labels: tuple[str, ...], files: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    if not document.layer(NAME):
+        return [(pointer(NAME), "no sentences: the text is split per paragraph")]
+    return [(pointer(NAME), "sentence ids and offsets (sentences are kept as blocks)")]
+
+
+CONLL = ConllPart(not_carried=_conll_not_carried)
 
 
 LAYER = Layer(

@@ -13,6 +13,17 @@ from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementOption, AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
+from newsgold.layers.formats import (
+    ConllPart,
+    DocbinPart,
+    DocbinSource,
+    DocbinSpan,
+    HtmlKit,
+    HtmlPart,
+    Mark,
+    PageRecord,
+    each_record,
+)
 from newsgold.layers.parts import (
     BratConf,
     BratPart,
@@ -488,19 +499,113 @@ BRAT = BratPart(read=_brat_read, conf=_brat_conf, write=_brat_write)
 # ---------------------------------------------------------------- DocBin
 # This layer's part in the spaCy DocBin export and import.
 
-DOCBIN: Any = None
+DOCBIN_EVIDENCE = "stance_evidence"
+
+
+def _docbin_read(source: DocbinSource) -> list[dict[str, Any]]:
+    out = []
+    for rec in source.data[NAME]:
+        evidence = source.spans(DOCBIN_EVIDENCE, rec["id"])
+        out.append(
+            {
+                "id": rec["id"],
+                "holder": rec["holder"],
+                "target": rec["target"],
+                "polarity": evidence[0]["label"] if evidence else None,
+                "evidence": [source.span(s) for s in evidence],
+                "quote_ids": rec["quote_ids"],
+                "basis": rec["basis"],
+            }
+        )
+    return out
+
+
+DOCBIN = DocbinPart(
+    groups=(DOCBIN_EVIDENCE,),
+    store=lambda document: [
+        {
+            "id": st.id,
+            "holder": st.holder,
+            "target": st.target.to_dict(),
+            "quote_ids": list(st.quote_ids),
+            "basis": st.basis,
+        }
+        for st in document.layer(NAME)
+    ],
+    read=_docbin_read,
+    # label the polarity, ``id_`` the stance id, ``kb_id_`` the holder
+    spans=lambda document: [
+        DocbinSpan(
+            DOCBIN_EVIDENCE,
+            st.id,
+            s.start,
+            s.end,
+            st.polarity,
+            st.holder,
+            pointer(NAME, i, "evidence", j),
+        )
+        for i, st in enumerate(document.layer(NAME))
+        for j, s in enumerate(st.evidence)
+    ],
+)
 
 
 # ---------------------------------------------------------------- HTML
 # This layer's part in the HTML viewer.
 
-HTML: Any = None
+
+def _html_marks(document: Document, kit: HtmlKit) -> list[Mark]:
+    """Evidence overlined, labelled at its end with the stance id and polarity."""
+    out = []
+    for st in document.layer(NAME):
+        for i, s in enumerate(st.evidence):
+            label = f"{st.id} {st.polarity}" if i == len(st.evidence) - 1 else ""
+            out.append(Mark(1, s.start, s.end, st.id, f"a st st-{st.polarity}", label=label))
+    return out
+
+
+def _html_row(document: Document, kit: HtmlKit, st: Stance) -> list[str]:
+    target = st.target
+    return [
+        f"<code>{kit.escape(st.id)}</code>",
+        kit.entity_chip(document, st.holder),
+        f'<span class="pol pol-{kit.escape(st.polarity)}">{kit.escape(st.polarity)}</span>',
+        kit.chip(target.id, target.description)
+        + (f" = {kit.entity_chip(document, target.entity_id)}" if target.entity_id else "")
+        + (f" = {kit.chip(target.event_id)}" if target.event_id else ""),
+        f"“{kit.spans_text(st.evidence)}”",
+        " ".join(kit.chip(x) for x in st.quote_ids) or kit.none(),
+        kit.escape(st.basis),
+    ]
+
+
+def _html_records(document: Document) -> list[PageRecord]:
+    out = []
+    for st in document.layer(NAME):
+        links = [st.holder, st.target.entity_id, st.target.event_id, *st.quote_ids]
+        out.append(PageRecord(st.id, "stance", st.to_dict(), links))
+        out.append(PageRecord(st.target.id, "target", st.target.to_dict(), keep_first=True))
+    return out
+
+
+HTML = HtmlPart(
+    records=_html_records,
+    marks=_html_marks,
+    table=lambda document, kit: kit.table(
+        "Stance",
+        ["id", "holder", "polarity", "target", "evidence", "quotes", "basis"],
+        [(st.id, _html_row(document, kit, st)) for st in document.layer(NAME)],
+    ),
+    legend=lambda documents, kit: '<span class="st">stance evidence</span>',
+    toggle="st",
+    counted=f"{NAME} records",
+)
 
 
 # ---------------------------------------------------------------- CoNLL
 # This layer's part in the CoNLL IOB2 export.
 
-CONLL: Any = None
+CONLL = ConllPart(not_carried=each_record(NAME, "stance record"))
 
 
 LAYER = Layer(
