@@ -23,12 +23,12 @@ matching, P/R/F1 and its rule for empty sides are those of
 :mod:`newsgold.scoring`, quoted under SHARED DEFINITIONS below. An accuracy over
 no matched pair is 0.
 
-Referents. A predicted speaker, holder, argument or target entity is the set of
-spans of its mentions (a predicted event: of its triggers). It is aligned to
-the gold entity (event) that shares the most exact spans with it, the first in
-document order on a tie; one that shares none is aligned to nothing and never
-correct. A gold document given as its own prediction aligns every referent to
-itself.
+Referents. A predicted speaker, holder, argument or target is a referent: the
+set of the spans that refer to it (an entity's spans, an event's trigger spans).
+It is aligned to the gold referent that shares the most exact spans with it,
+the first in document order on a tie; one that shares none is aligned to
+nothing and never correct. A gold document given as its own prediction aligns
+every referent to itself.
 """
 
 from __future__ import annotations
@@ -292,12 +292,12 @@ class _Reader:
     """Reads the prediction files of one run: dispatch, duplicates, the gold look-up."""
 
     def __init__(
-        self, gold: dict[str, Document], scored: Evaluation, labels: str, sentences: GoldSentences
+        self, gold: dict[str, Document], scored: Evaluation, labels: str, tagged: GoldSentences
     ) -> None:
         self.gold = gold
         self.view = scored
         self.labels = labels
-        self.sentences = sentences
+        self.tagged = tagged
         self.out = PredictionSet()
         self.problems: list[Problem] = []
         self.sources: dict[str, str] = {}
@@ -410,7 +410,7 @@ class _Reader:
             return
         self.seen_rows[key] = f"line {index + 1}"
         tag_names = self.view.iob2.tag_names(self.labels)
-        found = _check_row(value, key, self.sentences(), tag_names, file, index)
+        found = _check_row(value, key, self.tagged(), tag_names, file, index)
         if found:
             self.problems.extend(found)
             return
@@ -443,7 +443,7 @@ def read_predictions(
 ) -> tuple[PredictionSet, list[Problem]]:
     """Read, validate and normalise the predictions at ``path`` against ``gold``.
 
-    ``gold_sentences`` gives the tagged gold sentences by (document id, sentence id);
+    ``gold_sentences`` gives the tagged gold rows by (document id, sentence id);
     it is called only when there are IOB2 rows.
     """
     scored = view(layer)
@@ -610,13 +610,13 @@ def evaluate(
     scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
     cached: list[dict[tuple[str, str], Tagged]] = []
 
-    def sentences() -> dict[tuple[str, str], Tagged]:
+    def tagged() -> dict[tuple[str, str], Tagged]:
         if not cached:
             iob2 = scored_view.iob2
-            cached.append(iob2.sentences(scored, labels) if iob2 is not None else {})
+            cached.append(iob2.tagged(scored, labels) if iob2 is not None else {})
         return cached[0]
 
-    preds, problems = read_predictions(pred_path, gold, layer, labels, sentences)
+    preds, problems = read_predictions(pred_path, gold, layer, labels, tagged)
     if problems:
         raise PredictionError(problems)
     scored_ids = {d.id for d in scored}
@@ -626,7 +626,7 @@ def evaluate(
         [(d, preds.by_doc.get(d.id, empty).items.get(layer, [])) for d in scored],
         labels,
         {doc_id: p.iob2 for doc_id, p in preds.by_doc.items() if p.iob2},
-        sentences,
+        tagged,
     )
     scores: dict[str, Any] = {
         "layer": layer,

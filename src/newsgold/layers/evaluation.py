@@ -68,7 +68,7 @@ class PredictionContext(Context):
 
     ``base`` is the pointer of the prediction in its file (``(index,)`` for a JSONL
     line). ``referents`` holds, by id kind, the spans of each predicted referent
-    (an entity: the spans of its mentions), filled by the views in registry order.
+    (an entity: the spans that refer to it), filled by the views in registry order.
     """
 
     relaxed = True
@@ -119,10 +119,10 @@ class Tagged:
 
 @dataclass(frozen=True)
 class Iob2:
-    """How a view reads IOB2 rows: the tag names and the tagged gold sentences."""
+    """How a view reads IOB2 rows: the tag names and the tagged gold rows."""
 
     tag_names: Callable[[str], tuple[str, ...]]
-    sentences: Callable[[Sequence[Document], str], dict[tuple[str, str], Tagged]]
+    tagged: Callable[[Sequence[Document], str], dict[tuple[str, str], Tagged]]
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Run:
     labels: str
     iob2: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     """Document id -> sentence id -> predicted tags (IOB2 rows only)."""
-    sentences: Callable[[], dict[tuple[str, str], Tagged]] = dict
+    tagged: Callable[[], dict[tuple[str, str], Tagged]] = dict
 
 
 @dataclass(frozen=True)

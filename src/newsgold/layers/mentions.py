@@ -571,7 +571,7 @@ def _ner_units(run: Run) -> tuple[list[tuple[list[Ent], list[Ent]]], str, int]:
     stray = 0
     if run.iob2:
         for (doc_id, sid), tagged in sorted(
-            run.sentences().items(), key=lambda kv: (kv[0][0], kv[1].index)
+            run.tagged().items(), key=lambda kv: (kv[0][0], kv[1].index)
         ):
             true, _ = decode_iob2_strict(tagged.tags)
             pred_tags = run.iob2.get(doc_id, {}).get(sid, ["O"] * len(tagged.tokens))
