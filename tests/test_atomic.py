@@ -124,30 +124,29 @@ def test_permissions_are_those_of_open(tmp_path: Path) -> None:
 
 
 def test_build_write_files_fails_midway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each built file is replaced whole or not at all; no temporary file is left."""
-    from newsgold.build import write_files
+    """A failure while publishing leaves every built file as it was, or the new ``data/``
+    whole beside the old card (which the loader then refuses); no staging folder is left."""
+    from newsgold import build
 
     folder = tmp_path / "dataset"
-    files = {"a.txt": b"new a", "data/b/x.parquet": b"new b", "c.txt": b"new c"}
+    files = {"data/b/x.parquet": b"new b", "croissant.json": b"new c", "README.md": b"new r"}
     for rel in files:
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(b"old")
     real = os.replace
-    calls: list[str] = []
 
-    def second_fails(src: str, dst: str | Path) -> None:
-        calls.append(str(dst))
-        if len(calls) == 2:
+    def fails(src: str, dst: str | Path) -> None:
+        if str(dst).endswith("croissant.json"):
             fail()
         real(src, dst)
 
-    monkeypatch.setattr(newsgold.io.os, "replace", second_fails)
+    monkeypatch.setattr(build.os, "replace", fails)
     with pytest.raises(OSError):
-        write_files(folder, files)
+        build.write_files(folder, files)
     monkeypatch.undo()
     contents = {rel: (folder / rel).read_bytes() for rel in files}
-    assert contents == {"a.txt": b"new a", "data/b/x.parquet": b"old", "c.txt": b"old"}
-    assert [p for p in listing(folder) if p.endswith(".tmp")] == []
+    assert contents == {"data/b/x.parquet": b"new b", "croissant.json": b"old", "README.md": b"old"}
+    assert [p for p in listing(folder) if ".build-" in p or p.endswith(".tmp")] == []
 
 
 def test_convert_staged_output_fails_midway(tmp_path: Path) -> None:

@@ -141,7 +141,7 @@ def test_features_and_label_orders() -> None:
     assert B.features("ner_conll")["ner_tags"].feature.names == HUB_CONLL2003
     assert B.features("mentions")["label"].names[:3] == ["PERSON", "NORP", "FAC"]
     for config in B.configs():
-        assert list(B.features(config)) == [name for name, _, _ in B.columns(config)]
+        assert list(B.features(config)) == [name for name, _, _ in B.config_columns(config)]
 
 
 # ---------------------------------------------------------------- lossless
@@ -361,23 +361,27 @@ def test_writer_failure_midway_keeps_old_files(
     files, _ = B.build(out, **fixture_inputs)
     before = _hashes(out)
     changed = {rel: data + b"\n" for rel, data in files.items()}
+    real_open = Path.open
     calls = []
 
-    def failing(path: Path, data: bytes) -> None:
-        calls.append(path)
-        if len(calls) == 2:
-            raise OSError(28, "No space left on device")
-        from newsgold.io import write_bytes_atomic
+    def failing(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if ".build-" in str(path):
+            calls.append(path)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+        return real_open(path, *args, **kwargs)
 
-        write_bytes_atomic(path, data)
-
-    monkeypatch.setattr(B, "write_bytes_atomic", failing)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(Path, "open", failing)
+    with pytest.raises(B.BuildError) as err:
         B.write_files(out, changed)
-    after = _hashes(out)
-    # The first file was replaced whole; every other file is intact; no temporary files.
-    assert {k for k in before if before[k] != after[k]} == {next(iter(files))}
-    assert sorted(after) == sorted(before)
+    monkeypatch.undo()
+    (found,) = err.value.problems
+    second = list(changed)[1]
+    assert (found.code, found.level, found.pointer) == ("built-file-unwritten", 4, "")
+    assert found.file.endswith(second) and "No space left on device" in found.message
+    # Nothing was published: every file is as it was, and no staging folder is left.
+    assert _hashes(out) == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
 # ---------------------------------------------------------------- card

@@ -16,11 +16,11 @@ import pytest
 from newsgold import build as B
 from newsgold import layers
 from newsgold.cli import main
-from newsgold.features import Column, Lookup, d
+from newsgold.columns import d
 from newsgold.io import canonical_json
 from newsgold.issues import pointer
 from newsgold.layers import Context, IdKind, Layer
-from newsgold.layers.base import Config
+from newsgold.layers.base import Column, Config, Lookup
 from newsgold.model import Document
 from newsgold.reader import read_file
 from newsgold.resources import dataset_dir

@@ -36,7 +36,10 @@ def load(config: str = "documents", split: str = "test", **kwargs: Any) -> Any:
 
     Works from a source checkout and from an installed wheel (the built Parquet
     files ship as package data). Extra keyword arguments (``streaming=True``)
-    go to :func:`datasets.load_dataset`.
+    go to :func:`datasets.load_dataset`. Before anything is read, the config's Parquet
+    files are checked against the SHA-256 the dataset card records; a file that differs
+    (tampered, truncated, or left by a build that was cut off) raises
+    :class:`newsgold.build.DatasetError`, whose problems name the file and say to rebuild.
     """
     from newsgold.build import load_config
 

@@ -26,25 +26,26 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsgold.columns import Spec, label_names
 from newsgold.features import (  # the configs' names and columns, also used from here
     DEFAULT_CONFIG,
     BuildInput,
-    Spec,
-    columns,
+    config_columns,
     config_rows,
     configs,
     data_file,
     features,
-    label_names,
     layer_config,
 )
-from newsgold.hub import croissant_json, render_card, split_front_matter
-from newsgold.io import parse_json_file, write_bytes_atomic
+from newsgold.hub import croissant_json, recorded_checksums, render_card, split_front_matter
+from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document
 from newsgold.resources import dataset_dir, documents_dir
@@ -102,7 +103,7 @@ def _encode(value: Any, spec: Spec) -> Any:
 def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
     """The rows of a config as stored (ClassLabel columns as indices), in a fixed order:
     documents in the given order, records in document order."""
-    specs = columns(config)
+    specs = config_columns(config)
     out = []
     for doc in documents:
         for row in config_rows(config, doc):
@@ -193,72 +194,76 @@ def read_splits(
                 'write {"test": ["<doc id>", ...]}',
             )
         ]
-    found: dict[str, tuple[str, int]] = {}
-    known = set(doc_ids)
-    splits: dict[str, list[str]] = {}
+    reading = _SplitReading(name, set(doc_ids))
     for split, ids in value.items():
-        if split not in SPLITS or not isinstance(ids, list):
-            problems.append(
-                problem(
-                    "split-file-invalid",
-                    name,
-                    pointer(split),
-                    f'"{split}" is not a split name with a list of ids',
-                    f"use the split names {', '.join(SPLITS)}, each with a list of document ids",
-                )
-            )
-            continue
-        for i, doc_id in enumerate(ids):
-            where = pointer(split, i)
-            if not isinstance(doc_id, str):
-                problems.append(
-                    problem(
-                        "split-file-invalid",
-                        name,
-                        where,
-                        f"{json.dumps(doc_id)} is not a document id",
-                        "list document ids as strings",
-                    )
-                )
-                continue
-            if doc_id in found:
-                first_split, first_i = found[doc_id]
-                problems.append(
-                    problem(
-                        "split-duplicate-document",
-                        name,
-                        where,
-                        f'"{doc_id}" is already listed at {pointer(first_split, first_i)}',
-                        "list every document in exactly one split",
-                    )
-                )
-                continue
-            found[doc_id] = (split, i)
-            if doc_id not in known:
-                problems.append(
-                    problem(
-                        "split-unknown-document",
-                        name,
-                        where,
-                        f'"{doc_id}" is not the id of any document',
-                        "remove it or add the document",
-                    )
-                )
-                continue
-            splits.setdefault(split, []).append(doc_id)
+        reading.split(split, ids)
     for doc_id in doc_ids:
-        if doc_id not in found:
-            problems.append(
-                problem(
-                    "split-missing-document",
-                    name,
-                    "",
-                    f'document "{doc_id}" is in no split',
-                    f'add "{doc_id}" to one split (the corpus is a benchmark: "test")',
-                )
+        if doc_id not in reading.found:
+            reading.add(
+                "split-missing-document",
+                "",
+                f'document "{doc_id}" is in no split',
+                f'add "{doc_id}" to one split (the corpus is a benchmark: "test")',
             )
+    splits = reading.splits
     ordered = {s: tuple(sorted(splits[s])) for s in SPLITS if splits.get(s)}
-    return ordered, problems
+    return ordered, reading.problems
+
+
+class _SplitReading:
+    """The state of reading one split file: where each id was found, and the problems."""
+
+    def __init__(self, name: str, known: set[str]) -> None:
+        self.name = name
+        self.known = known
+        self.found: dict[str, tuple[str, int]] = {}
+        self.splits: dict[str, list[str]] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, where: str, message: str, hint: str) -> None:
+        self.problems.append(problem(code, self.name, where, message, hint))
+
+    def split(self, split: str, ids: Any) -> None:
+        if split not in SPLITS or not isinstance(ids, list):
+            self.add(
+                "split-file-invalid",
+                pointer(split),
+                f'"{split}" is not a split name with a list of ids',
+                f"use the split names {', '.join(SPLITS)}, each with a list of document ids",
+            )
+            return
+        for i, doc_id in enumerate(ids):
+            self.document(split, i, doc_id)
+
+    def document(self, split: str, i: int, doc_id: Any) -> None:
+        where = pointer(split, i)
+        if not isinstance(doc_id, str):
+            self.add(
+                "split-file-invalid",
+                where,
+                f"{json.dumps(doc_id)} is not a document id",
+                "list document ids as strings",
+            )
+            return
+        if doc_id in self.found:
+            first_split, first_i = self.found[doc_id]
+            self.add(
+                "split-duplicate-document",
+                where,
+                f'"{doc_id}" is already listed at {pointer(first_split, first_i)}',
+                "list every document in exactly one split",
+            )
+            return
+        self.found[doc_id] = (split, i)
+        if doc_id not in self.known:
+            self.add(
+                "split-unknown-document",
+                where,
+                f'"{doc_id}" is not the id of any document',
+                "remove it or add the document",
+            )
+            return
+        self.splits.setdefault(split, []).append(doc_id)
 
 
 def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]:
@@ -345,20 +350,77 @@ def _managed(folder: Path) -> list[str]:
     return out
 
 
-def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Write the built files into ``folder`` atomically; remove data files the build no
-    longer writes. Returns the paths that changed."""
-    changed = []
+PUBLISH_ORDER: tuple[str, ...] = ("data", "croissant.json", "README.md")
+"""How a build replaces the built files: ``data/`` in one step, then Croissant, then the card.
+
+The card is written last and records the SHA-256 of every other built file, so a build
+cut off between two steps leaves files that disagree with the card; the loader and
+``newsgold build --check`` then refuse them and say to rebuild."""
+
+
+def _changed(folder: Path, files: Mapping[str, bytes]) -> list[str]:
+    """The built paths whose bytes differ from ``folder``'s, and the managed files to drop."""
+    changed = [
+        rel
+        for rel, data in files.items()
+        if not ((folder / rel).is_file() and (folder / rel).read_bytes() == data)
+    ]
+    return changed + [rel for rel in _managed(folder) if rel not in files]
+
+
+def _stage(staging: Path, files: Mapping[str, bytes]) -> None:
+    """Write every built file under ``staging``; a write that fails names its file."""
+    mode = folder_mode()
     for rel, data in files.items():
-        target = folder / rel
-        if target.is_file() and target.read_bytes() == data:
+        target = staging / rel
+        try:
+            for parent in reversed(target.relative_to(staging).parents[:-1]):
+                (staging / parent).mkdir(mode=mode, exist_ok=True)
+            write_staged(target, data)
+        except OSError as err:
+            raise BuildError(
+                [
+                    problem(
+                        "built-file-unwritten",
+                        str(target),
+                        "",
+                        f"cannot write {rel}: {err.strerror or err}",
+                        "free space or fix permissions and build again; "
+                        "the dataset folder was not changed",
+                    )
+                ]
+            ) from err
+
+
+def _publish(folder: Path, staging: Path) -> None:
+    """Move the staged files into ``folder`` in :data:`PUBLISH_ORDER`."""
+    for rel in PUBLISH_ORDER:
+        new, old = staging / rel, folder / rel
+        if not new.exists():
             continue
-        write_bytes_atomic(target, data)
-        changed.append(rel)
-    for rel in _managed(folder):
-        if rel not in files:
-            (folder / rel).unlink()
-            changed.append(rel)
+        if rel == "data" and old.is_dir():
+            if not exchange(new, old):  # two renames where the system cannot swap
+                os.rename(old, staging / "data.old")
+                os.rename(new, old)
+        else:
+            os.replace(new, old)
+
+
+def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write the built files into ``folder``: stage them all in a folder beside the target,
+    then publish (see :data:`PUBLISH_ORDER`); data files the build no longer writes go with
+    the old ``data/``. Returns the paths that changed; nothing is written when none did.
+    A failure while staging leaves ``folder`` as it was."""
+    changed = _changed(folder, files)
+    if not changed:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
+    try:
+        _stage(staging, files)
+        _publish(folder, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return changed
 
 
@@ -477,6 +539,42 @@ def _card_problems(text: str, name: str) -> list[Problem]:
 # ---------------------------------------------------------------- loading
 
 
+class DatasetError(ProblemError):
+    """The built files disagree with the checksums their card records: rebuild."""
+
+    empty_message = "the built dataset folder is not as its card records"
+
+
+def verify_config(folder: Path, config: str) -> list[Problem]:
+    """Check the Parquet files of ``config`` against the SHA-256 that ``folder``'s card
+    (``README.md``, written last by a build) records, before anything reads them."""
+    card = folder / "README.md"
+    try:
+        recorded = recorded_checksums(card.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        hint = "run `newsgold build`"
+        return [problem("built-file-missing", str(card), "", f"cannot read the card: {err}", hint)]
+    problems = []
+    for split in SPLITS:
+        rel = data_file(config, split)
+        path, want = folder / rel, recorded.get(rel)
+        if want is None and not path.exists():
+            continue  # a split the build did not write
+        got = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        if got != want:
+            problems.append(_checksum_problem(path, rel, got, want))
+    return problems
+
+
+def _checksum_problem(path: Path, rel: str, got: str | None, want: str | None) -> Problem:
+    hint = "run `newsgold build` to rebuild the dataset folder from the documents"
+    if got is None:
+        return problem("built-file-missing", str(path), "", f"{rel} is missing", hint)
+    said = "records no SHA-256" if want is None else f"records SHA-256 {want[:12]}..."
+    message = f"{rel} has SHA-256 {got[:12]}... but the card {said}"
+    return problem("built-file-checksum", str(path), "", message, hint)
+
+
 def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any) -> Any:
     """``datasets.load_dataset`` on the built dataset folder, for one config and split.
 
@@ -493,6 +591,9 @@ def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any
     import datasets
 
     folder = dataset_dir()
+    problems = verify_config(folder, config)
+    if problems:
+        raise DatasetError(problems)
     if not kwargs.get("streaming") and split in SPLITS:
         import pyarrow.parquet as pq
 
@@ -505,7 +606,7 @@ def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any
 
 def decode_row(config: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored row with ClassLabel indices turned back into names."""
-    return {name: _decode(row.get(name), spec) for name, spec, _ in columns(config)}
+    return {name: _decode(row.get(name), spec) for name, spec, _ in config_columns(config)}
 
 
 def _decode(value: Any, spec: Spec) -> Any:

@@ -40,7 +40,7 @@ def _relabel(problems: list[Problem]) -> list[Problem]:
 def _report(problems: list[Problem], files: int, fmt: str) -> int:
     """Print problems and a summary line; return the exit status."""
     problems = _relabel(problems)
-    io_error = any(p.code == "file-unreadable" for p in problems)
+    io_error = any(p.code in ("file-unreadable", "built-file-unwritten") for p in problems)
     if fmt == "json":
         print(
             json.dumps(
@@ -230,7 +230,7 @@ def _dataset_dir() -> Path:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from newsgold.build import decode_row, load_config
+    from newsgold.build import DatasetError, decode_row, load_config
     from newsgold.features import configs
 
     if args.html is not None:
@@ -244,6 +244,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         rows = load_config(args.config, split=args.split, streaming=True)
+    except DatasetError as err:
+        return _report(err.problems, len({p.file for p in err.problems}), "text")
     except (ValueError, FileNotFoundError) as err:
         print(f"newsgold show: {err}", file=sys.stderr)
         return EXIT_USAGE

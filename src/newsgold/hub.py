@@ -10,25 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from newsgold import __version__
+from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
     DEFAULT_CONFIG,
     BuildInput,
-    Spec,
-    columns,
+    config_columns,
     config_rows,
     configs,
     data_file,
     document_schema,
     features,
-    label_names,
     layer_config,
-    schema_rows,
-    schemas,
-    type_name,
 )
 
 MARKERS: tuple[str, ...] = (
@@ -180,7 +177,7 @@ def _section_fields() -> str:
                 "canonical files (`newsgold.build.documents_from_parquet`)."
             )
         else:
-            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in columns(config)]
+            body = [[f"`{n}`", type_name(spec), d] for n, spec, d in config_columns(config)]
             note = f"One row per {row_unit(config)}."
         parts.append(
             f"#### `{config}`\n\n{note}\n\n" + _table(["field", "type", "description"], body)
@@ -320,6 +317,18 @@ def _section_checksums(files: Mapping[str, bytes]) -> str:
     return intro + "\n\n" + _table(["file", "bytes", "SHA-256"], body)
 
 
+_CHECKSUM_ROW = re.compile(r"\| `([^`]+)` \| (\d+) \| `([0-9a-f]{64})` \|")
+
+
+def recorded_checksums(card: str) -> dict[str, str]:
+    """The SHA-256 the built card records for each built file (path -> hex digest)."""
+    start, end = "<!-- generated:checksums -->", "<!-- /generated:checksums -->"
+    if start not in card:
+        return {}
+    section = card.split(start, 1)[1].split(end, 1)[0]
+    return {m[1]: m[3] for m in map(_CHECKSUM_ROW.fullmatch, section.splitlines()) if m}
+
+
 def _fill(body: str, sections: Mapping[str, str]) -> str:
     lines = body.split("\n")
     used = set()
@@ -444,7 +453,7 @@ def _croissant_fields(
 
 
 def _described_fields(config: str) -> Iterator[dict[str, Any]]:
-    for name, spec, description in columns(config):
+    for name, spec, description in config_columns(config):
         field = _croissant_fields(config, f"{config}/{name}", spec, name, [])
         if isinstance(spec, tuple) and spec[0] == "label":
             description += " ClassLabel index into: " + ", ".join(label_names(spec[1])) + "."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import math
 import os
@@ -283,3 +284,49 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_writer(path, "wb") as handle:
         handle.write(data)
+
+
+_RENAME_EXCHANGE = 2
+"""The ``renameat2`` flag that swaps two paths in one step (Linux 3.15+)."""
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the folders (or files) ``a`` and ``b`` in one atomic step.
+
+    Returns False, having changed nothing, where the system cannot (no ``renameat2``,
+    or a file system without exchange); the caller then swaps in two renames.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    libc = ctypes.CDLL(name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def folder_mode() -> int:
+    """Permission bits of a new folder: 0o777 less the umask (mkdtemp gives 0o700)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def write_staged(path: Path, data: bytes) -> None:
+    """Write a file of a staging folder (nothing reads it before it is published): the bytes,
+    flushed and synced to disk, so that a published file is whole."""
+    with path.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -139,6 +139,8 @@ _BUILD: dict[str, tuple[Level, str]] = {
     "built-file-stale": (4, "a built file differs from what the build writes"),
     "built-file-missing": (4, "a file the build writes is not there"),
     "built-file-extra": (4, "a file under data/ that the build does not write"),
+    "built-file-unwritten": (4, "a built file that cannot be written; nothing was published"),
+    "built-file-checksum": (4, "a built file whose SHA-256 is not the one the card records"),
 }
 
 _PREDICTION: dict[str, tuple[Level, str]] = {

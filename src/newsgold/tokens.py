@@ -32,7 +32,11 @@ from functools import cache
 from typing import Any
 
 from newsgold.labels import inventory
-from newsgold.model import Document, Sentence
+from newsgold.layers.base import DocumentView as Document
+from newsgold.spans import IdSpan
+
+MENTIONS = "mentions"
+"""The layer whose NAM mentions are tagged."""
 
 TOKENIZER = 'spacy.blank("en").tokenizer'
 """The tokenizer, as stated in the dataset card."""
@@ -184,7 +188,7 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     )
 
 
-def tokenize_sentence(sentence: Sentence) -> tuple[Token, ...]:
+def tokenize_sentence(sentence: IdSpan) -> tuple[Token, ...]:
     """The tokens of one sentence, with document offsets."""
     return tokenize(sentence.text, sentence.start)
 
@@ -291,7 +295,7 @@ def _token_detail(tokens: Sequence[Token], offset: int, what: str) -> str:
 def _misalignment(
     document: Document, index: int, tokens: Sequence[Token] | None, sentence_id: str | None
 ) -> Misalignment | None:
-    m = document.mentions[index]
+    m = document.layer(MENTIONS)[index]
     toks = tokens or ()
     starts = [t.start for t in toks]
     ends = [t.end for t in toks]
@@ -331,7 +335,7 @@ def misalignments(
     sentences = document.sentences
     toks = tokens if tokens is not None else [tokenize_sentence(s) for s in sentences]
     out = []
-    for index, m in enumerate(document.mentions):
+    for index, m in enumerate(document.layer(MENTIONS)):
         if m.mention_type != "NAM":
             continue
         si = document.sentence_index(m.start)
@@ -355,7 +359,7 @@ def tag_document(document: Document) -> list[TaggedSentence]:
     if bad:
         raise AlignmentError(bad)
     spans: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-    for m in document.mentions:
+    for m in document.layer(MENTIONS):
         if m.mention_type == "NAM":
             spans[document.sentence_index(m.start)].append((m.start, m.end, m.label))
     out = []

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 from newsgold.issues import CODES, Problem, pointer, problem
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.spans import IdSpan
 
 ID_PATTERN = re.compile(r"[a-z]+[0-9]*(?:_[A-Za-z0-9]+)*")
 """The shape of an annotation id (the schema's pattern); other ids are reported at L2."""
@@ -53,6 +52,69 @@ class IdKind:
     unique: bool = True
 
 
+class DocumentView(Protocol):
+    """What a layer's code reads of a document (:class:`newsgold.model.Document` is one)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def annotated_layers(self) -> tuple[str, ...]: ...
+
+    @property
+    def sentences(self) -> tuple[IdSpan, ...]: ...
+
+    def layer(self, name: str) -> tuple[Any, ...]: ...
+
+    def record(self, kind: str, ident: str) -> Any: ...
+
+    def sentence_index(self, offset: int) -> int: ...
+
+
+Column = tuple[str, Any, str]
+"""(name, spec, description) of one column of a config (specs: :mod:`newsgold.columns`)."""
+
+
+class Lookup:
+    """What a config's rows show beside an id: the record, an entity's name, a mention's
+    text, the sentence that holds an offset, the sentences that hold some spans."""
+
+    def __init__(self, doc: DocumentView) -> None:
+        self.doc = doc
+
+    def get(self, kind: str, ident: str | None) -> Any:
+        """The record with this id among the ids of ``kind``, or None."""
+        if ident is None:
+            return None
+        try:
+            return self.doc.record(kind, ident)
+        except KeyError:
+            return None
+
+    def entity_name(self, entity_id: str | None) -> str | None:
+        entity = self.get("entities", entity_id)
+        return None if entity is None else str(entity.name)
+
+    def mention_text(self, mention_id: str | None) -> str | None:
+        mention = self.get("mentions", mention_id)
+        return None if mention is None else str(mention.text)
+
+    def sentence(self, offset: int) -> tuple[int, str | None]:
+        index = self.doc.sentence_index(offset)
+        return index, (self.doc.sentences[index].id if index >= 0 else None)
+
+    def context(self, spans: Iterable[tuple[int, int]]) -> list[dict[str, Any]]:
+        spans = list(spans)
+        return [
+            s.to_dict()
+            for s in self.doc.sentences
+            if any(start < s.end and s.start < end for start, end in spans)
+        ]
+
+
 Check = Callable[["Context"], None]
 SummaryRow = tuple[str, int, str]
 """A line of ``newsgold summary``: what is counted, how many, and a breakdown."""
@@ -64,7 +126,7 @@ class Config:
 
     ``unit`` says what one row is (the card's configs table); ``needs`` lists the
     layers a document must list as annotated to give rows; ``columns`` gives
-    (name, spec, description) of each column (see :mod:`newsgold.features`);
+    (name, spec, description) of each column (see :mod:`newsgold.columns`);
     ``rows`` gives one document's rows with labels as names.
     """
 
@@ -72,7 +134,7 @@ class Config:
     unit: str
     needs: tuple[str, ...]
     columns: Callable[[], list[Column]]
-    rows: Callable[[Document, Lookup], list[dict[str, Any]]]
+    rows: Callable[[Any, Lookup], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import d
+from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "entities"
 MENTIONS = "mentions"

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d
+from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
@@ -24,8 +24,8 @@ from newsgold.scoring import Counted, Row, exact_pairs
 from newsgold.spans import IdSpan, greedy_pairs
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "events"
 MENTIONS = "mentions"

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import d
+from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.base import (
@@ -33,8 +33,8 @@ from newsgold.layers.evaluation import (
 from newsgold.scoring import Counted, Row
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "mentions"
 ENTITIES = "entities"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsgold.features import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
+from newsgold.columns import CONTEXT_DOC, SENTENCE, SPAN, d, span_rows
 from newsgold.issues import pointer
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.evaluation import (
@@ -25,8 +25,8 @@ from newsgold.scoring import Counted, Row, exact_pairs
 from newsgold.spans import Span, spans_from
 
 if TYPE_CHECKING:
-    from newsgold.features import Column, Lookup
-    from newsgold.model import Document
+    from newsgold.layers.base import Column, Lookup
+    from newsgold.layers.base import DocumentView as Document
 
 NAME = "stance"
 ENTITIES = "entities"
@@ -147,7 +147,7 @@ def _columns() -> list[Column]:
 
 def _row(doc: Document, look: Lookup, st: Stance) -> dict[str, Any]:
     target = st.target
-    event = look.events.get(target.event_id) if target.event_id else None
+    event = look.get(EVENTS, target.event_id)
     return {
         "doc_id": doc.id,
         "id": st.id,

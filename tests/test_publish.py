@@ -1,0 +1,116 @@
+"""Publishing the built files: a build is published whole or refused, and the loader reads
+nothing that disagrees with the checksums the card records."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsgold import build as B
+from newsgold.cli import main
+from newsgold.resources import dataset_dir
+
+NER = "data/ner/test-00000-of-00001.parquet"
+NER_CONLL = "data/ner_conll/test-00000-of-00001.parquet"
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the dataset folder that the loader reads instead of the real one."""
+    folder = tmp_path / "dataset"
+    shutil.copytree(dataset_dir(), folder)
+    monkeypatch.setattr(B, "dataset_dir", lambda: folder)
+    return folder
+
+
+def test_loader_refuses_a_tampered_file_whatever_the_cache(
+    no_network: None, copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = str(tmp_path / "cache")
+    first = B.load_config("ner", cache_dir=cache)  # the cache is warm now
+    assert first.features["ner_tags"].feature.names[:3] == ["O", "B-PERSON", "I-PERSON"]
+    shutil.copy(copy / NER_CONLL, copy / NER)  # the CoNLL tags where OntoNotes tags belong
+    before = _hashes(copy)
+    with pytest.raises(B.DatasetError) as err:
+        B.load_config("ner", cache_dir=cache)
+    (found,) = err.value.problems
+    assert (found.code, found.level, found.pointer) == ("built-file-checksum", 4, "")
+    assert found.file == str(copy / NER)
+    assert "run `newsgold build`" in found.hint
+    assert main(["show", "--config", "ner", "--n", "1"]) == 1
+    out = capsys.readouterr().out
+    assert f"{NER}#: L4 built-file-checksum: {NER} has SHA-256" in out
+    assert _hashes(copy) == before  # the loader changed nothing
+    assert B.verify_config(copy, "quotes") == []  # the other configs still load
+
+
+def test_loader_refuses_a_missing_or_truncated_file(no_network: None, copy: Path) -> None:
+    data = (copy / NER).read_bytes()
+    (copy / NER).write_bytes(data[: len(data) // 2])
+    (found,) = B.verify_config(copy, "ner")
+    assert found.code == "built-file-checksum"
+    (copy / NER).unlink()
+    (found,) = B.verify_config(copy, "ner")
+    assert (found.code, found.message) == ("built-file-missing", f"{NER} is missing")
+    with pytest.raises(B.DatasetError):
+        B.load_config("ner")
+
+
+def test_a_build_cut_off_while_publishing_is_refused_until_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    files, _ = B.build(out)
+    changed = {
+        rel: data + b"\n" if rel.startswith("data/") else data for rel, data in files.items()
+    }
+    real = B.os.replace
+
+    def killed(src: Any, dst: Any) -> None:
+        if str(dst).endswith("README.md"):
+            raise KeyboardInterrupt  # the process is stopped before the card is written
+        real(src, dst)
+
+    monkeypatch.setattr(B.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        B.write_files(out, changed)
+    monkeypatch.undo()
+    problems = B.verify_config(out, "ner")
+    assert [(p.code, p.file) for p in problems] == [("built-file-checksum", str(out / NER))]
+    assert "built-file-stale" in {p.code for p in B.check(out)}
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []  # no staging left
+    B.build(out)
+    assert B.verify_config(out, "ner") == [] and B.check(out) == []
+
+
+def test_full_disk_names_the_file_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(dataset_dir(), out)
+    (out / "README.md").write_text("an old card\n", encoding="utf-8")  # so the build writes
+    before = _hashes(out)
+
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(B, "write_staged", full)
+    assert main(["build", "--out", str(out)]) == 2
+    printed = capsys.readouterr().out
+    assert "#: L4 built-file-unwritten: cannot write " in printed
+    assert "No space left on device" in printed and "the dataset folder was not changed" in printed
+    assert _hashes(out) == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
