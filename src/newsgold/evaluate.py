@@ -154,8 +154,7 @@ class Prediction:
         return self.items.setdefault(name, [])
 
 
-def _text_checks(ck: PredictionContext, value: dict[str, Any]) -> None:
-    gold = ck.gold
+def _text_checks(ck: PredictionContext, value: dict[str, Any], gold: Document) -> None:
     text = value.get("text")
     if isinstance(text, str) and text != gold.text:
         at = next(
@@ -187,7 +186,7 @@ def _from_document(
     of the views before it); ids are checked as in a document.
     """
     ck = PredictionContext(file, value, gold, base)
-    _text_checks(ck, value)
+    _text_checks(ck, value, gold)
     pred = Prediction(gold.id)
     if ck.problems:
         return pred, ck.problems

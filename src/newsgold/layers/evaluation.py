@@ -17,14 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsgold.issues import pointer
-from newsgold.layers.base import Context, as_int
+from newsgold.layers.base import Context, DocumentView, as_int
 from newsgold.scoring import Row, prf_header
-
-if TYPE_CHECKING:
-    from newsgold.model import Document
 
 Spn = tuple[int, int]
 """(start, end exclusive) of a span."""
@@ -74,7 +71,7 @@ class PredictionContext(Context):
     relaxed = True
 
     def __init__(
-        self, name: str, value: dict[str, Any], gold: Document, base: tuple[str | int, ...]
+        self, name: str, value: dict[str, Any], gold: DocumentView, base: tuple[str | int, ...]
     ) -> None:
         super().__init__(name, {**value, "text": gold.text}, set())
         self.gold = gold
@@ -122,14 +119,14 @@ class Iob2:
     """How a view reads IOB2 rows: the tag names and the tagged gold rows."""
 
     tag_names: Callable[[str], tuple[str, ...]]
-    tagged: Callable[[Sequence[Document], str], dict[tuple[str, str], Tagged]]
+    tagged: Callable[[Sequence[DocumentView], str], dict[tuple[str, str], Tagged]]
 
 
 @dataclass(frozen=True)
 class Run:
     """What a view's scorer gets: the scored gold documents with their predictions."""
 
-    pairs: Sequence[tuple[Document, list[Any]]]
+    pairs: Sequence[tuple[DocumentView, list[Any]]]
     labels: str
     iob2: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     """Document id -> sentence id -> predicted tags (IOB2 rows only)."""
