@@ -17,15 +17,14 @@ from newsgold.cli import main
 from newsgold.evaluate import (
     PredictionError,
     Report,
-    decode_iob2_strict,
     evaluate,
     report_dict,
     report_json,
     report_table,
-    score_ner_units,
 )
 from newsgold.io import canonical_json
 from newsgold.issues import codes_of
+from newsgold.layers.mentions import decode_iob2_strict, score_ner_units
 from newsgold.model import Document
 from newsgold.reader import documents
 from newsgold.resources import documents_dir, schema_dir

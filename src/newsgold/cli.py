@@ -547,7 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate a prediction file (schema/prediction.schema.json) and score one "
         "layer against the gold; exit 1 with the problems when it does not validate.",
     )
-    p.add_argument("--layer", required=True, choices=["ner", "quotes", "events", "stance"])
+    views = [v.name for layer in registry.layers() for v in layer.evaluations]
+    p.add_argument("--layer", required=True, choices=views)
     p.add_argument("--pred", required=True, metavar="FILE", help=".json, .jsonl or a folder")
     p.add_argument("--gold", metavar="PATH", help="gold document or folder (default: the corpus)")
     p.add_argument(

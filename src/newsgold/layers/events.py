@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,15 @@ from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, coref_pair, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.entities import participant
+from newsgold.layers.evaluation import (
+    NOWHERE,
+    Evaluation,
+    PredictionContext,
+    Run,
+    Spn,
+    align,
+    spans_of,
+)
 from newsgold.layers.formats import (
     ConllPart,
     DocbinPart,
@@ -26,7 +35,7 @@ from newsgold.layers.formats import (
     PageRecord,
     each_record,
 )
-from newsgold.layers.mentions import mention_label, same_entity
+from newsgold.layers.mentions import entity_referents, mention_label, same_entity
 from newsgold.layers.parts import (
     BratConf,
     BratEvent,
@@ -40,8 +49,11 @@ from newsgold.scoring import (
     Agreement,
     Cluster,
     CorefScores,
+    Counted,
     LabelAgreement,
+    Row,
     equality_agreement,
+    exact_pairs,
     label_agreement,
     overlap_pairs,
     span_prf,
@@ -278,7 +290,181 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- evaluation
 # The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
 
-EVALUATIONS: tuple[Any, ...] = ()
+
+@dataclass(frozen=True)
+class PEvent:
+    """A predicted event: type, modes, trigger spans, (role, entity referent) arguments, realis."""
+
+    type: str
+    modes: frozenset[str]
+    triggers: tuple[Spn, ...]
+    arguments: tuple[tuple[str, frozenset[Spn]], ...]
+    realis: str | None
+
+
+def event_referents(doc: Document) -> dict[str, frozenset[Spn]]:
+    """Each gold event as the set of its trigger spans, in event order."""
+    return {ev.id: frozenset((t.start, t.end) for t in ev.triggers) for ev in doc.layer(NAME)}
+
+
+def _events_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
+    """The events whose triggers are usable; each joins the event referents by its id."""
+    out = []
+    for i, ev in dicts(value.get(NAME)):
+        ok = ck.spans(ev["triggers"], NAME, i, "triggers")
+        args = []
+        for j, a in dicts(ev.get("arguments")):
+            where = (NAME, i, "arguments", j)
+            ref = ck.referent(ENTITIES, a["entity_id"], *where, "entity_id")
+            extra = ck.referent(MENTIONS, a.get("mention_id"), *where, "mention_id")
+            args.append((str(a["role"]), frozenset(ref or ()) | frozenset(extra or ())))
+        if ok:
+            triggers = spans_of(ev["triggers"])
+            if isinstance(ev.get("id"), str):
+                ck.add_referent(NAME, ev["id"], triggers)
+            modes = frozenset(ev.get("modes", []))
+            out.append(PEvent(ev["type"], modes, triggers, tuple(args), ev.get("realis")))
+    return out
+
+
+def _events_from_record(
+    ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
+) -> list[Any]:
+    ok = ck.spans(value["triggers"], "triggers")
+    args = []
+    for j, a in enumerate(value.get("arguments", [])):
+        ok = ck.spans(a["entity"], "arguments", j, "entity") and ok
+        args.append((str(a["role"]), frozenset(spans_of(a["entity"]))))
+    if not ok:
+        return []
+    modes = frozenset(value.get("modes", []))
+    triggers = spans_of(value["triggers"])
+    return [PEvent(value["type"], modes, triggers, tuple(args), value.get("realis"))]
+
+
+def _matched(gold: Sequence[Any], pred: Sequence[Any], key: Callable[[Any], Any]) -> int:
+    """How many gold and predicted items pair one to one by equal ``key``."""
+    return len(exact_pairs([key(g) for g in gold], [key(p) for p in pred]))
+
+
+_TRIGGER_KEYS: dict[str, Callable[[Any], Any]] = {
+    "identification": lambda x: x[0],
+    "type": lambda x: x[:2],
+    "type_mode": lambda x: x,
+}
+_ARGUMENT_KEYS: dict[str, Callable[[Any], Any]] = {
+    "identification": lambda x: x[:2],
+    "classification": lambda x: x,
+}
+
+
+def _add_counts(counts: dict[str, list[int]], name: str, n: int, pred: int, gold: int) -> None:
+    c = counts[name]
+    counts[name] = [c[0] + n, c[1] + pred, c[2] + gold]
+
+
+def _scored_arguments(doc: Document, pred: Sequence[PEvent]) -> tuple[list[Any], list[Any]]:
+    """Gold and predicted (event, entity, role) arguments, predicted referents aligned."""
+    events: tuple[Event, ...] = doc.layer(NAME)
+    entities, triggers = entity_referents(doc), event_referents(doc)
+    gold_types = {ev.id: ev.type for ev in events}
+    ga = [(ev.id, a.entity_id, a.role) for ev in events for a in ev.arguments]
+    pa = []
+    for ev in pred:
+        key = align(frozenset(ev.triggers), triggers)
+        if key is not None and gold_types.get(key) != ev.type:
+            key = NOWHERE
+        pa += [(key, align(ent, entities), role) for role, ent in ev.arguments]
+    return ga, pa
+
+
+def _realis(doc: Document, pred: Sequence[PEvent]) -> tuple[int, int]:
+    """(paired events, correct realis) over events paired by shared trigger spans."""
+    events: tuple[Event, ...] = doc.layer(NAME)
+    triggers = event_referents(doc)
+    scored = []
+    for i, gev in enumerate(events):
+        for j, pev in enumerate(pred):
+            shared = len(triggers[gev.id] & set(pev.triggers))
+            if shared:
+                scored.append((-shared, i, j))
+    pairs = greedy_pairs(scored)
+    return len(pairs), sum(int(events[i].realis == pred[j].realis) for i, j in pairs)
+
+
+def _score_events(run: Run) -> dict[str, Any]:
+    trig = {name: [0, 0, 0] for name in _TRIGGER_KEYS}
+    args = {name: [0, 0, 0] for name in _ARGUMENT_KEYS}
+    realis_pairs = realis_correct = 0
+    for doc, pred in run.pairs:
+        events: tuple[Event, ...] = doc.layer(NAME)
+        gt = [
+            ((t.start, t.end), ev.type, frozenset(ev.modes)) for ev in events for t in ev.triggers
+        ]
+        pt = [(sp, ev.type, ev.modes) for ev in pred for sp in ev.triggers]
+        for name, by in _TRIGGER_KEYS.items():
+            _add_counts(trig, name, _matched(gt, pt, by), len(pt), len(gt))
+        ga, pa = _scored_arguments(doc, pred)
+        for name, by in _ARGUMENT_KEYS.items():
+            _add_counts(args, name, _matched(ga, pa, by), len(pa), len(ga))
+        paired, correct = _realis(doc, pred)
+        realis_pairs += paired
+        realis_correct += correct
+    return {
+        "trigger_identification": Counted.of(*trig["identification"]),
+        "trigger_classification": Counted.of(*trig["type"]),
+        "trigger_classification_mode": Counted.of(*trig["type_mode"]),
+        "argument_identification": Counted.of(*args["identification"]),
+        "argument_classification": Counted.of(*args["classification"]),
+        "realis": {
+            "accuracy": realis_correct / realis_pairs if realis_pairs else 0.0,
+            "correct": realis_correct,
+            "paired_events": realis_pairs,
+        },
+    }
+
+
+def _event_rows(s: Mapping[str, Any]) -> list[Row]:
+    return [
+        Row("trigger identification", s["trigger_identification"]),
+        Row("trigger classification (type)", s["trigger_classification"]),
+        Row("trigger classification (type+mode)", s["trigger_classification_mode"]),
+        Row("argument identification", s["argument_identification"]),
+        Row("argument classification", s["argument_classification"]),
+    ]
+
+
+def _event_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
+    r = s["realis"]
+    return "", [
+        f"realis accuracy {r['accuracy']:.4f} "
+        f"({r['correct']} of {r['paired_events']} paired events)"
+    ]
+
+
+_EVALUATION_DOC = """\
+Events (``--layer events``). Triggers (each trigger span of an event is one
+mention) are matched one to one by exact span: identification; classification
+by span and type; by span, type and the set of modes. Arguments are
+(event, entity, role): a predicted argument is identified when its event is
+aligned to a gold event of the same type that has an argument with the aligned
+entity, and classified when the role is equal too. Realis accuracy is over the
+events paired one to one by shared trigger spans.
+"""
+
+
+EVALUATIONS: tuple[Any, ...] = (
+    Evaluation(
+        name=NAME,
+        needs=(NAME,),
+        from_document=_events_from_document,
+        from_record=_events_from_record,
+        score=_score_events,
+        rows=_event_rows,
+        notes=_event_notes,
+        description=_EVALUATION_DOC,
+    ),
+)
 
 
 # ---------------------------------------------------------------- agreement

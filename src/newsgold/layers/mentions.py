@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -13,7 +14,26 @@ from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, coref_pair, counter_prf, fields_dict
-from newsgold.layers.base import Config, Context, IdKind, Layer, SummaryRow, as_str, counts, short
+from newsgold.layers.base import (
+    Config,
+    Context,
+    IdKind,
+    Layer,
+    SummaryRow,
+    as_str,
+    counts,
+    dicts,
+    short,
+)
+from newsgold.layers.evaluation import (
+    HEADER,
+    Evaluation,
+    Iob2,
+    PredictionContext,
+    Run,
+    Spn,
+    Tagged,
+)
 from newsgold.layers.formats import (
     ConllPart,
     DocbinPart,
@@ -33,7 +53,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.scoring import PRF, Agreement, Cluster, CorefScores
+from newsgold.scoring import PRF, Agreement, Cluster, CorefScores, Counted, Row
 from newsgold.spans import Range, greedy_pairs
 
 if TYPE_CHECKING:
@@ -346,8 +366,394 @@ def _summary(records: tuple[Mention, ...]) -> list[SummaryRow]:
 
 # ---------------------------------------------------------------- evaluation
 # The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
+#
+# NER (``--layer ner``) is a view of this layer: the NAM mentions, with entity-level
+# micro P/R/F1 (seqeval strict) and the SemEval-2013 Task 9.1 views (nervaluate).
 
-EVALUATIONS: tuple[Any, ...] = ()
+NER_MIN_OVERLAP_PERCENT = 1.0
+"""Least share of a gold span, in percent, that counts as an overlap (nervaluate's default)."""
+
+CONLL_TYPE_NAMES: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC")
+SEMEVAL_VIEWS: tuple[str, ...] = ("strict", "exact", "partial", "type")
+_HALF_CREDIT = {"strict": False, "exact": False, "partial": True, "type": True}
+
+Ent = tuple[int, int, str]
+"""(start, end exclusive, type)."""
+
+
+def entity_referents(doc: Document) -> dict[str, frozenset[Spn]]:
+    """Each gold entity as the set of the spans of its mentions, in entity order."""
+    ents: dict[str, set[Spn]] = {e.id: set() for e in doc.layer(ENTITIES)}
+    for m in doc.layer(NAME):
+        ents.setdefault(m.entity_id, set()).add((m.start, m.end))
+    return {k: frozenset(v) for k, v in ents.items()}
+
+
+def mention_spans(doc: Document) -> dict[str, Spn]:
+    """Each gold mention's span by id."""
+    return {m.id: (m.start, m.end) for m in doc.layer(NAME)}
+
+
+@dataclass
+class SemEvalCounts:
+    """SemEval-2013 Task 9.1 counts for one view."""
+
+    correct: int = 0
+    incorrect: int = 0
+    partial: int = 0
+    missed: int = 0
+    spurious: int = 0
+
+    def add(self, other: SemEvalCounts) -> None:
+        self.correct += other.correct
+        self.incorrect += other.incorrect
+        self.partial += other.partial
+        self.missed += other.missed
+        self.spurious += other.spurious
+
+    def scores(self, half_credit: bool) -> SemEvalScore:
+        actual = self.correct + self.incorrect + self.partial + self.spurious
+        possible = self.correct + self.incorrect + self.partial + self.missed
+        credit = self.correct + (0.5 * self.partial if half_credit else 0.0)
+        return SemEvalScore(possible, credit, actual, credit, dataclasses.replace(self))
+
+
+@dataclass(frozen=True)
+class SemEvalScore(Counted):
+    """One SemEval view: P/R/F1 of the credit against actual and possible, with the counts."""
+
+    counts: SemEvalCounts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.scores(),
+            **dataclasses.asdict(self.counts),
+            "actual": self.b_total,
+            "possible": self.a_total,
+        }
+
+    def count_cells(self) -> str:
+        return f"{self.counts.correct:>7} {self.b_total:>6} {self.a_total:>6}"
+
+
+def _overlaps(p: Ent, t: Ent) -> bool:
+    if p[0] >= t[1] or p[1] <= t[0]:
+        return False
+    overlap = min(p[1], t[1]) - max(p[0], t[0])
+    return (overlap / (t[1] - t[0])) * 100.0 >= NER_MIN_OVERLAP_PERCENT
+
+
+def _type_match(p: Ent, true: Sequence[Ent], matched: set[int]) -> tuple[int | None, int | None]:
+    """(hit, near) of the type view: the nearest overlapping span of the type, else any."""
+    hit: int | None = None
+    near: int | None = None
+    best_dist: int | None = None
+    for i, t in enumerate(true):
+        if i in matched or not _overlaps(p, t):
+            continue
+        if p[2] == t[2]:
+            dist = abs(p[0] - t[0]) + abs(p[1] - t[1])
+            if best_dist is None or dist < best_dist:
+                hit, best_dist = i, dist
+        elif near is None:
+            near = i
+    return hit, near
+
+
+def _bounds_match(
+    view: str, p: Ent, true: Sequence[Ent], matched: set[int]
+) -> tuple[int | None, int | None]:
+    """(hit, near) of the strict, exact and partial views, first in order."""
+    near: int | None = None
+    for i, t in enumerate(true):
+        if i in matched:
+            continue
+        same_bounds = p[0] == t[0] and p[1] == t[1]
+        if view == "partial":
+            if not _overlaps(p, t):
+                continue
+            if same_bounds:
+                return i, near
+            if near is None:
+                near = i
+            continue
+        if same_bounds and (view == "exact" or p[2] == t[2]):
+            return i, near
+        if near is None and _overlaps(p, t):
+            near = i
+    return None, near
+
+
+def semeval_unit(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, SemEvalCounts]:
+    """The four views on one unit, greedy in the given order as nervaluate matches."""
+    out = {}
+    for view in SEMEVAL_VIEWS:
+        c = SemEvalCounts()
+        matched: set[int] = set()
+        for p in pred:
+            if view == "type":
+                hit, near = _type_match(p, true, matched)
+            else:
+                hit, near = _bounds_match(view, p, true, matched)
+            if hit is not None:
+                c.correct += 1
+                matched.add(hit)
+            elif near is not None:
+                if view == "partial":
+                    c.partial += 1
+                else:
+                    c.incorrect += 1
+                matched.add(near)
+            else:
+                c.spurious += 1
+        c.missed += len(true) - len(matched)
+        out[view] = c
+    return out
+
+
+def decode_iob2_strict(tags: Sequence[str]) -> tuple[list[Ent], int]:
+    """Chunks of a tag sequence as seqeval's strict IOB2 mode reads them, as token spans.
+
+    A chunk is a ``B-T`` and the ``I-T`` tags right after it. Returns the
+    chunks and the number of ``I-`` tags that belong to no chunk.
+    """
+    spans: list[Ent] = []
+    stray = 0
+    i, n = 0, len(tags)
+    while i < n:
+        tag = tags[i]
+        if tag.startswith("B-"):
+            label = tag[2:]
+            j = i + 1
+            while j < n and tags[j] == "I-" + label:
+                j += 1
+            spans.append((i, j, label))
+            i = j
+            continue
+        if tag.startswith("I-"):
+            stray += 1
+        i += 1
+    return spans, stray
+
+
+def _per_type_counts(
+    units: Sequence[tuple[Sequence[Ent], Sequence[Ent]]], types: set[str]
+) -> dict[str, dict[str, SemEvalCounts]]:
+    by_type: dict[str, dict[str, SemEvalCounts]] = {}
+    for true, pred in units:
+        for typ in types:
+            per = semeval_unit([x for x in true if x[2] == typ], [x for x in pred if x[2] == typ])
+            slot = by_type.setdefault(typ, {v: SemEvalCounts() for v in SEMEVAL_VIEWS})
+            for view, found in per.items():
+                slot[view].add(found)
+    return by_type
+
+
+def score_ner_units(units: Sequence[tuple[Sequence[Ent], Sequence[Ent]]]) -> dict[str, Any]:
+    """NER scores over units of (gold spans, predicted spans), each list in text order."""
+    overall = {v: SemEvalCounts() for v in SEMEVAL_VIEWS}
+    gold_set: set[tuple[int, int, int, str]] = set()
+    pred_set: set[tuple[int, int, int, str]] = set()
+    types: set[str] = set()
+    for u, (true, pred) in enumerate(units):
+        for view, found in semeval_unit(true, pred).items():
+            overall[view].add(found)
+        gold_set.update((u, s, e, t) for s, e, t in true)
+        pred_set.update((u, s, e, t) for s, e, t in pred)
+        types.update(t for _, _, t in true)
+        types.update(t for _, _, t in pred)
+    by_type = _per_type_counts(units, types)
+    per_type: dict[str, Any] = {}
+    for typ in sorted(types):
+        g = {x for x in gold_set if x[3] == typ}
+        p = {x for x in pred_set if x[3] == typ}
+        per_type[typ] = {
+            "micro": Counted.of(len(g & p), len(p), len(g)),
+            **{v: by_type[typ][v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
+        }
+    return {
+        "micro": Counted.of(len(gold_set & pred_set), len(pred_set), len(gold_set)),
+        "semeval": {v: overall[v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
+        "per_type": per_type,
+    }
+
+
+def _gold_ner(doc: Document, labels: str) -> list[Ent]:
+    from newsgold.tokens import CONLL_MAPPING
+
+    out = []
+    for m in doc.layer(NAME):
+        if m.mention_type != "NAM":
+            continue
+        label: str | None = m.label if labels == "ontonotes" else CONLL_MAPPING[m.label]
+        if label is not None:
+            out.append((m.start, m.end, label))
+    return sorted(out)
+
+
+def _map_pred_label(label: str, labels: str) -> str | None:
+    from newsgold.tokens import CONLL_MAPPING
+
+    if labels == "ontonotes" or label in CONLL_TYPE_NAMES:
+        return label
+    return CONLL_MAPPING[label]
+
+
+def _tag_names(labels: str) -> tuple[str, ...]:
+    from newsgold import tokens
+
+    return tokens.conll_tags() if labels == "conll" else tokens.ontonotes_tags()
+
+
+def _gold_sentences(docs: Sequence[Document], labels: str) -> dict[tuple[str, str], Tagged]:
+    from newsgold import tokens
+
+    out: dict[tuple[str, str], Tagged] = {}
+    for doc in docs:
+        if "sentences" not in doc.annotated_layers:
+            continue
+        for sent in tokens.tag_document(doc):
+            tags = sent.tags if labels == "ontonotes" else tokens.to_conll(sent.tags)
+            out[(doc.id, sent.sentence_id)] = Tagged(
+                sent.sentence_index, tuple(t.text for t in sent.tokens), tuple(tags)
+            )
+    return out
+
+
+def _ner_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
+    """The NAM (or untyped) mentions; each mention's span joins its entity's referent."""
+    out: list[Ent] = []
+    seen: dict[Ent, int] = {}
+    for i, m in dicts(value.get(NAME)):
+        sp = ck.span(m, NAME, i)
+        if sp is None:
+            continue
+        if isinstance(m.get("id"), str):
+            ck.add_referent(NAME, m["id"], [sp])
+        eid = m.get("entity_id")
+        if eid is not None and ck.ref(ENTITIES, eid, NAME, i, "entity_id"):
+            ck.add_referent(ENTITIES, eid, [sp])
+        if m.get("mention_type", "NAM") != "NAM":
+            continue
+        key = (sp[0], sp[1], str(m["label"]))
+        if key in seen:
+            ck.add(
+                pointer(NAME, i),
+                "duplicate-span",
+                f"span {sp[0]}-{sp[1]} {m['label']} is also /{NAME}/{seen[key]}",
+                "predict each entity once",
+            )
+        else:
+            seen[key] = i
+            out.append(key)
+    return out
+
+
+def _ner_from_record(
+    ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
+) -> list[Any]:
+    sp = ck.span(value)
+    if sp is None:
+        return []
+    label = str(value["label"])
+    if labels == "ontonotes" and label in ("PER", "MISC"):
+        ck.add(
+            pointer("label"),
+            "label-set-mismatch",
+            f'"{label}" is a CoNLL-2003 type but OntoNotes types are scored',
+            "give an OntoNotes type or score with --labels conll",
+        )
+        return []
+    key = (sp[0], sp[1], label)
+    if key in items:
+        ck.add(
+            "",
+            "duplicate-span",
+            f"span {key[0]}-{key[1]} {label} is predicted twice for {ck.gold.id}",
+            "predict each entity once",
+        )
+        return []
+    return [key]
+
+
+def _ner_units(run: Run) -> tuple[list[tuple[list[Ent], list[Ent]]], str, int]:
+    units: list[tuple[list[Ent], list[Ent]]] = []
+    stray = 0
+    if run.iob2:
+        for (doc_id, sid), tagged in sorted(
+            run.tagged().items(), key=lambda kv: (kv[0][0], kv[1].index)
+        ):
+            true, _ = decode_iob2_strict(tagged.tags)
+            pred_tags = run.iob2.get(doc_id, {}).get(sid, ["O"] * len(tagged.tokens))
+            pred, n = decode_iob2_strict(pred_tags)
+            stray += n
+            units.append((true, pred))
+        return units, "sentence-token", stray
+    for doc, items in run.pairs:
+        mapped = [(s, e, _map_pred_label(t, run.labels)) for s, e, t in items]
+        pred = sorted({(s, e, t) for s, e, t in mapped if t is not None})
+        units.append((_gold_ner(doc, run.labels), pred))
+    return units, "document-character", stray
+
+
+def _score_ner(run: Run) -> dict[str, Any]:
+    units, unit, stray = _ner_units(run)
+    return {
+        "labels": run.labels,
+        "unit": unit,
+        "iob2_tags_outside_chunks": stray,
+        **score_ner_units(units),
+    }
+
+
+def _ner_table_rows(s: Mapping[str, Any]) -> list[Row]:
+    rows = [Row("entity-level micro (seqeval strict)", s["micro"])]
+    rows += [Row(f"SemEval {v}", s["semeval"][v]) for v in SEMEVAL_VIEWS]
+    rows += [Row("per type (entity-level micro)", heading=True), Row(HEADER, heading=True)]
+    return rows + [Row(t, v["micro"]) for t, v in s["per_type"].items()]
+
+
+def _ner_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
+    foot = []
+    if s["iob2_tags_outside_chunks"]:
+        foot.append(
+            f"{s['iob2_tags_outside_chunks']} I- tag(s) outside any chunk "
+            "were read as O (seqeval strict)"
+        )
+    return f"; labels {s['labels']}; units {s['unit']}", foot
+
+
+_EVALUATION_DOC = """\
+NER (``--layer ner``). Gold: the NAM mentions; with ``--labels conll`` their
+types mapped by :data:`newsgold.tokens.CONLL_MAPPING` (types mapped to nothing
+are dropped). Predicted: mentions whose ``mention_type`` is NAM or not given,
+``ner`` layer records, or IOB2 rows. ``micro`` is entity-level micro P/R/F1 over
+(unit, start, end, type) sets, which equals ``seqeval`` in strict IOB2 mode;
+IOB2 tags are decoded like seqeval's strict mode (a chunk is a B-T and the I-T
+that follow it; any other I- tag is no entity and is counted in
+``iob2_tags_outside_chunks``). ``semeval`` gives the SemEval-2013 Task 9.1
+views as ``nervaluate`` computes them: strict (boundaries and type), exact
+(boundaries), partial (boundaries, half credit for an overlap) and type (type,
+any overlap), with correct/incorrect/partial/missed/spurious counts; ``per_type``
+scores each type on the spans of that type alone. Overlap means at least 1% of
+the gold span (nervaluate's default). Units are documents and characters for
+span predictions, sentences and tokens for IOB2 rows.
+"""
+
+
+NER = Evaluation(
+    name="ner",
+    needs=(NAME,),
+    from_document=_ner_from_document,
+    from_record=_ner_from_record,
+    score=_score_ner,
+    rows=_ner_table_rows,
+    notes=_ner_notes,
+    iob2=Iob2(_tag_names, _gold_sentences),
+    description=_EVALUATION_DOC,
+)
+
+EVALUATIONS: tuple[Any, ...] = (NER,)
 
 
 # ---------------------------------------------------------------- agreement

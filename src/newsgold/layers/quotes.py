@@ -12,6 +12,16 @@ from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
+from newsgold.layers.evaluation import (
+    Evaluation,
+    Key,
+    PredictionContext,
+    Run,
+    Spn,
+    align,
+    span_of,
+    spans_of,
+)
 from newsgold.layers.formats import (
     ConllPart,
     DocbinPart,
@@ -23,7 +33,7 @@ from newsgold.layers.formats import (
     PageRecord,
     each_record,
 )
-from newsgold.layers.mentions import same_entity
+from newsgold.layers.mentions import entity_referents, mention_spans, same_entity
 from newsgold.layers.parts import (
     BratConf,
     BratPart,
@@ -33,10 +43,15 @@ from newsgold.layers.parts import (
     BratWriting,
 )
 from newsgold.scoring import (
+    OVERLAP_MEASURE,
+    OVERLAP_THRESHOLD,
     PRF,
     Agreement,
+    Counted,
     LabelAgreement,
+    Row,
     equality_agreement,
+    exact_span_pairs,
     label_agreement,
     overlap_pairs,
     span_prf,
@@ -240,7 +255,183 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- evaluation
 # The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
 
-EVALUATIONS: tuple[Any, ...] = ()
+
+@dataclass(frozen=True)
+class PQuote:
+    """A predicted quote: content and cue spans, source span, speaker referent (None: null)."""
+
+    type: str | None
+    content: tuple[Spn, ...]
+    cue: tuple[Spn, ...]
+    source: Spn | None
+    speaker: frozenset[Spn] | None
+
+
+def _quotes_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
+    out = []
+    for i, q in dicts(value.get(NAME)):
+        ok = ck.spans(q["content"], NAME, i, "content")
+        ok = ck.spans(q.get("cue"), NAME, i, "cue") and ok
+        source = ck.referent(MENTIONS, q.get("source"), NAME, i, "source")
+        speaker = ck.referent(ENTITIES, q.get("speaker"), NAME, i, "speaker")
+        if ok:
+            out.append(
+                PQuote(
+                    q.get("type"),
+                    spans_of(q["content"]),
+                    spans_of(q.get("cue")),
+                    min(source) if source else None,
+                    speaker,
+                )
+            )
+    return out
+
+
+def _quotes_from_record(
+    ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
+) -> list[Any]:
+    ok = ck.spans(value["content"], "content")
+    ok = ck.spans(value.get("cue"), "cue") and ok
+    source = value.get("source")
+    ok = (source is None or ck.span(source, "source") is not None) and ok
+    speaker = value.get("speaker")
+    ok = (speaker is None or ck.spans(speaker, "speaker")) and ok
+    if not ok:
+        return []
+    return [
+        PQuote(
+            value.get("type"),
+            spans_of(value["content"]),
+            spans_of(value.get("cue")),
+            None if source is None else span_of(source),
+            None if speaker is None else frozenset(spans_of(speaker)),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class QuoteScore(Counted):
+    """Attribution P/R/F1 with the speaker accuracy and end-to-end P/R/F1."""
+
+    speaker_accuracy: float
+    end_to_end: Counted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **super().to_dict(),
+            "speaker_accuracy": self.speaker_accuracy,
+            "end_to_end": self.end_to_end.to_dict(),
+        }
+
+
+@dataclass
+class _QuoteTally:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker_correct: int = 0
+
+    def scores(self) -> QuoteScore:
+        return QuoteScore(
+            self.gold,
+            self.matched,
+            self.predicted,
+            self.matched,
+            self.speaker_correct / self.matched if self.matched else 0.0,
+            Counted.of(self.speaker_correct, self.predicted, self.gold),
+        )
+
+
+_MODES = ("exact", "overlap")
+_Item = tuple[str | None, tuple[Spn, ...], Key]
+
+
+def _tally(tally: _QuoteTally, g: Sequence[_Item], p: Sequence[_Item], mode: str) -> None:
+    gs, ps = [x[1] for x in g], [x[1] for x in p]
+    matched = exact_span_pairs(gs, ps) if mode == "exact" else overlap_pairs(gs, ps)
+    tally.gold += len(g)
+    tally.predicted += len(p)
+    tally.matched += len(matched)
+    tally.speaker_correct += sum(1 for i, j in matched if g[i][2] == p[j][2])
+
+
+def _score_quotes(run: Run) -> dict[str, Any]:
+    overall = {m: _QuoteTally() for m in _MODES}
+    per_type = {t: {m: _QuoteTally() for m in _MODES} for t in inventory().quote_types}
+    cue = [0, 0, 0]
+    source = [0, 0, 0]
+    for doc, pred in run.pairs:
+        entities = entity_referents(doc)
+        quotes: tuple[Quote, ...] = doc.layer(NAME)
+        gq = [(q.type, tuple((s.start, s.end) for s in q.content), q.speaker) for q in quotes]
+        pq = [(q.type, q.content, align(q.speaker, entities)) for q in pred]
+        for typ_filter in (None, *per_type):
+            g = [x for x in gq if typ_filter is None or x[0] == typ_filter]
+            p = [x for x in pq if typ_filter is None or x[0] == typ_filter]
+            for mode in _MODES:
+                slot = overall if typ_filter is None else per_type[typ_filter]
+                _tally(slot[mode], g, p, mode)
+        gcue = {(s.start, s.end) for q in quotes for s in q.cue}
+        pcue = {s for q in pred for s in q.cue}
+        cue = [cue[0] + len(gcue & pcue), cue[1] + len(pcue), cue[2] + len(gcue)]
+        spans = mention_spans(doc)
+        gsrc = {spans[q.source] for q in quotes if q.source is not None}
+        psrc = {q.source for q in pred if q.source is not None}
+        source = [source[0] + len(gsrc & psrc), source[1] + len(psrc), source[2] + len(gsrc)]
+    return {
+        **{m: overall[m].scores() for m in _MODES},
+        "per_type": {
+            t: {m: per_type[t][m].scores() for m in _MODES}
+            for t in per_type
+            if per_type[t]["overlap"].gold or per_type[t]["overlap"].predicted
+        },
+        "cue": Counted.of(*cue),
+        "source": Counted.of(*source),
+        "overlap_threshold": OVERLAP_THRESHOLD,
+    }
+
+
+def _quote_rows(s: Mapping[str, Any]) -> list[Row]:
+    rows = []
+    for mode in _MODES:
+        rows.append(Row(f"attribution, {mode}", s[mode]))
+        rows.append(Row(f"  end to end (+ speaker), {mode}", s[mode].end_to_end))
+    rows += [Row(f"  {typ}, overlap", v["overlap"]) for typ, v in s["per_type"].items()]
+    return [*rows, Row("cue spans", s["cue"]), Row("source spans", s["source"])]
+
+
+def _quote_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
+    return "", [
+        f"speaker accuracy on matched quotes: exact {s['exact']['speaker_accuracy']:.4f}, "
+        f"overlap {s['overlap']['speaker_accuracy']:.4f} "
+        f"(overlap = {OVERLAP_MEASURE} >= {s['overlap_threshold']})"
+    ]
+
+
+_EVALUATION_DOC = """\
+Quotes (``--layer quotes``). Content is matched one to one, ``exact`` (the same
+characters) or ``overlap`` (character Dice of the contents at least
+:data:`~newsgold.scoring.OVERLAP_THRESHOLD`, best pairs first). For each: attribution
+P/R/F1, speaker accuracy on the matched pairs (both speakers null, or the
+predicted speaker aligned to the gold speaker) and end-to-end P/R/F1 (matched
+and speaker correct). ``per_type`` scores each quote type on the quotes of that
+type alone. ``cue`` and ``source`` are exact-span P/R/F1 over all cue spans and
+all source-mention spans.
+"""
+
+
+EVALUATIONS: tuple[Any, ...] = (
+    Evaluation(
+        name=NAME,
+        needs=(NAME,),
+        from_document=_quotes_from_document,
+        from_record=_quotes_from_record,
+        score=_score_quotes,
+        rows=_quote_rows,
+        notes=_quote_notes,
+        description=_EVALUATION_DOC,
+    ),
+)
 
 
 # ---------------------------------------------------------------- agreement

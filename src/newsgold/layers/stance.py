@@ -13,6 +13,17 @@ from newsgold.labels import inventory
 from newsgold.layers.agreement_part import AgreementOption, AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
+from newsgold.layers.evaluation import (
+    Evaluation,
+    Key,
+    PredictionContext,
+    Run,
+    Spn,
+    align,
+    norm_description,
+    spans_of,
+)
+from newsgold.layers.events import event_referents
 from newsgold.layers.formats import (
     ConllPart,
     DocbinPart,
@@ -24,6 +35,7 @@ from newsgold.layers.formats import (
     PageRecord,
     each_record,
 )
+from newsgold.layers.mentions import entity_referents
 from newsgold.layers.parts import (
     BratConf,
     BratPart,
@@ -36,9 +48,12 @@ from newsgold.layers.quotes import QUOTE
 from newsgold.scoring import (
     PRF,
     Agreement,
+    Counted,
     LabelAgreement,
     MeanScore,
+    Row,
     equality_agreement,
+    exact_pairs,
     label_agreement,
 )
 from newsgold.spans import Range, Span, dice, greedy_pairs, spans_from
@@ -243,7 +258,161 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- evaluation
 # The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
 
-EVALUATIONS: tuple[Any, ...] = ()
+PTarget = frozenset[Spn] | str
+
+
+@dataclass(frozen=True)
+class PStance:
+    """A predicted stance: holder referent, target as (kind, referent or description), polarity."""
+
+    holder: frozenset[Spn]
+    target_kind: str
+    target: PTarget
+    polarity: str
+
+
+def _doc_target(ck: PredictionContext, tg: dict[str, Any], i: int) -> tuple[str, PTarget]:
+    where = (NAME, i, "target")
+    if tg.get("entity_id") is not None:
+        return "entity", ck.referent(ENTITIES, tg["entity_id"], *where, "entity_id") or frozenset()
+    if tg.get("event_id") is not None:
+        return "event", ck.referent(EVENTS, tg["event_id"], *where, "event_id") or frozenset()
+    if isinstance(tg.get("description"), str):
+        return "description", norm_description(tg["description"])
+    ck.add(
+        pointer(*where),
+        "schema-required",
+        "the target has no entity_id, event_id or description",
+        "give the target an entity, an event or a description",
+    )
+    return "description", ""
+
+
+def _stance_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
+    out = []
+    for i, st in dicts(value.get(NAME)):
+        holder = ck.referent(ENTITIES, st["holder"], NAME, i, "holder") or frozenset()
+        kind, target = _doc_target(ck, st["target"], i)
+        out.append(PStance(holder, kind, target, st["polarity"]))
+    return out
+
+
+def _stance_from_record(
+    ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
+) -> list[Any]:
+    ok = ck.spans(value["holder"], "holder")
+    tg = value["target"]
+    kind: str
+    target: PTarget
+    if "entity" in tg:
+        ok = ck.spans(tg["entity"], "target", "entity") and ok
+        kind, target = "entity", frozenset(spans_of(tg["entity"]))
+    elif "event" in tg:
+        ok = ck.spans(tg["event"], "target", "event") and ok
+        kind, target = "event", frozenset(spans_of(tg["event"]))
+    else:
+        kind, target = "description", norm_description(tg["description"])
+    if not ok:
+        return []
+    return [PStance(frozenset(spans_of(value["holder"])), kind, target, value["polarity"])]
+
+
+def _gold_target(tg: Target) -> tuple[str, Key]:
+    if tg.entity_id is not None:
+        return "entity", tg.entity_id
+    if tg.event_id is not None:
+        return "event", tg.event_id
+    return "description", norm_description(tg.description)
+
+
+def _pred_target(
+    st: PStance, entities: dict[str, frozenset[Spn]], events: dict[str, frozenset[Spn]]
+) -> tuple[str, Key]:
+    if st.target_kind == "entity" and isinstance(st.target, frozenset):
+        return "entity", align(st.target, entities)
+    if st.target_kind == "event" and isinstance(st.target, frozenset):
+        return "event", align(st.target, events)
+    return "description", str(st.target)
+
+
+def _polarity(matched_pol: list[tuple[str, str]]) -> dict[str, Any]:
+    classes = {}
+    present = []
+    for cls in ("FAVOR", "AGAINST"):
+        c_tp = sum(1 for a, b in matched_pol if a == b == cls)
+        c_pred = sum(1 for _, b in matched_pol if b == cls)
+        c_gold = sum(1 for a, _ in matched_pol if a == cls)
+        if c_pred or c_gold:
+            classes[cls] = Counted.of(c_tp, c_pred, c_gold)
+            present.append(classes[cls].f1)
+    correct = sum(1 for a, b in matched_pol if a == b)
+    return {
+        "accuracy": correct / len(matched_pol) if matched_pol else 0.0,
+        "f_avg": sum(present) / len(present) if present else 0.0,
+        "f_avg_classes": len(present),
+        "correct": correct,
+        "matched_pairs": len(matched_pol),
+        "per_class": classes,
+    }
+
+
+def _score_stance(run: Run) -> dict[str, Any]:
+    matched_pol: list[tuple[str, str]] = []
+    tp = n_pred = n_gold = 0
+    for doc, pred in run.pairs:
+        entities, events = entity_referents(doc), event_referents(doc)
+        records: tuple[Stance, ...] = doc.layer(NAME)
+        g = [((st.holder, _gold_target(st.target)), st.polarity) for st in records]
+        p = [
+            ((align(st.holder, entities), _pred_target(st, entities, events)), st.polarity)
+            for st in pred
+        ]
+        matched = exact_pairs([x[0] for x in g], [x[0] for x in p])
+        tp += len(matched)
+        n_pred += len(p)
+        n_gold += len(g)
+        matched_pol += [(g[i][1], p[j][1]) for i, j in matched]
+    return {"pairs": Counted.of(tp, n_pred, n_gold), "polarity": _polarity(matched_pol)}
+
+
+def _stance_rows(s: Mapping[str, Any]) -> list[Row]:
+    per_class = s["polarity"]["per_class"].items()
+    return [Row("holder-target pairs", s["pairs"])] + [
+        Row(f"  {c} (matched pairs)", v) for c, v in per_class
+    ]
+
+
+def _stance_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
+    pol = s["polarity"]
+    return "", [
+        f"on {pol['matched_pairs']} matched pair(s): F_avg(FAVOR, AGAINST) {pol['f_avg']:.4f} "
+        f"over {pol['f_avg_classes']} class(es), accuracy {pol['accuracy']:.4f}"
+    ]
+
+
+_EVALUATION_DOC = """\
+Stance (``--layer stance``). A record is the pair (holder, target): the target is
+an entity, else an event, else its description compared case- and
+space-insensitively. Pairs are matched one to one. On the matched pairs:
+accuracy of the polarity, and ``f_avg``, the mean F1 of FAVOR and AGAINST
+(SemEval-2016 Task 6); a class that occurs neither in the gold nor in the
+predictions of the matched pairs is left out of the mean, so that a perfect
+prediction scores 1.
+"""
+
+
+EVALUATIONS: tuple[Any, ...] = (
+    Evaluation(
+        name=NAME,
+        needs=(NAME,),
+        from_document=_stance_from_document,
+        from_record=_stance_from_record,
+        score=_score_stance,
+        rows=_stance_rows,
+        notes=_stance_notes,
+        description=_EVALUATION_DOC,
+    ),
+)
 
 
 # ---------------------------------------------------------------- agreement

@@ -1,0 +1,159 @@
+"""A layer's part in ``newsgold evaluate``: the views it is scored in.
+
+An :class:`Evaluation` is one ``--layer`` value of ``newsgold evaluate``: which
+layers a gold document must annotate to be scored, how a prediction of it is
+normalised from a prediction document and from a JSONL layer record, and how the
+normalised predictions are scored against the gold and shown in the table. A
+layer module lists its views in ``EVALUATIONS``; :mod:`newsgold.evaluate` loops
+over them and never names a layer.
+
+A prediction is checked by the document checker (:class:`~newsgold.layers.base.Context`)
+in its relaxed form, through a :class:`PredictionContext`: its spans by
+:meth:`~newsgold.layers.base.Context.span`, its references by
+:meth:`~newsgold.layers.base.Context.ref`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsgold.issues import pointer
+from newsgold.layers.base import Context, DocumentView, as_int
+from newsgold.scoring import Row, prf_header
+
+Spn = tuple[int, int]
+"""(start, end exclusive) of a span."""
+Key = str | None
+"""The gold id a predicted referent is aligned to (``None``: no referent given)."""
+NOWHERE = "\x00unaligned"
+"""The key of a predicted referent that aligns to no gold referent (equal to no id)."""
+HEADER = prf_header(34, f"{'correct':>7} {'pred':>6} {'gold':>6}")
+"""The column header of the tables of ``newsgold evaluate``."""
+
+
+def span_of(d: Mapping[str, Any]) -> Spn:
+    """(start, end) of a span object."""
+    return (int(d["start"]), int(d["end"]))
+
+
+def spans_of(items: Iterable[Mapping[str, Any]] | None) -> tuple[Spn, ...]:
+    """(start, end) of each span object."""
+    return tuple(span_of(d) for d in items or ())
+
+
+def norm_description(text: str) -> str:
+    """A description compared case- and space-insensitively."""
+    return " ".join(text.casefold().split())
+
+
+def align(spans: frozenset[Spn] | None, table: Mapping[str, frozenset[Spn]]) -> Key:
+    """The gold referent in ``table`` sharing most spans with ``spans`` (first on a tie)."""
+    if spans is None:
+        return None
+    best, best_n = NOWHERE, 0
+    for ident, gold_spans in table.items():
+        n = len(spans & gold_spans)
+        if n > best_n:
+            best, best_n = ident, n
+    return best
+
+
+class PredictionContext(Context):
+    """One prediction (a document or a line of a JSONL file) under the relaxed checks.
+
+    ``base`` is the pointer of the prediction in its file (``(index,)`` for a JSONL
+    line). ``referents`` holds, by id kind, the spans of each predicted referent
+    (an entity: the spans that refer to it), filled by the views in registry order.
+    """
+
+    relaxed = True
+
+    def __init__(
+        self, name: str, value: dict[str, Any], gold: DocumentView, base: tuple[str | int, ...]
+    ) -> None:
+        super().__init__(name, {**value, "text": gold.text}, set())
+        self.gold = gold
+        self.base = base
+        self.referents: dict[str, dict[str, set[Spn]]] = {}
+
+    def add(self, where: str, code: str, message: str, hint: str) -> None:
+        super().add(pointer(*self.base) + where, code, message, hint)
+
+    def spans(self, items: Any, *path: str | int) -> bool:
+        """Check every span of a list; True when all are usable."""
+        ok = True
+        for i, d in enumerate(items or []):
+            ok = self.span(d, *path, i) is not None and ok
+        return ok
+
+    def usable(self, d: Mapping[str, Any]) -> bool:
+        """Whether a span object has integer offsets (else the schema reported it)."""
+        return as_int(d.get("start")) is not None and as_int(d.get("end")) is not None
+
+    def add_referent(self, kind: str, ident: str, spans: Iterable[Spn]) -> None:
+        """Record ``spans`` as spans of the referent ``ident`` of ``kind``."""
+        self.referents.setdefault(kind, {}).setdefault(ident, set()).update(spans)
+
+    def referent(self, kind: str, ident: Any, *path: str | int) -> frozenset[Spn] | None:
+        """The spans of referent ``ident`` (``None`` for null); a dangling id has none."""
+        if ident is None:
+            return None
+        if not self.ref(kind, ident, *path):
+            return frozenset()
+        return frozenset(self.referents.get(kind, {}).get(ident, ()))
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A gold sentence of an IOB2 view: its index, tokens and gold tags."""
+
+    index: int
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Iob2:
+    """How a view reads IOB2 rows: the tag names and the tagged gold rows."""
+
+    tag_names: Callable[[str], tuple[str, ...]]
+    tagged: Callable[[Sequence[DocumentView], str], dict[tuple[str, str], Tagged]]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a view's scorer gets: the scored gold documents with their predictions."""
+
+    pairs: Sequence[tuple[DocumentView, list[Any]]]
+    labels: str
+    iob2: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
+    """Document id -> sentence id -> predicted tags (IOB2 rows only)."""
+    tagged: Callable[[], dict[tuple[str, str], Tagged]] = dict
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One view ``newsgold evaluate --layer <name>`` scores.
+
+    ``from_document`` normalises the view's part of a schema-valid prediction
+    document (and may add referents other views use); ``from_record`` one JSONL
+    layer record whose ``layer`` key is ``name``, given the items so far (for
+    duplicate checks) and the label set. ``score`` gives the scores;
+    ``rows`` the P/R/F1 rows of the table, ``notes`` the words added to its
+    first line and the lines under it (from the rounded scores).
+    ``record_schema`` is the JSON Schema of a layer record for a view that
+    ``schema/prediction.schema.json`` does not define (``#/$defs/record_<name>``).
+    """
+
+    name: str
+    needs: tuple[str, ...]
+    from_document: Callable[[PredictionContext, dict[str, Any]], list[Any]]
+    from_record: Callable[[PredictionContext, dict[str, Any], list[Any], str], list[Any]]
+    score: Callable[[Run], dict[str, Any]]
+    rows: Callable[[Mapping[str, Any]], list[Row]]
+    notes: Callable[[Mapping[str, Any]], tuple[str, list[str]]] = lambda s: ("", [])
+    iob2: Iob2 | None = None
+    record_schema: Mapping[str, Any] | None = None
+    description: str = ""
