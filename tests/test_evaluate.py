@@ -24,6 +24,7 @@ from newsgold.evaluate import (
 )
 from newsgold.io import canonical_json
 from newsgold.issues import codes_of
+from newsgold.layers import tag_spans
 from newsgold.layers.mentions import decode_iob2_strict, score_ner_units
 from newsgold.model import Document
 from newsgold.reader import documents
@@ -348,7 +349,7 @@ def test_stance_f_avg_on_matched_pairs(tmp_path: Path) -> None:
 def _fixture_rows(labels: str = "ontonotes") -> list[dict[str, Any]]:
     doc = Document.from_dict(json.loads(GOLD.read_text(encoding="utf-8")))
     out = []
-    for sent in T.tag_document(doc):
+    for sent in T.tag_document(doc, tag_spans(doc)):
         tags = sent.tags if labels == "ontonotes" else T.to_conll(sent.tags)
         out.append(
             {
@@ -419,7 +420,7 @@ def _gold_sequences(labels: str) -> list[list[str]]:
     docs += [d for d in documents() if {"sentences", "mentions"} <= set(d.annotated_layers)]
     out = []
     for doc in docs:
-        for sent in T.tag_document(doc):
+        for sent in T.tag_document(doc, tag_spans(doc)):
             out.append(list(sent.tags if labels == "ontonotes" else T.to_conll(sent.tags)))
     return out
 

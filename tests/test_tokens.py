@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsgold import tokens as T
+from newsgold.layers import tag_spans
 from newsgold.model import Document
 from newsgold.reader import documents
 
@@ -54,7 +55,7 @@ def test_conll_mapping_covers_every_type() -> None:
 
 def test_fixture_tokens_and_tags() -> None:
     doc = fixture()
-    tagged = T.tag_document(doc)
+    tagged = T.tag_document(doc, tag_spans(doc))
     assert [s.sentence_id for s in tagged] == ["s1", "s2"]
     first, second = tagged
     assert [t.text for t in first.tokens] == [
@@ -80,7 +81,9 @@ def test_every_nam_mention_round_trips(source: str) -> None:
     docs = [fixture()] if source == "fixture" else corpus()
     for doc in docs:
         got = sorted(
-            span for s in T.tag_document(doc) for span in T.iob2_to_spans(s.tokens, s.tags)
+            span
+            for s in T.tag_document(doc, tag_spans(doc))
+            for span in T.iob2_to_spans(s.tokens, s.tags)
         )
         assert got == _nam_spans(doc)  # 0 lost, 0 added
 
@@ -92,7 +95,7 @@ def test_misaligned_span_is_reported_with_boundaries() -> None:
     mentions[i] = dataclasses.replace(mentions[i], start=31, text=".S.")
     bad = dataclasses.replace(doc, mentions=tuple(mentions))
     with pytest.raises(T.AlignmentError) as info:
-        T.tag_document(bad)
+        T.tag_document(bad, tag_spans(bad))
     (mis,) = info.value.misalignments
     assert (mis.doc_id, mis.ident, mis.start, mis.end) == ("fixture_small", "m3", 31, 34)
     assert mis.pointer == f"/mentions/{i}"
@@ -107,7 +110,9 @@ def test_mention_crossing_sentences_is_misaligned() -> None:
     mentions = list(doc.mentions)
     i = next(i for i, m in enumerate(mentions) if m.id == "m3")
     mentions[i] = dataclasses.replace(mentions[i], end=72, text=doc.text[30:72])
-    (mis,) = T.misalignments(dataclasses.replace(doc, mentions=tuple(mentions)))
+    (mis,) = T.misalignments(
+        bad := dataclasses.replace(doc, mentions=tuple(mentions)), tag_spans(bad)
+    )
     assert mis.ident == "m3" and "past the end of its sentence" in mis.detail
 
 
@@ -150,7 +155,7 @@ def test_tokens_have_document_offsets_and_no_whitespace() -> None:
 
 def test_corpus_tokens_slice_the_text() -> None:
     for doc in corpus():
-        for sent in T.tag_document(doc):
+        for sent in T.tag_document(doc, tag_spans(doc)):
             assert all(doc.text[t.start : t.end] == t.text for t in sent.tokens)
             assert all(sent.start <= t.start < t.end <= sent.end for t in sent.tokens)
 

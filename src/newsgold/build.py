@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from newsgold import layers as registry
 from newsgold.columns import Spec, label_names
 from newsgold.features import (  # the configs' names and columns, also used from here
     DEFAULT_CONFIG,
@@ -273,7 +274,7 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
     for doc in docs:
         if not all(layer in doc.annotated_layers for layer in layer_config("ner").needs):
             continue
-        for mis in tokens.misalignments(doc):
+        for mis in tokens.misalignments(doc, registry.tag_spans(doc)):
             out.append(
                 problem(
                     "span-token-misaligned",

@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from newsgold import layers as registry
 from newsgold.labels import inventory
 from newsgold.layers.base import DocumentView as Document
 from newsgold.layers.formats import TagSpan
@@ -324,28 +323,20 @@ def _misalignment(
     )
 
 
-def tag_spans(document: Document) -> list[TagSpan]:
-    """The spans every layer contributes to the tags
-    (:attr:`~newsgold.layers.formats.ConllPart.tags`), in registry order."""
-    out: list[TagSpan] = []
-    for layer in registry.layers():
-        part = layer.formats.get("conll")
-        if part is not None and part.tags is not None:
-            out.extend(part.tags(document))
-    return out
-
-
 def misalignments(
-    document: Document, tokens: Sequence[Sequence[Token]] | None = None
+    document: Document,
+    spans: Sequence[TagSpan],
+    tokens: Sequence[Sequence[Token]] | None = None,
 ) -> list[Misalignment]:
-    """Every tagged span of ``document`` that does not align to the tokens of its sentence.
+    """Every tagged span of ``document`` (``spans``: what the layers contribute to the tags,
+    :func:`newsgold.layers.tag_spans`) that does not align to the tokens of its sentence.
 
     ``tokens`` are the tokens of each sentence (computed when not given).
     """
     sentences = document.sentences
     toks = tokens if tokens is not None else [tokenize_sentence(s) for s in sentences]
     out = []
-    for span in tag_spans(document):
+    for span in spans:
         si = document.sentence_index(span.start)
         found = _misalignment(
             document, span, toks[si] if si >= 0 else None, sentences[si].id if si >= 0 else None
@@ -355,22 +346,23 @@ def misalignments(
     return out
 
 
-def tag_document(document: Document) -> list[TaggedSentence]:
-    """Tokens and OntoNotes IOB2 tags for every sentence of ``document``.
+def tag_document(document: Document, spans: Sequence[TagSpan]) -> list[TaggedSentence]:
+    """Tokens and OntoNotes IOB2 tags for every sentence of ``document``, from the tagged
+    ``spans`` (:func:`newsgold.layers.tag_spans`).
 
     Raises :class:`AlignmentError` (listing every misaligned span) when a tagged
     span does not align to token boundaries.
     """
     sentences = document.sentences
     toks = [tokenize_sentence(s) for s in sentences]
-    bad = misalignments(document, toks)
+    bad = misalignments(document, spans, toks)
     if bad:
         raise AlignmentError(bad)
-    spans: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
-    for span in tag_spans(document):
-        spans[document.sentence_index(span.start)].append((span.start, span.end, span.label))
+    by_sentence: list[list[tuple[int, int, str]]] = [[] for _ in sentences]
+    for span in spans:
+        by_sentence[document.sentence_index(span.start)].append((span.start, span.end, span.label))
     out = []
     for i, (s, sent_tokens) in enumerate(zip(sentences, toks, strict=True)):
-        tags = spans_to_iob2(sent_tokens, spans[i])
+        tags = spans_to_iob2(sent_tokens, by_sentence[i])
         out.append(TaggedSentence(document.id, s.id, i, s.start, s.end, s.text, sent_tokens, tags))
     return out

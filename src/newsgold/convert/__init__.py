@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsgold.issues import ProblemError, problem
+from newsgold.layers import tag_spans
+from newsgold.layers.mentions import ENTITY_COLOURS
 from newsgold.model import Document, Sentence
 
 if TYPE_CHECKING:
@@ -39,28 +41,6 @@ __all__ = [
     "staged_output",
     "tagging_view",
 ]
-
-ENTITY_COLOURS: dict[str, str] = {
-    "PERSON": "#f4a6a6",
-    "NORP": "#f7c873",
-    "FAC": "#c9b6e4",
-    "ORG": "#8fc6f0",
-    "GPE": "#9ad89a",
-    "LOC": "#7fd6c8",
-    "PRODUCT": "#e6b3d9",
-    "DATE": "#d9d98c",
-    "TIME": "#d9c78c",
-    "PERCENT": "#c4d98c",
-    "MONEY": "#a8d98c",
-    "QUANTITY": "#b3c7d9",
-    "ORDINAL": "#d9b38c",
-    "CARDINAL": "#cccccc",
-    "EVENT": "#f0a8c8",
-    "WORK_OF_ART": "#e0c0a0",
-    "LAW": "#b8b8f0",
-    "LANGUAGE": "#a0e0e0",
-}
-"""One colour per OntoNotes type, shared by the brat ``visual.conf`` and the HTML page."""
 
 
 @dataclass(frozen=True, order=True)
@@ -191,7 +171,7 @@ def tagged_for_conversion(document: Document) -> tuple[list[TaggedSentence], boo
 
     view, own = tagging_view(document)
     try:
-        return tag_document(view), own
+        return tag_document(view, tag_spans(view)), own
     except AlignmentError as err:
         raise ConversionError(
             problem(

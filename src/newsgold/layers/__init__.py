@@ -13,9 +13,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from newsgold.layers import entities, events, mentions, quotes, sentences, stance
-from newsgold.layers.base import Context, IdKind, Layer
+from newsgold.layers.base import Context, DocumentView, IdKind, Layer
+from newsgold.layers.formats import TagSpan
 
-__all__ = ["Context", "IdKind", "Layer", "get", "layers", "names", "register", "registered"]
+__all__ = [
+    "Context",
+    "IdKind",
+    "Layer",
+    "get",
+    "layers",
+    "names",
+    "register",
+    "registered",
+    "tag_spans",
+]
 
 
 class _Registry:
@@ -56,6 +67,17 @@ _REGISTRY = _Registry(
         stance.LAYER,
     )
 )
+
+
+def tag_spans(document: DocumentView) -> list[TagSpan]:
+    """The spans every registered layer contributes to the NER tags
+    (:attr:`~newsgold.layers.formats.ConllPart.tags`), in registry order."""
+    out: list[TagSpan] = []
+    for layer in layers():
+        part = layer.formats.get("conll")
+        if part is not None and part.tags is not None:
+            out.extend(part.tags(document))
+    return out
 
 
 def layers() -> tuple[Layer, ...]:

@@ -94,6 +94,29 @@ class Mention:
         )
 
 
+ENTITY_COLOURS: dict[str, str] = {
+    "PERSON": "#f4a6a6",
+    "NORP": "#f7c873",
+    "FAC": "#c9b6e4",
+    "ORG": "#8fc6f0",
+    "GPE": "#9ad89a",
+    "LOC": "#7fd6c8",
+    "PRODUCT": "#e6b3d9",
+    "DATE": "#d9d98c",
+    "TIME": "#d9c78c",
+    "PERCENT": "#c4d98c",
+    "MONEY": "#a8d98c",
+    "QUANTITY": "#b3c7d9",
+    "ORDINAL": "#d9b38c",
+    "CARDINAL": "#cccccc",
+    "EVENT": "#f0a8c8",
+    "WORK_OF_ART": "#e0c0a0",
+    "LAW": "#b8b8f0",
+    "LANGUAGE": "#a0e0e0",
+}
+"""One colour per OntoNotes type, shared by the brat ``visual.conf`` and the HTML page."""
+
+
 PRONOUNS = frozenset(
     [
         "i",
@@ -325,11 +348,25 @@ def _conll_columns() -> list[Column]:
     )
 
 
+def _conll_tags(document: Document) -> list[TagSpan]:
+    """The NAM mentions as tagged spans."""
+    return [
+        TagSpan(m.start, m.end, m.label, m.id, pointer(NAME, i), "NAM mention")
+        for i, m in enumerate(document.layer(NAME))
+        if m.mention_type == "NAM"
+    ]
+
+
+def _own_tags(doc: Document) -> list[TagSpan]:
+    """The spans this layer contributes to the NER tags (its CoNLL part's)."""
+    return list(_conll_tags(doc))
+
+
 def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
     from newsgold import tokens
 
     rows = []
-    for sent in tokens.tag_document(doc):
+    for sent in tokens.tag_document(doc, _own_tags(doc)):
         tags = tokens.to_conll(sent.tags) if conll else sent.tags
         rows.append(
             {
@@ -612,7 +649,7 @@ def _gold_sentences(docs: Sequence[Document], labels: str) -> dict[tuple[str, st
     for doc in docs:
         if "sentences" not in doc.annotated_layers:
             continue
-        for sent in tokens.tag_document(doc):
+        for sent in tokens.tag_document(doc, _own_tags(doc)):
             tags = sent.tags if labels == "ontonotes" else tokens.to_conll(sent.tags)
             out[(doc.id, sent.sentence_id)] = Tagged(
                 sent.sentence_index, tuple(t.text for t in sent.tokens), tuple(tags)
@@ -937,7 +974,6 @@ def _brat_conf() -> BratConf:
 
 
 def _colour(label: str) -> str:
-    from newsgold.convert import ENTITY_COLOURS
 
     return ENTITY_COLOURS[label]
 
@@ -1140,11 +1176,7 @@ def _conll_not_carried(
 
 CONLL = ConllPart(
     not_carried=_conll_not_carried,
-    tags=lambda document: [
-        TagSpan(m.start, m.end, m.label, m.id, pointer(NAME, i), "NAM mention")
-        for i, m in enumerate(document.layer(NAME))
-        if m.mention_type == "NAM"
-    ],
+    tags=_conll_tags,
 )
 
 
