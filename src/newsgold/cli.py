@@ -472,27 +472,7 @@ def _add_agreement(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.set_defaults(func=cmd_agreement)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsgold", description="newsgold corpus tools")
-    parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("validate", help="validate documents (default: the whole corpus)")
-    p.add_argument("paths", nargs="*", help="document files or folders (default dataset/documents)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
-    p.set_defaults(func=cmd_validate)
-
-    p = sub.add_parser("format", help="rewrite valid documents in canonical form")
-    p.add_argument("paths", nargs="+", help="document files or folders")
-    p.set_defaults(func=cmd_format)
-
-    p = sub.add_parser("summary", help="print a summary of each document and layer")
-    p.add_argument("path", nargs="?", default=None, help="documents folder (default: the corpus)")
-    p.set_defaults(func=cmd_summary)
-
-    p = sub.add_parser("layers", help="list the annotation layers and what each provides")
-    p.set_defaults(func=cmd_layers)
-
+def _add_build_and_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("build", help="build the Hugging Face dataset folder (Parquet, card)")
     p.add_argument(
         "--check",
@@ -519,6 +499,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_show)
 
+
+def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "convert",
         help="convert documents to CoNLL IOB2, spaCy DocBin or brat; brat back to canonical JSON",
@@ -539,8 +521,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
     p.set_defaults(func=cmd_convert)
 
-    _add_agreement(sub)
 
+def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "evaluate",
         help="score predictions against the gold",
@@ -569,6 +551,32 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
     b.set_defaults(func=cmd_baseline)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsgold", description="newsgold corpus tools")
+    parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="validate documents (default: the whole corpus)")
+    p.add_argument("paths", nargs="*", help="document files or folders (default dataset/documents)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("format", help="rewrite valid documents in canonical form")
+    p.add_argument("paths", nargs="+", help="document files or folders")
+    p.set_defaults(func=cmd_format)
+
+    p = sub.add_parser("summary", help="print a summary of each document and layer")
+    p.add_argument("path", nargs="?", default=None, help="documents folder (default: the corpus)")
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("layers", help="list the annotation layers and what each provides")
+    p.set_defaults(func=cmd_layers)
+
+    _add_build_and_show(sub)
+    _add_convert(sub)
+    _add_agreement(sub)
+    _add_evaluate_and_baseline(sub)
     return parser
 
 

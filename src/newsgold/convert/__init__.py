@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from newsgold.issues import ProblemError, problem
 from newsgold.layers import tag_spans
-from newsgold.layers.mentions import ENTITY_COLOURS
+from newsgold.layers.formats import ENTITY_COLOURS
 from newsgold.model import Document, Sentence
 
 if TYPE_CHECKING:

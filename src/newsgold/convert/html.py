@@ -27,7 +27,7 @@ from newsgold import layers as registry
 from newsgold.convert import ENTITY_COLOURS, ConversionResult, NotCarried
 from newsgold.io import atomic_writer
 from newsgold.issues import pointer
-from newsgold.layers.base import DocumentView, Layer
+from newsgold.layers.base import DocumentView, Layer, Lookup
 from newsgold.layers.formats import HtmlPart, Mark
 from newsgold.model import Document
 
@@ -63,10 +63,7 @@ class _Kit:
     def entity_chip(self, document: DocumentView, entity_id: str | None) -> str:
         if entity_id is None:
             return self.none()
-        try:
-            name = document.record("entities", entity_id).name
-        except KeyError:
-            name = entity_id
+        name = Lookup(document).entity_name(entity_id) or entity_id
         return self.chip(entity_id, name)
 
     def type_chip(self, label: str) -> str:

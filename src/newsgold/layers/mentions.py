@@ -35,6 +35,7 @@ from newsgold.layers.evaluation import (
     Tagged,
 )
 from newsgold.layers.formats import (
+    ENTITY_COLOURS,
     ConllPart,
     DocbinPart,
     DocbinSource,
@@ -92,29 +93,6 @@ class Mention:
         return cls(
             d["id"], d["start"], d["end"], d["text"], d["label"], d["mention_type"], d["entity_id"]
         )
-
-
-ENTITY_COLOURS: dict[str, str] = {
-    "PERSON": "#f4a6a6",
-    "NORP": "#f7c873",
-    "FAC": "#c9b6e4",
-    "ORG": "#8fc6f0",
-    "GPE": "#9ad89a",
-    "LOC": "#7fd6c8",
-    "PRODUCT": "#e6b3d9",
-    "DATE": "#d9d98c",
-    "TIME": "#d9c78c",
-    "PERCENT": "#c4d98c",
-    "MONEY": "#a8d98c",
-    "QUANTITY": "#b3c7d9",
-    "ORDINAL": "#d9b38c",
-    "CARDINAL": "#cccccc",
-    "EVENT": "#f0a8c8",
-    "WORK_OF_ART": "#e0c0a0",
-    "LAW": "#b8b8f0",
-    "LANGUAGE": "#a0e0e0",
-}
-"""One colour per OntoNotes type, shared by the brat ``visual.conf`` and the HTML page."""
 
 
 PRONOUNS = frozenset(
