@@ -449,6 +449,11 @@ def cmd_layers(args: argparse.Namespace) -> int:
         print(f"  ids: {ids}")
         print(f"  depends on: {', '.join(layer.depends_on) or '(none)'}")
         print(f"  configs: {', '.join(c.name for c in layer.configs) or '(none)'}")
+        views = ", ".join(v.name for v in layer.evaluations) or "(none)"
+        print(f"  evaluate --layer: {views}")
+        print(f"  agreement --layer: {layer.name if layer.agreement is not None else '(none)'}")
+        formats = ", ".join(name for name, part in layer.formats.items() if part is not None)
+        print(f"  formats: {formats or '(none)'}")
     return EXIT_OK
 
 
