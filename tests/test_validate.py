@@ -597,3 +597,12 @@ def test_a_name_marked_pro_is_refused(tmp_path: Path) -> None:
     problems = problems_of([write(tmp_path, doc)])
     assert codes_at(problems) == [("mention-type-form", f"/mentions/{lavrov}/mention_type")]
     assert problems[0].message == 'PRO mention "Lavrov" is not a pronoun of the closed class'
+
+
+def test_a_participant_whose_entity_type_is_a_list_is_reported_not_crashed(tmp_path: Path) -> None:
+    doc = small()
+    holder = doc["stance"][0]["holder"]
+    i = next(i for i, e in enumerate(doc["entities"]) if e["id"] == holder)
+    doc["entities"][i]["type"] = [["PERSON"]]  # found by the fuzz campaign: no crash at L3
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [("schema-enum", f"/entities/{i}/type")]

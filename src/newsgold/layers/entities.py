@@ -65,7 +65,7 @@ def participant(ck: Context, entity_id: Any, role: str, *path: str | int) -> Non
     """A speaker, stance holder, actor or recipient is an entity that can be one."""
     entity = ck.record(NAME, entity_id) or {}
     etype = entity.get("type")
-    if etype in NOT_PARTICIPANTS:
+    if isinstance(etype, str) and etype in NOT_PARTICIPANTS:
         ck.add(
             pointer(*path),
             "participant-type",
