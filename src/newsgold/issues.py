@@ -183,6 +183,8 @@ _CONVERSION: dict[str, tuple[Level, str]] = {
     "docbin-sentence-count": (3, "a Doc with another number of sentences than sentence ids"),
     "brat-duplicate-id": (3, "a brat id used twice in a .ann file"),
     "brat-span-out-of-range": (3, "a brat span that is not inside the text"),
+    "brat-text-changed": (3, "a .txt whose text is not the one the side file records"),
+    "brat-span-text-mismatch": (3, "a T line whose text column is not the .txt at its offsets"),
     "brat-duplicate-note": (3, "a second AnnotatorNotes line on one annotation"),
     "brat-annotation-invalid": (3, "a .ann annotation that does not map to the document model"),
     "brat-ann-emptied": (3, "an empty .ann whose side file maps annotations to it"),
