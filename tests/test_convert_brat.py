@@ -523,3 +523,113 @@ def test_a_side_file_without_the_text_checksum_is_refused() -> None:
     assert [(p.code, p.file, p.pointer) for p in info.value.problems] == [
         ("brat-side-file-invalid", "fixture_small.meta.json", "/text_sha256")
     ]
+
+
+# ---------------------------------------------------------------- nothing read is dropped
+
+
+UNKNOWN = "use a name that annotation.conf declares, or remove the line"
+DANGLING = "refer to an annotation of this .ann, or remove the line"
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "message", "hint"),
+    [
+        (
+            "T12\tQoute 109 115\tLavrov",
+            "brat-type-unknown",
+            'line 42: span type "Qoute" is not declared in annotation.conf',
+            f'did you mean "Quote"? {UNKNOWN}',
+        ),
+        (
+            "E2\tCONSLT:T10",
+            "brat-type-unknown",
+            'line 42: event type "CONSLT" is not declared in annotation.conf',
+            f'did you mean "CONSULT"? {UNKNOWN}',
+        ),
+        (
+            "R10\tCorf Arg1:T3 Arg2:T1",
+            "brat-type-unknown",
+            'line 42: relation type "Corf" is not declared in annotation.conf',
+            f'did you mean "Coref"? {UNKNOWN}',
+        ),
+        (
+            "A13\tMentionTyp T1 PRO",
+            "brat-type-unknown",
+            'line 42: attribute "MentionTyp" is not declared in annotation.conf',
+            f'did you mean "MentionType"? {UNKNOWN}',
+        ),
+        (
+            "A13\tZzz T1",
+            "brat-type-unknown",
+            'line 42: attribute "Zzz" is not declared in annotation.conf',
+            UNKNOWN,
+        ),
+        (
+            "A13\tMentionType T99 PRO",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "N4\tReference T99 Wikipedia:Russia\tRussia",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "#6\tAnnotatorNotes E7\t{}",
+            "brat-reference-unknown",
+            "line 42: E7 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "R10\tCoref Arg1:T3 Arg2:T99",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "R10\tCoref Arg1:T98 Arg2:T1",
+            "brat-reference-unknown",
+            "line 42: T98 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "E2\tCONSULT:T10 Actor:T99",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+    ],
+)
+def test_an_unknown_name_or_id_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, code: str, message: str,
+    hint: str,
+) -> None:  # fmt: skip
+    brat, back = tmp_path / "brat", tmp_path / "back"
+    write_brat([fixture()], brat)
+    ann = brat / "fixture_small.ann"
+    ann.write_bytes(ann.read_bytes() + line.encode("utf-8") + b"\n")
+    before = _snapshot(brat)
+    assert main(["convert", "--from", "brat", str(brat), "--out", str(back)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"fixture_small.ann#: L{3 if 'reference' in code else 2} {code}: {message}; {hint}",
+        "*** FAILED *** newsgold convert: 1 problem(s); nothing written",
+    ]
+    assert _snapshot(brat) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brat"]
+
+
+def test_a_crlf_ann_says_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    brat, back = tmp_path / "brat", tmp_path / "back"
+    write_brat([fixture()], brat)
+    ann = brat / "fixture_small.ann"
+    ann.write_bytes(ann.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(["convert", "--from", "brat", str(brat), "--out", str(back)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "fixture_small.ann#: L1 crlf-line-ends: line 1: a CRLF line end (brat standoff has LF "
+        "line ends only); save the .ann with LF line ends (for example with dos2unix)",
+        "*** FAILED *** newsgold convert: 1 problem(s); nothing written",
+    ]
+    assert not back.exists()

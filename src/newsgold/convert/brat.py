@@ -28,6 +28,7 @@ column is not the ``.txt`` at its offsets, is refused.
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
 import re
@@ -420,9 +421,72 @@ def _parse_ann(name: str, ann: str, text: str) -> tuple[BratAnnotations, list[Pr
                 f"not a T, E, R, A, N or # line of brat standoff: {line[:60]!r}",
                 "write the line in brat standoff, or remove it",
             )
+    errors += _unknown_names(name, out) + _unknown_ids(name, out, seen)
     if errors:
         raise ConversionError(sorted([*errors, *mismatches], key=_line_of))
     return out, mismatches
+
+
+def _declared() -> dict[str, list[str]]:
+    """The names ``annotation.conf`` declares for the registered layers, by kind of name."""
+    confs = [part.conf() for _, part in _parts()]
+    events = [t.name for c in confs for t in c.event_types]
+    return {
+        "span type": [t.name for c in confs for t in c.span_types] + events,
+        "event type": events,
+        "relation type": [r.name for c in confs for r in c.relations],
+        "attribute": [a.split("\t", 1)[0] for c in confs for a in c.attributes],
+    }
+
+
+def _unknown_names(name: str, ann: BratAnnotations) -> list[Problem]:
+    """A span, event, relation or attribute type that ``annotation.conf`` does not declare."""
+    declared = _declared()
+    used = [
+        *(("span type", t.type, t.line) for t in ann.t.values()),
+        *(("event type", e.type, e.line) for e in ann.e.values()),
+        *(("relation type", rtype, line) for rtype, _, _, line in ann.r),
+        *(("attribute", atype, line) for atype, _, _, line in ann.a),
+    ]
+    found = []
+    for kind, value, line in used:
+        if value in declared[kind]:
+            continue
+        close = difflib.get_close_matches(value, declared[kind], n=1)
+        guess = f'did you mean "{close[0]}"? ' if close else ""
+        found.append(
+            problem(
+                "brat-type-unknown",
+                name,
+                "",
+                f'line {line}: {kind} "{value}" is not declared in annotation.conf',
+                f"{guess}use a name that annotation.conf declares, or remove the line",
+            )
+        )
+    return found
+
+
+def _unknown_ids(name: str, ann: BratAnnotations, ids: set[str]) -> list[Problem]:
+    """An ``E``, ``R``, ``A``, ``N`` or ``#`` line that refers to an id the file does not have."""
+    refs = [
+        *((e.line, [e.trigger, *(target for _, target in e.args)]) for e in ann.e.values()),
+        *((line, [arg1, arg2]) for _, arg1, arg2, line in ann.r),
+        *((line, [target]) for _, target, _, line in ann.a),
+        *((line, [target]) for target, _, _, line in ann.n),
+        *((line, [target]) for target, (_, line) in ann.notes.items()),
+    ]
+    return [
+        problem(
+            "brat-reference-unknown",
+            name,
+            "",
+            f"line {line}: {bid} is not an annotation of this file",
+            "refer to an annotation of this .ann, or remove the line",
+        )
+        for line, bids in refs
+        for bid in bids
+        if bid not in ids
+    ]
 
 
 def _line_of(found: Problem) -> int:
@@ -519,11 +583,7 @@ class _Reader:
 
     def _group(self) -> None:
         """Relations by type, valued attributes by (type, target), binary ones by target."""
-        known = [r.name for _, part in self.parts for r in part.conf().relations]
         for rtype, arg1, arg2, line in self.ann.r:
-            if rtype not in known:
-                self.fail(line, f'relation type "{rtype}" is not one of {", ".join(known)}')
-                continue
             self.rels[rtype].append((arg1, arg2, line))
         for atype, target, value, line in self.ann.a:
             if value is None:
