@@ -224,3 +224,114 @@ def test_every_writer_is_atomic() -> None:
                 continue
             offending.append(f"src/newsgold/{rel}:{number}: {line.strip()}")
     assert not offending, "writes that bypass newsgold.io.atomic_writer:\n" + "\n".join(offending)
+
+
+# ------------------------------------------------------------------ convert publishes whole
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under ``folder``: a file's bytes, None for a folder."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def _old_out(tmp_path: Path, fmt: str) -> Path:
+    """An --out folder holding an earlier conversion (every file changed) and a file of its own."""
+    out = tmp_path / "out"
+    assert cli.main(["convert", "--to", fmt, "--out", str(out), str(FIXTURE)]) == 0
+    for path in out.iterdir():
+        path.write_bytes(b"old " + path.name.encode("utf-8"))
+    (out / "notes.md").write_text("mine\n", encoding="utf-8")
+    return out
+
+
+TARGETS = [
+    ("brat", "fixture_small.txt"),
+    ("brat", "fixture_small.ann"),
+    ("brat", "fixture_small.meta.json"),
+    ("brat", "annotation.conf"),
+    ("brat", "visual.conf"),
+    ("conll", "ontonotes.conll"),
+    ("docbin", "newsgold.spacy"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "name"), TARGETS)
+def test_convert_with_a_folder_at_a_target_changes_nothing(
+    tmp_path: Path, fmt: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _old_out(tmp_path, fmt)
+    (out / name).unlink()
+    (out / name).mkdir()
+    (out / name / "inside").write_text("x", encoding="utf-8")
+    before = snapshot(out)
+    capsys.readouterr()
+    assert cli.main(["convert", "--to", fmt, "--out", str(out), str(FIXTURE)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"newsgold convert: cannot write {out}: {name} is a folder where the conversion "
+        "writes a file; move it away"
+    ]
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_convert_publishes_over_an_existing_out_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+) -> None:
+    out = _old_out(tmp_path, "brat")
+    fresh = tmp_path / "fresh"
+    assert cli.main(["convert", "--to", "brat", "--out", str(fresh), str(FIXTURE)]) == 0
+    if swap == "two renames":
+        monkeypatch.setattr(newsgold.io, "exchange", lambda a, b: False)
+    assert cli.main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 0
+    assert snapshot(out) == {**snapshot(fresh), "notes.md": b"mine\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "out"]
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_convert_that_fails_while_publishing_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+) -> None:
+    out = _old_out(tmp_path, "brat")
+    before = snapshot(out)
+    real = os.replace
+    calls = []
+
+    def fails_second(src: Any, dst: Any) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            fail()
+        real(src, dst)
+
+    monkeypatch.setattr(newsgold.io.os, "replace", fails_second)
+    if swap == "two renames":
+        monkeypatch.setattr(newsgold.io, "exchange", lambda a, b: False)
+    assert cli.main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 2
+    assert len(calls) == 2
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_convert_that_fails_in_the_second_rename_restores_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = _old_out(tmp_path, "brat")
+    before = snapshot(out)
+    real = os.rename
+    calls = []
+
+    def fails_second(src: Any, dst: Any) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            fail()
+        real(src, dst)
+
+    monkeypatch.setattr(newsgold.io, "exchange", lambda a, b: False)
+    monkeypatch.setattr(newsgold.io.os, "rename", fails_second)
+    assert cli.main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 2
+    assert len(calls) == 3  # aside, the failed swap, back
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

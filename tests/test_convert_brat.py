@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -446,3 +447,189 @@ def test_a_layer_without_a_part_is_kept_in_the_side_file(tmp_path: Path) -> None
         write_brat([doc], tmp_path / "brat")
         (back,) = read_brat(tmp_path / "brat")
         assert canonical_json(back) == path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- the text is not edited in brat
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+def test_an_edited_txt_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    brat, back = tmp_path / "brat", tmp_path / "back"
+    assert main(["convert", "--to", "brat", "--out", str(brat), str(FIXTURE)]) == 0
+    txt = brat / "fixture_small.txt"
+    assert txt.read_text(encoding="utf-8")[30:34] == "U.S."
+    txt.write_bytes(txt.read_bytes().replace(b"U.S.", b"U.K."))
+    back.mkdir()
+    (back / "fixture_small.json").write_bytes(FIXTURE.read_bytes())
+    before, brat_before = _snapshot(back), _snapshot(brat)
+    capsys.readouterr()
+    assert main(["convert", "--from", "brat", str(brat), "--out", str(back)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    old = json.loads(FIXTURE.read_text(encoding="utf-8"))["text_sha256"]
+    new = hashlib.sha256(txt.read_bytes()).hexdigest()
+    quote = fixture().text[1:107]
+    assert err == [
+        f"fixture_small.txt#: L3 brat-text-changed: text SHA-256 {new} != {old} recorded in "
+        "fixture_small.meta.json: the text is not the one exported; restore the .txt that "
+        "`newsgold convert --to brat` wrote and change the text in the canonical document",
+        'fixture_small.ann#: L3 brat-span-text-mismatch: line 2: T2 text "our U.S. colleagues" '
+        '!= .txt[26:45] "our U.K. colleagues"; correct the offsets or the text column '
+        "(the .txt is the exported text)",
+        'fixture_small.ann#: L3 brat-span-text-mismatch: line 4: T4 text "U.S." '
+        '!= .txt[30:34] "U.K."; correct the offsets or the text column '
+        "(the .txt is the exported text)",
+        'fixture_small.ann#: L3 brat-span-text-mismatch: line 8: T8 text "{}" '
+        '!= .txt[1:107] "{}"; correct the offsets or the text column '
+        "(the .txt is the exported text)".format(quote, quote.replace("U.S.", "U.K.")),
+        "*** FAILED *** newsgold convert: 4 problem(s); nothing written",
+    ]
+    assert _snapshot(back) == before and _snapshot(brat) == brat_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["back", "brat"]
+
+
+def test_a_t_line_whose_text_column_disagrees_is_refused(tmp_path: Path) -> None:
+    write_brat([fixture()], tmp_path / "brat")
+    ann = tmp_path / "brat" / "fixture_small.ann"
+    ann.write_text(
+        ann.read_text(encoding="utf-8").replace(
+            "T6\tPERSON 109 115\tLavrov", "T6\tPERSON 109 115\tLavrv"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConversionError) as info:
+        brat_to_canonical(tmp_path / "brat", tmp_path / "back")
+    assert [(p.code, p.file, p.pointer, p.message) for p in info.value.problems] == [
+        (
+            "brat-span-text-mismatch",
+            "fixture_small.ann",
+            "",
+            'line 6: T6 text "Lavrv" != .txt[109:115] "Lavrov"',
+        )
+    ]
+    assert not (tmp_path / "back").exists()
+
+
+def test_a_side_file_without_the_text_checksum_is_refused() -> None:
+    b = to_brat(fixture())
+    meta = json.loads(b.meta_json())
+    assert meta["text_sha256"] == fixture().text_sha256
+    del meta["text_sha256"]
+    with pytest.raises(ConversionError) as info:
+        from_brat(b.doc_id, b.txt, b.ann, meta)
+    assert [(p.code, p.file, p.pointer) for p in info.value.problems] == [
+        ("brat-side-file-invalid", "fixture_small.meta.json", "/text_sha256")
+    ]
+
+
+# ---------------------------------------------------------------- nothing read is dropped
+
+
+UNKNOWN = "use a name that annotation.conf declares, or remove the line"
+DANGLING = "refer to an annotation of this .ann, or remove the line"
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "message", "hint"),
+    [
+        (
+            "T12\tQoute 109 115\tLavrov",
+            "brat-type-unknown",
+            'line 42: span type "Qoute" is not declared in annotation.conf',
+            f'did you mean "Quote"? {UNKNOWN}',
+        ),
+        (
+            "E2\tCONSLT:T10",
+            "brat-type-unknown",
+            'line 42: event type "CONSLT" is not declared in annotation.conf',
+            f'did you mean "CONSULT"? {UNKNOWN}',
+        ),
+        (
+            "R10\tCorf Arg1:T3 Arg2:T1",
+            "brat-type-unknown",
+            'line 42: relation type "Corf" is not declared in annotation.conf',
+            f'did you mean "Coref"? {UNKNOWN}',
+        ),
+        (
+            "A13\tMentionTyp T1 PRO",
+            "brat-type-unknown",
+            'line 42: attribute "MentionTyp" is not declared in annotation.conf',
+            f'did you mean "MentionType"? {UNKNOWN}',
+        ),
+        (
+            "A13\tZzz T1",
+            "brat-type-unknown",
+            'line 42: attribute "Zzz" is not declared in annotation.conf',
+            UNKNOWN,
+        ),
+        (
+            "A13\tMentionType T99 PRO",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "N4\tReference T99 Wikipedia:Russia\tRussia",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "#6\tAnnotatorNotes E7\t{}",
+            "brat-reference-unknown",
+            "line 42: E7 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "R10\tCoref Arg1:T3 Arg2:T99",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "R10\tCoref Arg1:T98 Arg2:T1",
+            "brat-reference-unknown",
+            "line 42: T98 is not an annotation of this file",
+            DANGLING,
+        ),
+        (
+            "E2\tCONSULT:T10 Actor:T99",
+            "brat-reference-unknown",
+            "line 42: T99 is not an annotation of this file",
+            DANGLING,
+        ),
+    ],
+)
+def test_an_unknown_name_or_id_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, code: str, message: str,
+    hint: str,
+) -> None:  # fmt: skip
+    brat, back = tmp_path / "brat", tmp_path / "back"
+    write_brat([fixture()], brat)
+    ann = brat / "fixture_small.ann"
+    ann.write_bytes(ann.read_bytes() + line.encode("utf-8") + b"\n")
+    before = _snapshot(brat)
+    assert main(["convert", "--from", "brat", str(brat), "--out", str(back)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"fixture_small.ann#: L{3 if 'reference' in code else 2} {code}: {message}; {hint}",
+        "*** FAILED *** newsgold convert: 1 problem(s); nothing written",
+    ]
+    assert _snapshot(brat) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brat"]
+
+
+def test_a_crlf_ann_says_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    brat, back = tmp_path / "brat", tmp_path / "back"
+    write_brat([fixture()], brat)
+    ann = brat / "fixture_small.ann"
+    ann.write_bytes(ann.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(["convert", "--from", "brat", str(brat), "--out", str(back)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "fixture_small.ann#: L1 crlf-line-ends: line 1: a CRLF line end (brat standoff has LF "
+        "line ends only); save the .ann with LF line ends (for example with dos2unix)",
+        "*** FAILED *** newsgold convert: 1 problem(s); nothing written",
+    ]
+    assert not back.exists()

@@ -280,7 +280,7 @@ def test_dotdot_id_writes_nothing_outside_out(tmp_path: Path) -> None:
 BRAT_CASES: dict[str, str] = {
     # case -> a fragment the one error line must contain
     "txt-invalid-utf8": "not UTF-8",
-    "ann-crlf": "not a T, E, R, A, N or # line",
+    "ann-crlf": "fixture_small.ann#: L1 crlf-line-ends: line 1: a CRLF line end",
     "ann-nul-byte": "not a T, E, R, A, N or # line",
     "meta-truncated": "not JSON",
     "ann-directory": ".ann missing beside it",

@@ -7,6 +7,7 @@ import errno
 import json
 import math
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -314,6 +315,55 @@ def exchange(a: Path, b: Path) -> bool:
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+def _check_targets(staged: Path, target: Path) -> list[Path]:
+    """The files of ``staged``; raise :class:`OSError` when one cannot go to its place in
+    ``target`` (a folder stands where the file goes, or a file where its folder goes)."""
+    files = sorted(p for p in staged.rglob("*") if p.is_file())
+    for src in files:
+        rel = src.relative_to(staged)
+        dest = target / rel
+        for parent in reversed(rel.parents[:-1]):
+            if (target / parent).exists() and not (target / parent).is_dir():
+                message = f"{parent.as_posix()} is a file where the conversion writes a folder"
+                raise NotADirectoryError(errno.ENOTDIR, f"{message}; move it away", str(dest))
+        if dest.is_dir():
+            message = f"{rel.as_posix()} is a folder where the conversion writes a file"
+            raise IsADirectoryError(errno.EISDIR, f"{message}; move it away", str(dest))
+    return files
+
+
+def publish_over(staged: Path, target: Path) -> None:
+    """Lay the files of the folder ``staged`` over the existing folder ``target`` in one step.
+
+    The new folder is built whole beside ``target`` (a copy of it with the staged files
+    laid over it, so files of ``target`` that were not staged stay) and swapped in with
+    :func:`exchange`, or with two renames where the system cannot swap (``target`` is
+    put back if the second fails). Before anything is copied, a folder where a staged
+    file goes, or a file where its folder goes, raises :class:`OSError`. On any failure
+    ``target`` is as it was and the new folder is removed.
+    """
+    target = target.resolve()
+    files = _check_targets(staged, target)
+    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
+    try:
+        shutil.copytree(target, new, symlinks=True, dirs_exist_ok=True)
+        for src in files:
+            dest = new / src.relative_to(staged)
+            dest.parent.mkdir(mode=folder_mode(), parents=True, exist_ok=True)
+            os.replace(src, dest)
+        if not exchange(new, target):
+            aside = new.with_suffix(".old")
+            os.rename(target, aside)
+            try:
+                os.rename(new, target)
+            except BaseException:
+                os.rename(aside, target)
+                raise
+            new = aside
+    finally:
+        shutil.rmtree(new, ignore_errors=True)
 
 
 def folder_mode() -> int:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsgold.io import publish_over
 from newsgold.issues import ProblemError, problem
 from newsgold.layers import tag_spans
 from newsgold.layers.formats import ENTITY_COLOURS
@@ -106,13 +107,14 @@ def check_output_dir(out: Path) -> None:
 
 @contextmanager
 def staged_output(out: Path) -> Iterator[Path]:
-    """Yield an empty temporary folder beside ``out``; move its files into ``out`` on success.
+    """Yield an empty temporary folder beside ``out``; publish its files to ``out`` on success.
 
-    When ``out`` does not exist the temporary folder is renamed to it (one
-    atomic step); otherwise each file replaces its namesake in ``out`` with an
-    atomic rename, and files of ``out`` that the conversion did not write are
-    left alone. On any exception the temporary folder is removed and ``out``
-    is untouched.
+    When ``out`` does not exist the temporary folder is renamed to it; otherwise
+    :func:`newsgold.io.publish_over` replaces ``out`` by a copy of it with the
+    new files laid over it, in one step (files of ``out`` that the conversion
+    did not write stay). A folder in ``out`` where a file goes raises
+    :class:`OSError` before anything is published. On any exception the
+    temporary folder is removed and ``out`` is untouched.
     """
     check_output_dir(out)
     parent = out.absolute().parent
@@ -123,14 +125,9 @@ def staged_output(out: Path) -> Iterator[Path]:
         if not out.exists():
             os.rename(tmp, out)
             return
-        for src in sorted(p for p in tmp.rglob("*") if p.is_file()):
-            dest = out / src.relative_to(tmp)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dest)
-        shutil.rmtree(tmp)
-    except BaseException:
+        publish_over(tmp, out)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def written_files(folder: Path) -> tuple[str, ...]:

@@ -19,11 +19,16 @@ layer that declares no part), and any value the ``.ann`` lines cannot express
 (an *override*: a JSON pointer and the value, found by reading the lines back
 and comparing). Reading the folder back gives the canonical document byte for
 byte; the writer checks this before it writes anything.
+
+The text is not edited in brat: the side file records the ``text_sha256`` of the
+exported text, and a ``.txt`` with another checksum, or a ``T`` line whose text
+column is not the ``.txt`` at its offsets, is refused.
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
 import re
@@ -188,6 +193,7 @@ class _Writer:
             "format": SIDE_FORMAT,
             "version": SIDE_VERSION,
             "id": doc.id,
+            "text_sha256": doc.text_sha256,
             "schema_version": doc.schema_version,
             "metadata": doc.metadata.to_dict(),
             "annotated_layers": list(doc.annotated_layers),
@@ -241,7 +247,7 @@ def to_brat(document: Document) -> BratDocument:
     """Convert one document; check that reading it back gives the same canonical JSON."""
     ann, meta = _Writer(document).write()
     canonical = document.to_dict()
-    derived = _derive(document.id, document.text, ann, meta)
+    derived, _ = _derive(document.id, document.text, ann, meta)
     overrides = _diff(derived, canonical, ())
     for path, value in overrides:
         record = (
@@ -313,10 +319,49 @@ _N_RE = re.compile(r"^(N\d+)\t(\S+) ([TE]\d+) (\S+)\t(.*)$")
 _NOTE_RE = re.compile(r"^(#\d+)\tAnnotatorNotes ([TERN]\d+)\t(.*)$")
 
 
-def _parse_ann(name: str, ann: str, text_length: int) -> BratAnnotations:
+def _span_text_problem(
+    name: str, lineno: int, bid: str, column: str, text: str, frags: list[tuple[int, int]]
+) -> Problem | None:
+    """A problem when the text column of a ``T`` line is not the ``.txt`` at its offsets."""
+    found = " ".join(_clean(text[s:e]) for s, e in frags)
+    if column == found:
+        return None
+    where = ";".join(f"{s}:{e}" for s, e in frags)
+    return problem(
+        "brat-span-text-mismatch",
+        name,
+        "",
+        f"line {lineno}: {bid} text {json.dumps(column, ensure_ascii=False)} "
+        f"!= .txt[{where}] {json.dumps(found, ensure_ascii=False)}",
+        "correct the offsets or the text column (the .txt is the exported text)",
+    )
+
+
+def _carriage_return(name: str, ann: str) -> Problem:
+    """An L1 problem: the ``.ann`` has a carriage return (CRLF line ends, most often)."""
+    at = ann.index("\r")
+    line = ann.count("\n", 0, at) + 1
+    what = "a CRLF line end" if ann[at + 1 : at + 2] == "\n" else "a carriage return"
+    return problem(
+        "crlf-line-ends",
+        name,
+        "",
+        f"line {line}: {what} (brat standoff has LF line ends only)",
+        "save the .ann with LF line ends (for example with dos2unix)",
+    )
+
+
+def _parse_ann(name: str, ann: str, text: str) -> tuple[BratAnnotations, list[Problem]]:
+    """The parsed lines, and the ``T`` lines whose text column is not the ``.txt`` at their
+    offsets (read by their offsets all the same, so that later checks still run); a line
+    that cannot be read raises :class:`ConversionError` with every problem found."""
+    if "\r" in ann:
+        raise ConversionError([_carriage_return(name, ann)])
     out = BratAnnotations()
     errors: list[Problem] = []
+    mismatches: list[Problem] = []
     seen: set[str] = set()
+    text_length = len(text)
 
     def fail(code: str, message: str, hint: str) -> None:
         errors.append(problem(code, name, "", f"line {lineno}: {message}", hint))
@@ -340,6 +385,9 @@ def _parse_ann(name: str, ann: str, text_length: int) -> BratAnnotations:
                     "correct the offsets",
                 )
                 continue
+            mismatch = _span_text_problem(name, lineno, m.group(1), m.group(4), text, frags)
+            if mismatch is not None:
+                mismatches.append(mismatch)
             out.t[m.group(1)] = BratSpan(m.group(2), frags, lineno)
         elif m := _E_RE.match(line):
             args = [tuple(a.split(":", 1)) for a in m.group(4).split()]
@@ -373,9 +421,76 @@ def _parse_ann(name: str, ann: str, text_length: int) -> BratAnnotations:
                 f"not a T, E, R, A, N or # line of brat standoff: {line[:60]!r}",
                 "write the line in brat standoff, or remove it",
             )
+    errors += _unknown_names(name, out) + _unknown_ids(name, out, seen)
     if errors:
-        raise ConversionError(errors)
-    return out
+        raise ConversionError(sorted([*errors, *mismatches], key=_line_of))
+    return out, mismatches
+
+
+def _declared() -> dict[str, list[str]]:
+    """The names ``annotation.conf`` declares for the registered layers, by kind of name."""
+    confs = [part.conf() for _, part in _parts()]
+    events = [t.name for c in confs for t in c.event_types]
+    return {
+        "span type": [t.name for c in confs for t in c.span_types] + events,
+        "event type": events,
+        "relation type": [r.name for c in confs for r in c.relations],
+        "attribute": [a.split("\t", 1)[0] for c in confs for a in c.attributes],
+    }
+
+
+def _unknown_names(name: str, ann: BratAnnotations) -> list[Problem]:
+    """A span, event, relation or attribute type that ``annotation.conf`` does not declare."""
+    declared = _declared()
+    used = [
+        *(("span type", t.type, t.line) for t in ann.t.values()),
+        *(("event type", e.type, e.line) for e in ann.e.values()),
+        *(("relation type", rtype, line) for rtype, _, _, line in ann.r),
+        *(("attribute", atype, line) for atype, _, _, line in ann.a),
+    ]
+    found = []
+    for kind, value, line in used:
+        if value in declared[kind]:
+            continue
+        close = difflib.get_close_matches(value, declared[kind], n=1)
+        guess = f'did you mean "{close[0]}"? ' if close else ""
+        found.append(
+            problem(
+                "brat-type-unknown",
+                name,
+                "",
+                f'line {line}: {kind} "{value}" is not declared in annotation.conf',
+                f"{guess}use a name that annotation.conf declares, or remove the line",
+            )
+        )
+    return found
+
+
+def _unknown_ids(name: str, ann: BratAnnotations, ids: set[str]) -> list[Problem]:
+    """An ``E``, ``R``, ``A``, ``N`` or ``#`` line that refers to an id the file does not have."""
+    refs = [
+        *((e.line, [e.trigger, *(target for _, target in e.args)]) for e in ann.e.values()),
+        *((line, [arg1, arg2]) for _, arg1, arg2, line in ann.r),
+        *((line, [target]) for _, target, _, line in ann.a),
+        *((line, [target]) for target, _, _, line in ann.n),
+        *((line, [target]) for target, (_, line) in ann.notes.items()),
+    ]
+    return [
+        problem(
+            "brat-reference-unknown",
+            name,
+            "",
+            f"line {line}: {bid} is not an annotation of this file",
+            "refer to an annotation of this .ann, or remove the line",
+        )
+        for line, bids in refs
+        for bid in bids
+        if bid not in ids
+    ]
+
+
+def _line_of(found: Problem) -> int:
+    return int(found.message.split(":", 1)[0].removeprefix("line "))
 
 
 class _Reader:
@@ -386,7 +501,7 @@ class _Reader:
         self.name = f"{doc_id}.ann"
         self.text = text
         self.meta = meta
-        self.ann = _parse_ann(self.name, ann, len(text))
+        self.ann, self.mismatches = _parse_ann(self.name, ann, text)
         self.errors: list[Problem] = []
         self.parts = _parts()
         self.ids: dict[str, str] = dict(meta.get("ids", {}))
@@ -468,11 +583,7 @@ class _Reader:
 
     def _group(self) -> None:
         """Relations by type, valued attributes by (type, target), binary ones by target."""
-        known = [r.name for _, part in self.parts for r in part.conf().relations]
         for rtype, arg1, arg2, line in self.ann.r:
-            if rtype not in known:
-                self.fail(line, f'relation type "{rtype}" is not one of {", ".join(known)}')
-                continue
             self.rels[rtype].append((arg1, arg2, line))
         for atype, target, value, line in self.ann.a:
             if value is None:
@@ -498,12 +609,16 @@ class _Reader:
         return derived
 
 
-def _derive(doc_id: str, text: str, ann: str, meta: dict[str, Any]) -> dict[str, Any]:
+def _derive(
+    doc_id: str, text: str, ann: str, meta: dict[str, Any]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The canonical value read from the brat files, and the ``T`` lines whose text column
+    disagrees with the ``.txt``; raise :class:`ConversionError` on a line that cannot be read."""
     reader = _Reader(doc_id, text, ann, meta)
     derived = reader.derive()
     if reader.errors:
-        raise ConversionError(reader.errors)
-    return derived
+        raise ConversionError([*reader.mismatches, *reader.errors])
+    return derived, reader.mismatches
 
 
 def _unescape(part: str) -> str:
@@ -550,6 +665,36 @@ def _apply_overrides(
     return errors
 
 
+def _text_problems(doc_id: str, txt: str, meta: Mapping[str, Any]) -> list[Problem]:
+    """The ``.txt`` must be the text that was exported: its SHA-256 is in the side file."""
+    side = side_file_name(doc_id)
+    recorded = meta.get("text_sha256")
+    if not isinstance(recorded, str):
+        return [
+            problem(
+                "brat-side-file-invalid",
+                side,
+                "/text_sha256",
+                f"no text_sha256 string (found {json.dumps(recorded)}): the text cannot be checked",
+                "keep the side file that `newsgold convert --to brat` wrote",
+            )
+        ]
+    actual = hashlib.sha256(txt.encode("utf-8")).hexdigest()
+    if actual == recorded:
+        return []
+    return [
+        problem(
+            "brat-text-changed",
+            f"{doc_id}.txt",
+            "",
+            f"text SHA-256 {actual} != {recorded} recorded in {side}: "
+            "the text is not the one exported",
+            "restore the .txt that `newsgold convert --to brat` wrote "
+            "and change the text in the canonical document",
+        )
+    ]
+
+
 def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document:
     """Read one document from its brat files; raise :class:`ConversionError` on anything wrong."""
     from newsgold.validate import validate_document_value
@@ -568,26 +713,32 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
                 )
             ]
         )
+    found = _text_problems(doc_id, txt, meta)  # reported with whatever else is wrong
     mapped = meta.get("ids") or {}
     if not ann.strip() and mapped:
         raise ConversionError(
             [
+                *found,
                 problem(
                     "brat-ann-emptied",
                     f"{doc_id}.ann",
                     "",
                     f"empty, but {side} maps {len(mapped)} annotation(s) to it",
                     f"restore the .ann, or remove the ids from {side} to delete every annotation",
-                )
+                ),
             ]
         )
-    derived = _derive(doc_id, txt, ann, meta)
+    try:
+        derived, mismatches = _derive(doc_id, txt, ann, meta)
+    except ConversionError as err:
+        raise ConversionError([*found, *err.problems]) from err
+    found += mismatches
     errors = _apply_overrides(side, derived, list(meta.get("overrides", [])))
     if errors:
-        raise ConversionError(errors)
-    problems = validate_document_value(derived, f"{doc_id}.ann")
-    if problems:
-        raise ConversionError(problems)
+        raise ConversionError([*found, *errors])
+    found += validate_document_value(derived, f"{doc_id}.ann")
+    if found:
+        raise ConversionError(found)
     return Document.from_dict(derived)
 
 
