@@ -140,21 +140,28 @@ def test_corpus_gold_as_prediction(layer: str) -> None:
 def test_empty_prediction_scores_zero_recall(layer: str, tmp_path: Path) -> None:
     empty_doc = tmp_path / "empty.json"
     empty_doc.write_text('{"id": "fixture_small"}\n', encoding="utf-8")
-    empty_jsonl = tmp_path / "empty.jsonl"
-    empty_jsonl.write_text("", encoding="utf-8")
-    for pred in (empty_doc, empty_jsonl):
+    empty_line = tmp_path / "empty.jsonl"
+    empty_line.write_text('{"id": "fixture_small"}\n', encoding="utf-8")
+    for pred in (empty_doc, empty_line):
         s = scores(layer, pred)
         recalls = [v for k, v in headline(layer, s).items() if not k.endswith(("precision",))]
         assert set(recalls) == {0.0}
-    assert scores(layer, empty_jsonl)["documents_without_prediction"] == 1
+        assert s["documents_without_prediction"] == 0
+    empty_jsonl = tmp_path / "nothing.jsonl"
+    empty_jsonl.write_text("", encoding="utf-8")  # no prediction at all: refused
+    with pytest.raises(PredictionError) as caught:
+        scores(layer, empty_jsonl)
+    assert [(p.code, p.pointer) for p in caught.value.problems] == [("prediction-empty", "")]
 
 
 def test_corpus_empty_prediction_scores_zero_recall(tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
-    empty.write_text("", encoding="utf-8")
+    ids = sorted(p.stem for p in documents_dir().glob("*.json"))
+    empty.write_text("".join(json.dumps({"id": i}) + "\n" for i in ids), encoding="utf-8")
     for layer in LAYERS:
         s = scores(layer, empty, None)
         assert set(headline(layer, s).values()) == {0.0}
+        assert s["documents_without_prediction"] == 0
 
 
 # ---------------------------------------------------------------- known errors
@@ -536,12 +543,23 @@ INVALID_CASES: dict[str, tuple[str, str, str]] = {
     "span-out-of-range": ("span-out-of-range.json", "/mentions/0/end", "ner"),
     "dangling-reference": ("dangling-reference.json", "/quotes/0/speaker", "quotes"),
     "duplicate-id": ("duplicate-id.json", "/mentions/1/id", "ner"),
+    "prediction-empty": ("prediction-empty.jsonl", "", "ner"),
+    "prediction-folder-empty": ("prediction-folder-empty", "", "ner"),
+}
+
+# code -> (gold fixture under invalid_gold, pointer, layer): problems of the gold
+GOLD_CASES: dict[str, tuple[str, str, str]] = {
+    "gold-layer-not-annotated": ("gold-layer-not-annotated", "", "stance"),
 }
 
 
 def test_every_prediction_code_has_a_fixture() -> None:
     prediction_codes = set(codes_of("prediction"))
-    assert prediction_codes <= set(INVALID_CASES)
+    assert prediction_codes <= set(INVALID_CASES) | set(GOLD_CASES)
+    assert not set(INVALID_CASES) & set(GOLD_CASES)
+    assert sorted(p.name for p in (PREDICTIONS / "invalid_gold").iterdir()) == sorted(
+        f for f, _, _ in GOLD_CASES.values()
+    )
     assert set(INVALID_CASES) <= prediction_codes | set(codes_of("document"))
     assert sorted(p.name for p in INVALID.iterdir()) == sorted(
         f for f, _, _ in INVALID_CASES.values()
@@ -570,6 +588,57 @@ def test_cli_invalid_prediction_exits_1(code: str, capsys: pytest.CaptureFixture
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False
     assert [(p["code"], p["pointer"]) for p in report["problems"]] == [(code, where)]
+
+
+@pytest.mark.parametrize("code", sorted(GOLD_CASES))
+def test_invalid_gold_gives_the_problem(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    folder, where, layer = GOLD_CASES[code]
+    gold = PREDICTIONS / "invalid_gold" / folder
+    with pytest.raises(PredictionError) as caught:
+        evaluate(layer, GOLD, gold)
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == [
+        (code, str(gold), where)
+    ]
+    args = ["evaluate", "--layer", layer, "--pred", str(GOLD), "--gold", str(gold)]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["pointer"]) for p in report["problems"]] == [(code, where)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("empty.jsonl", b""), ("blank.jsonl", b"\n\n  \n"), ("tabs.jsonl", b"\t\n")],
+)
+def test_cli_empty_jsonl_prediction_exits_1(
+    name: str, content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty prediction is refused, not scored as zero (predicting none is explicit)."""
+    pred = tmp_path / name
+    pred.write_bytes(content)
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(GOLD)]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == [
+        ("prediction-empty", str(pred), "")
+    ]
+    assert pred.read_bytes() == content
+
+
+@pytest.mark.parametrize("files", [[], ["notes.txt"], ["pred.json.bak", "sub.jsonl.old"]])
+def test_cli_empty_prediction_folder_exits_2(
+    files: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "pred"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_bytes(GOLD.read_bytes())
+    args = ["evaluate", "--layer", "ner", "--pred", str(folder), "--gold", str(GOLD)]
+    assert main([*args, "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == [
+        ("prediction-folder-empty", str(folder), "")
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(files)
 
 
 def test_cli_missing_prediction_file_exits_2(tmp_path: Path) -> None:

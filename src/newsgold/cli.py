@@ -37,10 +37,14 @@ def _relabel(problems: list[Problem]) -> list[Problem]:
     return [dataclasses.replace(p, file=_display(Path(p.file))) if p.file else p for p in problems]
 
 
+_IO_CODES = ("file-unreadable", "built-file-unwritten", "prediction-folder-empty")
+"""Codes that make the exit status 2 (a path that cannot be read, or holds nothing to read)."""
+
+
 def _report(problems: list[Problem], files: int, fmt: str) -> int:
     """Print problems and a summary line; return the exit status."""
     problems = _relabel(problems)
-    io_error = any(p.code in ("file-unreadable", "built-file-unwritten") for p in problems)
+    io_error = any(p.code in _IO_CODES for p in problems)
     if fmt == "json":
         print(
             json.dumps(

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgold import layers as registry
-from newsgold.io import parse_json_file, parse_json_text
+from newsgold.io import file_problems, parse_json_file, parse_json_text
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.evaluation import HEADER, Evaluation, PredictionContext, Run, Tagged
 from newsgold.model import Document
@@ -232,6 +232,10 @@ def _l1(file: str, where: str, code: str, message: str, hint: str) -> list[Probl
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
     """(line index, value, L1 problems) for each non-blank line of a JSONL file."""
     name = str(path)
+    refused = file_problems(path)
+    if refused:
+        yield 0, None, refused
+        return
     try:
         handle = path.open("rb")
     except OSError as err:
@@ -278,10 +282,25 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
             yield index, value, []
 
 
-def _prediction_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted([*path.glob("*.json"), *path.glob("*.jsonl")])
-    return [path]
+def _prediction_files(path: Path) -> tuple[list[Path], list[Problem]]:
+    """The files to read at ``path``, and the links of its folder that are not followed.
+
+    A folder's ``*.json`` and ``*.jsonl`` files in name order; as for documents, a
+    symbolic link that leads out of the folder is reported, not followed.
+    """
+    from newsgold.reader import link_problem
+
+    if not path.is_dir():
+        return [path], []
+    files: list[Path] = []
+    refused: list[Problem] = []
+    for file in sorted([*path.glob("*.json"), *path.glob("*.jsonl")]):
+        link = link_problem(file, path)
+        if link is None:
+            files.append(file)
+        else:
+            refused.append(link)
+    return files, refused
 
 
 GoldSentences = Callable[[], dict[tuple[str, str], Tagged]]
@@ -426,11 +445,24 @@ class _Reader:
             else:
                 self.document(value, file, ())
             return
+        lines = 0
         for index, value, found in _jsonl_lines(file_path):
+            lines += 1
             if found:
                 self.problems.extend(found)
             else:
                 self.line(index, value, file)
+        if not lines:
+            self.problems.append(
+                problem(
+                    "prediction-empty",
+                    file,
+                    "",
+                    "file has no line: no prediction (predicting none is a document "
+                    "with an empty list, or a record of no item)",
+                    "write one prediction document, layer record or IOB2 row a line",
+                )
+            )
 
 
 def read_predictions(
@@ -450,7 +482,13 @@ def read_predictions(
     if not path.exists():
         message, hint = "no such file or folder", "give the path of a prediction file or folder"
         return reader.out, _l1(str(path), "", "file-unreadable", message, hint)
-    for file_path in _prediction_files(path):
+    files, refused = _prediction_files(path)
+    reader.problems.extend(refused)
+    if not files and not refused:
+        message = "folder has no .json or .jsonl file: no prediction"
+        hint = "give a folder of prediction files, or the path of one"
+        return reader.out, _l1(str(path), "", "prediction-folder-empty", message, hint)
+    for file_path in files:
         reader.file(file_path)
     out = reader.out
     out.span_items = sum(len(p.items.get(layer, ())) for p in out.by_doc.values())
@@ -579,6 +617,20 @@ def load_gold(path: Path | None) -> list[Document]:
         raise PredictionError(err.problems) from err
 
 
+def _unannotated(gold_path: Path | None, scored: Evaluation, count: int) -> Problem:
+    from newsgold.resources import documents_dir
+
+    needs = ", ".join(scored.needs)
+    return problem(
+        "gold-layer-not-annotated",
+        str(gold_path if gold_path is not None else documents_dir()),
+        "",
+        f"none of the {count} gold document(s) lists {needs} in annotated_layers: "
+        f"nothing to score for --layer {scored.name}",
+        "give gold documents that annotate the layer, or score another layer",
+    )
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -607,6 +659,8 @@ def evaluate(
     docs = load_gold(gold_path)
     gold = {d.id: d for d in docs}
     scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
+    if not scored:
+        raise PredictionError([_unannotated(gold_path, scored_view, len(docs))])
     cached: list[dict[tuple[str, str], Tagged]] = []
 
     def tagged() -> dict[tuple[str, str], Tagged]:
