@@ -737,3 +737,98 @@ def test_jsonl_line_with_a_huge_integer_or_nan_is_an_l1_problem(tmp_path: Path) 
         assert "Traceback" not in result.stdout + result.stderr
         first = result.stdout.splitlines()[0]
         assert first.startswith(f"{path}#{where}: L1 invalid-json: line 1: "), first
+
+
+# ---------------------------------------------------------------- duplicates and size
+
+
+def _record_lines(layer: str) -> list[str]:
+    return [line for line in ERRORS_JSONL.read_text("utf-8").splitlines() if f'"{layer}"' in line]
+
+
+def _problems(layer: str, pred: Path) -> list[tuple[str, str, str]]:
+    with pytest.raises(PredictionError) as caught:
+        evaluate(layer, pred, GOLD)
+    return [(p.code, p.file, p.pointer) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("order", ["records-first", "document-first"])
+def test_a_span_in_a_record_and_a_document_is_a_duplicate_in_either_order(
+    order: str, tmp_path: Path
+) -> None:
+    """U.S. 30-34 GPE as a record and in a prediction document: duplicate-span both ways."""
+    record = json.dumps(
+        {"doc_id": "fixture_small", "layer": "ner", "start": 30, "end": 34, "label": "GPE"}
+    )
+    document = json.dumps(
+        {
+            "id": "fixture_small",
+            "mentions": [{"id": "m1", "start": 30, "end": 34, "label": "GPE"}],
+        }
+    )
+    lines = [record, document] if order == "records-first" else [document, record]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    before = pred.read_bytes()
+    second = "/1/id" if order == "records-first" else "/1"
+    assert _problems("ner", pred) == [("duplicate-span", str(pred), second)]
+    assert pred.read_bytes() == before
+
+
+@pytest.mark.parametrize("layer", ["quotes", "events", "stance"])
+def test_the_same_record_twice_is_a_duplicate(layer: str, tmp_path: Path) -> None:
+    first = _record_lines(layer)[0]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(f"{first}\n{first}\n", encoding="utf-8")
+    assert _problems(layer, pred) == [("duplicate-prediction", str(pred), "/1")]
+    one = tmp_path / "one.jsonl"
+    one.write_text(f"{first}\n", encoding="utf-8")
+    assert report_dict(evaluate(layer, one, GOLD))["documents"] == 1
+
+
+@pytest.mark.parametrize("layer", ["quotes", "events", "stance"])
+def test_a_record_repeating_a_prediction_document_is_a_duplicate(
+    layer: str, tmp_path: Path
+) -> None:
+    """The errors fixture as a document and its records for the layer: each one repeats."""
+    document = json.dumps(json.loads(ERRORS.read_text("utf-8")))
+    records = _record_lines(layer)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(line + "\n" for line in [document, *records]), encoding="utf-8")
+    expected = [("duplicate-prediction", str(pred), f"/{i}") for i in range(1, len(records) + 1)]
+    assert _problems(layer, pred) == expected
+
+
+def test_a_jsonl_prediction_over_the_size_limit_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pred = tmp_path / "big.jsonl"
+    with pred.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: no disk space, no time
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(GOLD)]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == [
+        ("file-too-large", str(pred), "")
+    ]
+
+
+def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> None:
+    """Reading is linear in the records (a set of those seen, not a list)."""
+    from newsgold.evaluate import read_predictions
+
+    gold = {d.id: d for d in documents([GOLD])}
+    length = len(gold["fixture_small"].text)
+    types = [t[2:] for t in T.ontonotes_tags() if t.startswith("B-")][:3]
+    every = [(s, e, t) for s in range(length) for e in range(s + 1, length + 1) for t in types]
+    spans = every[:20_000]
+    pred = tmp_path / "many.jsonl"
+    with pred.open("w", encoding="utf-8") as handle:
+        for s, e, t in spans:
+            record = {"doc_id": "fixture_small", "layer": "ner", "start": s, "end": e, "label": t}
+            handle.write(json.dumps(record) + "\n")
+    preds, problems = read_predictions(pred, gold, "ner")
+    assert problems == []
+    assert len(spans) == 20_000
+    assert preds.span_items == 20_000
+    assert len(preds.by_doc["fixture_small"].items["ner"]) == 20_000

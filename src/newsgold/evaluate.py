@@ -14,7 +14,13 @@ problems are :class:`~newsgold.issues.Problem` values (codes of the
 Spans and references are checked by the document checker
 (:class:`newsgold.layers.base.Context`), relaxed: a span's ``text`` may be left
 out and ids need no prefix. In a ``.jsonl`` file the first token of a pointer is
-the 0-based line index.
+the 0-based line index. A file over 50 MB, one that is not a regular file, a link
+out of a prediction folder and a prediction of nothing (an empty ``.jsonl``, a
+folder without prediction files) are refused; predicting none for a document is
+written as a document with empty lists. The same prediction given twice for a
+document (two records, or a record and a prediction document, in either order)
+is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
+for the other views).
 
 Only gold documents that annotate the layer are scored; a scored document with
 no prediction counts as an empty prediction. All counts are micro-averaged over
@@ -203,12 +209,11 @@ def _from_record(
     file: str,
     base: tuple[str | int, ...],
     labels: str,
-) -> list[Problem]:
-    """Add one schema-valid layer record to ``pred``; check it against ``gold``."""
+) -> tuple[list[Any], list[Problem]]:
+    """Normalise one schema-valid layer record for ``pred``; check it against ``gold``."""
     ck = PredictionContext(file, value, gold, base)
-    items = pred.of(value["layer"])
-    items += view(value["layer"]).from_record(ck, value, items, labels)
-    return ck.problems
+    items = view(value["layer"]).from_record(ck, value, pred.of(value["layer"]), labels)
+    return items, ck.problems
 
 
 # ---------------------------------------------------------------- reading
@@ -320,6 +325,37 @@ class _Reader:
         self.problems: list[Problem] = []
         self.sources: dict[str, str] = {}
         self.seen_rows: dict[tuple[str, str], str] = {}
+        self.seen_items: dict[str, dict[Any, str]] = {}
+        """Document id -> each prediction of the scored view -> where it was first given."""
+
+    def fresh(
+        self, doc_id: str, items: list[Any], file: str, base: tuple[str | int, ...], *tail: str
+    ) -> list[Any]:
+        """The ``items`` given at ``base`` that were not given before for ``doc_id``.
+
+        Each one given before elsewhere (another record, a prediction document) is a
+        problem, whichever came first; repeats inside one prediction document are the
+        view's to judge.
+        """
+        seen = self.seen_items.setdefault(doc_id, {})
+        at = f"{file}#{pointer(*base)}"
+        where = pointer(*base, *tail)
+        out: list[Any] = []
+        for item in items:
+            first = seen.setdefault(item, at)
+            if first == at:
+                out.append(item)
+                continue
+            self.problems.append(
+                problem(
+                    self.view.duplicate_code,
+                    file,
+                    where,
+                    f"{self.view.describe(item)} is predicted twice for {doc_id}: also at {first}",
+                    "give each prediction once",
+                )
+            )
+        return out
 
     def pred_for(self, doc_id: str) -> Prediction:
         if doc_id not in self.out.by_doc:
@@ -362,10 +398,13 @@ class _Reader:
         self.sources[value["id"]] = f"{file}#{pointer(*base)}"
         pred, found = _from_document(value, doc, file, base)
         self.problems.extend(found)
+        name = self.view.name
+        if not found:
+            pred.items[name] = self.fresh(doc.id, pred.of(name), file, base, "id")
         existing = self.out.by_doc.get(doc.id)
         if existing is not None:  # records for the same document came first
-            for name, items in existing.items.items():
-                pred.of(name).extend(items)
+            for layer, items in existing.items.items():
+                pred.of(layer).extend(items)
         self.out.by_doc[doc.id] = pred
 
     def line(self, index: int, value: Any, file: str) -> None:
@@ -404,7 +443,9 @@ class _Reader:
             self.out.ignored_records += 1
             return
         pred = self.pred_for(doc.id)
-        self.problems.extend(_from_record(value, doc, pred, file, (index,), self.labels))
+        items, found = _from_record(value, doc, pred, file, (index,), self.labels)
+        self.problems.extend(found)
+        pred.of(self.view.name).extend(self.fresh(doc.id, items, file, (index,)))
 
     def row(self, index: int, value: dict[str, Any], file: str) -> None:
         doc_id, sid = _row_ids(value)

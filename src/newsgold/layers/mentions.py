@@ -679,16 +679,7 @@ def _ner_from_record(
             "give an OntoNotes type or score with --labels conll",
         )
         return []
-    key = (sp[0], sp[1], label)
-    if key in items:
-        ck.add(
-            "",
-            "duplicate-span",
-            f"span {key[0]}-{key[1]} {label} is predicted twice for {ck.gold.id}",
-            "predict each entity once",
-        )
-        return []
-    return [key]
+    return [(sp[0], sp[1], label)]
 
 
 def _ner_units(run: Run) -> tuple[list[tuple[list[Ent], list[Ent]]], str, int]:
@@ -766,6 +757,8 @@ NER = Evaluation(
     notes=_ner_notes,
     iob2=Iob2(_tag_names, _gold_sentences),
     description=_EVALUATION_DOC,
+    duplicate_code="duplicate-span",
+    describe=lambda key: f"span {key[0]}-{key[1]} {key[2]}",
 )
 
 EVALUATIONS: tuple[Any, ...] = (NER,)
