@@ -739,6 +739,44 @@ def test_jsonl_line_with_a_huge_integer_or_nan_is_an_l1_problem(tmp_path: Path) 
         assert first.startswith(f"{path}#{where}: L1 invalid-json: line 1: "), first
 
 
+def test_semeval_overall_is_not_the_sum_of_the_per_type_counts() -> None:
+    """Overall, a prediction consumes the gold entity it overlaps first, whatever its
+    type; per type, only spans of that type meet. Against gold 102-115 PERSON, the
+    predictions 99-110 ORG and 102-115 PERSON give overall strict: 0 correct, 1
+    incorrect, 1 spurious, but per type PERSON 1 correct and ORG 1 spurious. nervaluate
+    counts the same (stated in the NER view's definitions)."""
+    from nervaluate import Evaluator
+
+    true, pred = [(102, 115, "PERSON")], [(99, 110, "ORG"), (102, 115, "PERSON")]
+    mine = plain(score_ner_units([(true, pred)]))
+    # (correct, incorrect, partial, missed, spurious) of each view, overall
+    overall = {
+        "strict": (0, 1, 0, 0, 1),
+        "exact": (0, 1, 0, 0, 1),
+        "partial": (0, 0, 1, 0, 1),
+        "type": (0, 1, 0, 0, 1),
+    }
+    for name, counts in overall.items():
+        assert _counts(mine["semeval"][name]) == counts
+        assert (mine["semeval"][name]["actual"], mine["semeval"][name]["possible"]) == (2, 1)
+        assert _counts(mine["per_type"]["PERSON"][name]) == (1, 0, 0, 0, 0)
+        assert _counts(mine["per_type"]["ORG"][name]) == (0, 0, 0, 0, 1)
+        per_type = [_counts(v[name]) for v in mine["per_type"].values()]
+        summed = tuple(sum(c) for c in zip(*per_type, strict=True))
+        assert summed == (1, 0, 0, 0, 1) != counts
+    assert mine["semeval"]["strict"]["f1"] == 0.0
+    assert mine["per_type"]["PERSON"]["strict"]["f1"] == 1.0
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
+    ]
+    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=["ORG", "PERSON"], loader="dict").evaluate()
+    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+    for mine_view, their_view in views.items():
+        assert _counts(theirs["overall"][their_view]) == overall[mine_view]
+        for typ, per in theirs["entities"].items():
+            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+
+
 # ---------------------------------------------------------------- duplicates and size
 
 
