@@ -870,3 +870,56 @@ def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> No
     assert len(spans) == 20_000
     assert preds.span_items == 20_000
     assert len(preds.by_doc["fixture_small"].items["ner"]) == 20_000
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_a_wrong_label_names_the_allowed_labels(tmp_path: Path) -> None:
+    labels = json.loads((schema_dir() / "labels.json").read_text("utf-8"))
+    ontonotes = labels["$defs"]["entity_type"]["enum"]
+    pred = tmp_path / "pred.jsonl"
+    record = {"doc_id": "fixture_small", "layer": "ner", "start": 30, "end": 34, "label": "GEO"}
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, GOLD)
+    (found,) = caught.value.problems
+    assert (found.code, found.pointer) == ("schema-other", "/0/label")
+    assert found.message == '"GEO": is not one of the allowed values'
+    allowed = [*ontonotes, "PER", "MISC"]
+    assert found.hint == "use one of: " + ", ".join(allowed)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message", "hint"),
+    [
+        (
+            "source",
+            "m1",
+            '"m1": is not an object with start, end, or null',
+            "give an object with start, end, or null (see schema/prediction.schema.json)",
+        ),
+        (
+            "speaker",
+            {"start": 109, "end": 115},
+            '{"start": 109, "end": 115}: is not an array of spans, or null',
+            "give an array of spans, or null (see schema/prediction.schema.json)",
+        ),
+    ],
+)
+def test_a_quote_record_in_the_document_form_names_the_expected_form(
+    field: str, value: Any, message: str, hint: str, tmp_path: Path
+) -> None:
+    record = {
+        "doc_id": "fixture_small",
+        "layer": "quotes",
+        "content": [{"start": 1, "end": 67}],
+        field: value,
+    }
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("quotes", pred, GOLD)
+    assert [(p.code, p.pointer, p.message, p.hint) for p in caught.value.problems] == [
+        ("schema-one-of", f"/0/{field}", message, hint)
+    ]
