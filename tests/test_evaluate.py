@@ -923,3 +923,41 @@ def test_a_quote_record_in_the_document_form_names_the_expected_form(
     assert [(p.code, p.pointer, p.message, p.hint) for p in caught.value.problems] == [
         ("schema-one-of", f"/0/{field}", message, hint)
     ]
+
+
+@pytest.mark.parametrize("name", ["pred.json", "pred.txt"])
+def test_json_lines_under_another_suffix_says_so(name: str, tmp_path: Path) -> None:
+    lines = ERRORS_JSONL.read_text("utf-8").splitlines()[:2]
+    pred = tmp_path / name
+    pred.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, GOLD)
+    assert [(p.code, p.pointer, p.message, p.hint) for p in caught.value.problems] == [
+        (
+            "invalid-json",
+            "",
+            "Extra data at line 2 column 1",
+            "the file holds one JSON value a line (JSON Lines): name it pred.jsonl",
+        )
+    ]
+
+
+def test_a_junk_file_prints_a_capped_list_and_the_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsgold.cli import MAX_PRINTED
+
+    pred = tmp_path / "junk.jsonl"
+    pred.write_text("junk\n" * (MAX_PRINTED + 500), encoding="utf-8")
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(GOLD)]
+    assert main(args) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == MAX_PRINTED + 2
+    assert all(f"{pred}#/" in line and "invalid-json" in line for line in lines[:MAX_PRINTED])
+    assert lines[-2:] == [
+        "... 500 more problem(s) not shown",
+        f"*** FAILED *** with {MAX_PRINTED + 500} problem(s) in 1 of 1 file(s)",
+    ]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["problem_count"] == len(report["problems"]) == MAX_PRINTED + 500

@@ -37,6 +37,10 @@ def _relabel(problems: list[Problem]) -> list[Problem]:
     return [dataclasses.replace(p, file=_display(Path(p.file))) if p.file else p for p in problems]
 
 
+MAX_PRINTED = 1000
+"""The text report prints this many problems at most, then how many it left out (the
+summary line counts them all; the JSON report lists them all)."""
+
 _IO_CODES = ("file-unreadable", "built-file-unwritten", "prediction-folder-empty")
 """Codes that make the exit status 2 (a path that cannot be read, or holds nothing to read)."""
 
@@ -59,8 +63,10 @@ def _report(problems: list[Problem], files: int, fmt: str) -> int:
             )
         )
     else:
-        for p in problems:
+        for p in problems[:MAX_PRINTED]:
             print(p.format())
+        if len(problems) > MAX_PRINTED:
+            print(f"... {len(problems) - MAX_PRINTED} more problem(s) not shown")
         if problems:
             bad = len({p.file for p in problems})
             print(f"*** FAILED *** with {len(problems)} problem(s) in {bad} of {files} file(s)")

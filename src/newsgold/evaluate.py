@@ -287,6 +287,16 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
             yield index, value, []
 
 
+def _json_lines_hint(path: Path, found: list[Problem]) -> list[Problem]:
+    """``found``, saying so when a file not named ``.jsonl`` holds JSON Lines."""
+    if [p.code for p in found] != ["invalid-json"] or not found[0].message.startswith(
+        "Extra data at line 2 column 1"
+    ):
+        return found
+    hint = f"the file holds one JSON value a line (JSON Lines): name it {path.stem}.jsonl"
+    return [dataclasses.replace(found[0], hint=hint)]
+
+
 def _prediction_files(path: Path) -> tuple[list[Path], list[Problem]]:
     """The files to read at ``path``, and the links of its folder that are not followed.
 
@@ -482,7 +492,7 @@ class _Reader:
         if file_path.suffix != ".jsonl":
             value, found = parse_json_file(file_path)
             if found:
-                self.problems.extend(found)
+                self.problems.extend(_json_lines_hint(file_path, found))
             else:
                 self.document(value, file, ())
             return
