@@ -140,21 +140,28 @@ def test_corpus_gold_as_prediction(layer: str) -> None:
 def test_empty_prediction_scores_zero_recall(layer: str, tmp_path: Path) -> None:
     empty_doc = tmp_path / "empty.json"
     empty_doc.write_text('{"id": "fixture_small"}\n', encoding="utf-8")
-    empty_jsonl = tmp_path / "empty.jsonl"
-    empty_jsonl.write_text("", encoding="utf-8")
-    for pred in (empty_doc, empty_jsonl):
+    empty_line = tmp_path / "empty.jsonl"
+    empty_line.write_text('{"id": "fixture_small"}\n', encoding="utf-8")
+    for pred in (empty_doc, empty_line):
         s = scores(layer, pred)
         recalls = [v for k, v in headline(layer, s).items() if not k.endswith(("precision",))]
         assert set(recalls) == {0.0}
-    assert scores(layer, empty_jsonl)["documents_without_prediction"] == 1
+        assert s["documents_without_prediction"] == 0
+    empty_jsonl = tmp_path / "nothing.jsonl"
+    empty_jsonl.write_text("", encoding="utf-8")  # no prediction at all: refused
+    with pytest.raises(PredictionError) as caught:
+        scores(layer, empty_jsonl)
+    assert [(p.code, p.pointer) for p in caught.value.problems] == [("prediction-empty", "")]
 
 
 def test_corpus_empty_prediction_scores_zero_recall(tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
-    empty.write_text("", encoding="utf-8")
+    ids = sorted(p.stem for p in documents_dir().glob("*.json"))
+    empty.write_text("".join(json.dumps({"id": i}) + "\n" for i in ids), encoding="utf-8")
     for layer in LAYERS:
         s = scores(layer, empty, None)
         assert set(headline(layer, s).values()) == {0.0}
+        assert s["documents_without_prediction"] == 0
 
 
 # ---------------------------------------------------------------- known errors
@@ -536,12 +543,23 @@ INVALID_CASES: dict[str, tuple[str, str, str]] = {
     "span-out-of-range": ("span-out-of-range.json", "/mentions/0/end", "ner"),
     "dangling-reference": ("dangling-reference.json", "/quotes/0/speaker", "quotes"),
     "duplicate-id": ("duplicate-id.json", "/mentions/1/id", "ner"),
+    "prediction-empty": ("prediction-empty.jsonl", "", "ner"),
+    "prediction-folder-empty": ("prediction-folder-empty", "", "ner"),
+}
+
+# code -> (gold fixture under invalid_gold, pointer, layer): problems of the gold
+GOLD_CASES: dict[str, tuple[str, str, str]] = {
+    "gold-layer-not-annotated": ("gold-layer-not-annotated", "", "stance"),
 }
 
 
 def test_every_prediction_code_has_a_fixture() -> None:
     prediction_codes = set(codes_of("prediction"))
-    assert prediction_codes <= set(INVALID_CASES)
+    assert prediction_codes <= set(INVALID_CASES) | set(GOLD_CASES)
+    assert not set(INVALID_CASES) & set(GOLD_CASES)
+    assert sorted(p.name for p in (PREDICTIONS / "invalid_gold").iterdir()) == sorted(
+        f for f, _, _ in GOLD_CASES.values()
+    )
     assert set(INVALID_CASES) <= prediction_codes | set(codes_of("document"))
     assert sorted(p.name for p in INVALID.iterdir()) == sorted(
         f for f, _, _ in INVALID_CASES.values()
@@ -570,6 +588,57 @@ def test_cli_invalid_prediction_exits_1(code: str, capsys: pytest.CaptureFixture
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is False
     assert [(p["code"], p["pointer"]) for p in report["problems"]] == [(code, where)]
+
+
+@pytest.mark.parametrize("code", sorted(GOLD_CASES))
+def test_invalid_gold_gives_the_problem(code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    folder, where, layer = GOLD_CASES[code]
+    gold = PREDICTIONS / "invalid_gold" / folder
+    with pytest.raises(PredictionError) as caught:
+        evaluate(layer, GOLD, gold)
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == [
+        (code, str(gold), where)
+    ]
+    args = ["evaluate", "--layer", layer, "--pred", str(GOLD), "--gold", str(gold)]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["pointer"]) for p in report["problems"]] == [(code, where)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("empty.jsonl", b""), ("blank.jsonl", b"\n\n  \n"), ("tabs.jsonl", b"\t\n")],
+)
+def test_cli_empty_jsonl_prediction_exits_1(
+    name: str, content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty prediction is refused, not scored as zero (predicting none is explicit)."""
+    pred = tmp_path / name
+    pred.write_bytes(content)
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(GOLD)]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == [
+        ("prediction-empty", str(pred), "")
+    ]
+    assert pred.read_bytes() == content
+
+
+@pytest.mark.parametrize("files", [[], ["notes.txt"], ["pred.json.bak", "sub.jsonl.old"]])
+def test_cli_empty_prediction_folder_exits_2(
+    files: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "pred"
+    folder.mkdir()
+    for name in files:
+        (folder / name).write_bytes(GOLD.read_bytes())
+    args = ["evaluate", "--layer", "ner", "--pred", str(folder), "--gold", str(GOLD)]
+    assert main([*args, "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == [
+        ("prediction-folder-empty", str(folder), "")
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(files)
 
 
 def test_cli_missing_prediction_file_exits_2(tmp_path: Path) -> None:
@@ -668,3 +737,227 @@ def test_jsonl_line_with_a_huge_integer_or_nan_is_an_l1_problem(tmp_path: Path) 
         assert "Traceback" not in result.stdout + result.stderr
         first = result.stdout.splitlines()[0]
         assert first.startswith(f"{path}#{where}: L1 invalid-json: line 1: "), first
+
+
+def test_semeval_overall_is_not_the_sum_of_the_per_type_counts() -> None:
+    """Overall, a prediction consumes the gold entity it overlaps first, whatever its
+    type; per type, only spans of that type meet. Against gold 102-115 PERSON, the
+    predictions 99-110 ORG and 102-115 PERSON give overall strict: 0 correct, 1
+    incorrect, 1 spurious, but per type PERSON 1 correct and ORG 1 spurious. nervaluate
+    counts the same (stated in the NER view's definitions)."""
+    from nervaluate import Evaluator
+
+    true, pred = [(102, 115, "PERSON")], [(99, 110, "ORG"), (102, 115, "PERSON")]
+    mine = plain(score_ner_units([(true, pred)]))
+    # (correct, incorrect, partial, missed, spurious) of each view, overall
+    overall = {
+        "strict": (0, 1, 0, 0, 1),
+        "exact": (0, 1, 0, 0, 1),
+        "partial": (0, 0, 1, 0, 1),
+        "type": (0, 1, 0, 0, 1),
+    }
+    for name, counts in overall.items():
+        assert _counts(mine["semeval"][name]) == counts
+        assert (mine["semeval"][name]["actual"], mine["semeval"][name]["possible"]) == (2, 1)
+        assert _counts(mine["per_type"]["PERSON"][name]) == (1, 0, 0, 0, 0)
+        assert _counts(mine["per_type"]["ORG"][name]) == (0, 0, 0, 0, 1)
+        per_type = [_counts(v[name]) for v in mine["per_type"].values()]
+        summed = tuple(sum(c) for c in zip(*per_type, strict=True))
+        assert summed == (1, 0, 0, 0, 1) != counts
+    assert mine["semeval"]["strict"]["f1"] == 0.0
+    assert mine["per_type"]["PERSON"]["strict"]["f1"] == 1.0
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
+    ]
+    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=["ORG", "PERSON"], loader="dict").evaluate()
+    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+    for mine_view, their_view in views.items():
+        assert _counts(theirs["overall"][their_view]) == overall[mine_view]
+        for typ, per in theirs["entities"].items():
+            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+
+
+# ---------------------------------------------------------------- duplicates and size
+
+
+def _record_lines(layer: str) -> list[str]:
+    return [line for line in ERRORS_JSONL.read_text("utf-8").splitlines() if f'"{layer}"' in line]
+
+
+def _problems(layer: str, pred: Path) -> list[tuple[str, str, str]]:
+    with pytest.raises(PredictionError) as caught:
+        evaluate(layer, pred, GOLD)
+    return [(p.code, p.file, p.pointer) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("order", ["records-first", "document-first"])
+def test_a_span_in_a_record_and_a_document_is_a_duplicate_in_either_order(
+    order: str, tmp_path: Path
+) -> None:
+    """U.S. 30-34 GPE as a record and in a prediction document: duplicate-span both ways."""
+    record = json.dumps(
+        {"doc_id": "fixture_small", "layer": "ner", "start": 30, "end": 34, "label": "GPE"}
+    )
+    document = json.dumps(
+        {
+            "id": "fixture_small",
+            "mentions": [{"id": "m1", "start": 30, "end": 34, "label": "GPE"}],
+        }
+    )
+    lines = [record, document] if order == "records-first" else [document, record]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    before = pred.read_bytes()
+    second = "/1/id" if order == "records-first" else "/1"
+    assert _problems("ner", pred) == [("duplicate-span", str(pred), second)]
+    assert pred.read_bytes() == before
+
+
+@pytest.mark.parametrize("layer", ["quotes", "events", "stance"])
+def test_the_same_record_twice_is_a_duplicate(layer: str, tmp_path: Path) -> None:
+    first = _record_lines(layer)[0]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(f"{first}\n{first}\n", encoding="utf-8")
+    assert _problems(layer, pred) == [("duplicate-prediction", str(pred), "/1")]
+    one = tmp_path / "one.jsonl"
+    one.write_text(f"{first}\n", encoding="utf-8")
+    assert report_dict(evaluate(layer, one, GOLD))["documents"] == 1
+
+
+@pytest.mark.parametrize("layer", ["quotes", "events", "stance"])
+def test_a_record_repeating_a_prediction_document_is_a_duplicate(
+    layer: str, tmp_path: Path
+) -> None:
+    """The errors fixture as a document and its records for the layer: each one repeats."""
+    document = json.dumps(json.loads(ERRORS.read_text("utf-8")))
+    records = _record_lines(layer)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(line + "\n" for line in [document, *records]), encoding="utf-8")
+    expected = [("duplicate-prediction", str(pred), f"/{i}") for i in range(1, len(records) + 1)]
+    assert _problems(layer, pred) == expected
+
+
+def test_a_jsonl_prediction_over_the_size_limit_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pred = tmp_path / "big.jsonl"
+    with pred.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: no disk space, no time
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(GOLD)]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == [
+        ("file-too-large", str(pred), "")
+    ]
+
+
+def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> None:
+    """Reading is linear in the records (a set of those seen, not a list)."""
+    from newsgold.evaluate import read_predictions
+
+    gold = {d.id: d for d in documents([GOLD])}
+    length = len(gold["fixture_small"].text)
+    types = [t[2:] for t in T.ontonotes_tags() if t.startswith("B-")][:3]
+    every = [(s, e, t) for s in range(length) for e in range(s + 1, length + 1) for t in types]
+    spans = every[:20_000]
+    pred = tmp_path / "many.jsonl"
+    with pred.open("w", encoding="utf-8") as handle:
+        for s, e, t in spans:
+            record = {"doc_id": "fixture_small", "layer": "ner", "start": s, "end": e, "label": t}
+            handle.write(json.dumps(record) + "\n")
+    preds, problems = read_predictions(pred, gold, "ner")
+    assert problems == []
+    assert len(spans) == 20_000
+    assert preds.span_items == 20_000
+    assert len(preds.by_doc["fixture_small"].items["ner"]) == 20_000
+
+
+# ---------------------------------------------------------------- messages
+
+
+def test_a_wrong_label_names_the_allowed_labels(tmp_path: Path) -> None:
+    labels = json.loads((schema_dir() / "labels.json").read_text("utf-8"))
+    ontonotes = labels["$defs"]["entity_type"]["enum"]
+    pred = tmp_path / "pred.jsonl"
+    record = {"doc_id": "fixture_small", "layer": "ner", "start": 30, "end": 34, "label": "GEO"}
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, GOLD)
+    (found,) = caught.value.problems
+    assert (found.code, found.pointer) == ("schema-other", "/0/label")
+    assert found.message == '"GEO": is not one of the allowed values'
+    allowed = [*ontonotes, "PER", "MISC"]
+    assert found.hint == "use one of: " + ", ".join(allowed)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message", "hint"),
+    [
+        (
+            "source",
+            "m1",
+            '"m1": is not an object with start, end, or null',
+            "give an object with start, end, or null (see schema/prediction.schema.json)",
+        ),
+        (
+            "speaker",
+            {"start": 109, "end": 115},
+            '{"start": 109, "end": 115}: is not an array of spans, or null',
+            "give an array of spans, or null (see schema/prediction.schema.json)",
+        ),
+    ],
+)
+def test_a_quote_record_in_the_document_form_names_the_expected_form(
+    field: str, value: Any, message: str, hint: str, tmp_path: Path
+) -> None:
+    record = {
+        "doc_id": "fixture_small",
+        "layer": "quotes",
+        "content": [{"start": 1, "end": 67}],
+        field: value,
+    }
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("quotes", pred, GOLD)
+    assert [(p.code, p.pointer, p.message, p.hint) for p in caught.value.problems] == [
+        ("schema-one-of", f"/0/{field}", message, hint)
+    ]
+
+
+@pytest.mark.parametrize("name", ["pred.json", "pred.txt"])
+def test_json_lines_under_another_suffix_says_so(name: str, tmp_path: Path) -> None:
+    lines = ERRORS_JSONL.read_text("utf-8").splitlines()[:2]
+    pred = tmp_path / name
+    pred.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, GOLD)
+    assert [(p.code, p.pointer, p.message, p.hint) for p in caught.value.problems] == [
+        (
+            "invalid-json",
+            "",
+            "Extra data at line 2 column 1",
+            "the file holds one JSON value a line (JSON Lines): name it pred.jsonl",
+        )
+    ]
+
+
+def test_a_junk_file_prints_a_capped_list_and_the_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsgold.cli import MAX_PRINTED
+
+    pred = tmp_path / "junk.jsonl"
+    pred.write_text("junk\n" * (MAX_PRINTED + 500), encoding="utf-8")
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(GOLD)]
+    assert main(args) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == MAX_PRINTED + 2
+    assert all(f"{pred}#/" in line and "invalid-json" in line for line in lines[:MAX_PRINTED])
+    assert lines[-2:] == [
+        "... 500 more problem(s) not shown",
+        f"*** FAILED *** with {MAX_PRINTED + 500} problem(s) in 1 of 1 file(s)",
+    ]
+    assert main([*args, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["problem_count"] == len(report["problems"]) == MAX_PRINTED + 500

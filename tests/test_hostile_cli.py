@@ -2,9 +2,10 @@
 file, a summary line, exit status 1 (invalid) or 2 (I/O), no traceback, and leaves
 nothing behind.
 
-Symbolic links: ``validate`` and ``build`` read a folder's ``*.json`` but do not follow
-a link that leads out of that folder (``file-unreadable``, exit 2); a file named on the
-command line is read where its link points.
+Symbolic links: ``validate``, ``build`` and ``evaluate`` (its gold and its prediction
+folder) read a folder's files but do not follow a link that leads out of that folder
+(``file-unreadable``, exit 2); a file named on the command line is read where its link
+points.
 """
 
 from __future__ import annotations
@@ -181,8 +182,6 @@ COMMANDS: dict[str, tuple[str, Callable[[Path], list[str | Path]]]] = {
 def test_hostile_document(command: str, case: str, tmp_path: Path) -> None:
     name, make_args = COMMANDS[command]
     need(name)
-    if command == "evaluate-pred" and case == "symlink-out":
-        pytest.skip("predictions are the user's own files; a link among them is read")
     work = tmp_path / "a" / "b"  # "../../x" from work/out is tmp_path/a/x
     hostile(case, work / "in")
     (work / "out").mkdir()
@@ -247,6 +246,40 @@ def test_validate_refuses_a_fifo(tmp_path: Path) -> None:
         pytest.skip("no FIFOs on this system")
     os.mkfifo(tmp_path / "pipe.json")  # reading it would block for ever
     assert_report(newsgold("validate", ".", cwd=tmp_path), "pipe.json", "file-unreadable", 2)
+
+
+@pytest.mark.parametrize("name", ["pipe.jsonl", "pipe.json"])
+@pytest.mark.parametrize("given", ["folder", "file"])
+def test_evaluate_refuses_a_fifo_among_predictions(name: str, given: str, tmp_path: Path) -> None:
+    """A FIFO is not read (it would block for ever), in a folder or named: exit 2."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    (tmp_path / "pred").mkdir()
+    os.mkfifo(tmp_path / "pred" / name)
+    pred = "pred" if given == "folder" else f"pred/{name}"
+    before = tree(tmp_path)
+    result = newsgold("evaluate", "--layer", "ner", "--pred", pred, "--gold", FIXTURE, cwd=tmp_path)
+    (problem,) = assert_report(result, f"pred/{name}", "file-unreadable", 2)
+    assert problem["pointer"] == ""
+    assert "is not a regular file" in result.stdout
+    assert tree(tmp_path) == before
+
+
+def test_evaluate_follows_a_prediction_link_inside_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "pred"
+    folder.mkdir()
+    shutil.copyfile(FIXTURE, folder / "real.txt")
+    (folder / "p.json").symlink_to(folder / "real.txt")
+    args = ["evaluate", "--layer", "ner", "--pred", "pred", "--gold", FIXTURE]
+    result = newsgold(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_evaluate_follows_a_prediction_link_given_by_name(tmp_path: Path) -> None:
+    link = hostile("symlink-out", tmp_path / "in")
+    args = ["evaluate", "--layer", "quotes", "--pred", link, "--gold", DOC]
+    result = newsgold(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_validate_json_format_on_hostile_files(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def test_empty_sides_in_evaluate(tmp_path: Path) -> None:
     gold["stance"] = []  # stance annotated, none in the text
     gold_path = write(tmp_path / "fixture_small.json", gold)
     empty = tmp_path / "empty.jsonl"
-    empty.write_text("", encoding="utf-8")
+    empty.write_text('{"id": "fixture_small"}\n', encoding="utf-8")  # predicts nothing
     pairs = report_dict(evaluate("stance", empty, gold_path))["pairs"]
     assert (pairs["precision"], pairs["recall"], pairs["f1"]) == (1.0, 1.0, 1.0)
     assert (pairs["correct"], pairs["predicted"], pairs["gold"]) == (0, 0, 0)

@@ -37,10 +37,18 @@ def _relabel(problems: list[Problem]) -> list[Problem]:
     return [dataclasses.replace(p, file=_display(Path(p.file))) if p.file else p for p in problems]
 
 
+MAX_PRINTED = 1000
+"""The text report prints this many problems at most, then how many it left out (the
+summary line counts them all; the JSON report lists them all)."""
+
+_IO_CODES = ("file-unreadable", "built-file-unwritten", "prediction-folder-empty")
+"""Codes that make the exit status 2 (a path that cannot be read, or holds nothing to read)."""
+
+
 def _report(problems: list[Problem], files: int, fmt: str) -> int:
     """Print problems and a summary line; return the exit status."""
     problems = _relabel(problems)
-    io_error = any(p.code in ("file-unreadable", "built-file-unwritten") for p in problems)
+    io_error = any(p.code in _IO_CODES for p in problems)
     if fmt == "json":
         print(
             json.dumps(
@@ -55,8 +63,10 @@ def _report(problems: list[Problem], files: int, fmt: str) -> int:
             )
         )
     else:
-        for p in problems:
+        for p in problems[:MAX_PRINTED]:
             print(p.format())
+        if len(problems) > MAX_PRINTED:
+            print(f"... {len(problems) - MAX_PRINTED} more problem(s) not shown")
         if problems:
             bad = len({p.file for p in problems})
             print(f"*** FAILED *** with {len(problems)} problem(s) in {bad} of {files} file(s)")

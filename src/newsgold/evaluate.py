@@ -14,7 +14,13 @@ problems are :class:`~newsgold.issues.Problem` values (codes of the
 Spans and references are checked by the document checker
 (:class:`newsgold.layers.base.Context`), relaxed: a span's ``text`` may be left
 out and ids need no prefix. In a ``.jsonl`` file the first token of a pointer is
-the 0-based line index.
+the 0-based line index. A file over 50 MB, one that is not a regular file, a link
+out of a prediction folder and a prediction of nothing (an empty ``.jsonl``, a
+folder without prediction files) are refused; predicting none for a document is
+written as a document with empty lists. The same prediction given twice for a
+document (two records, or a record and a prediction document, in either order)
+is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
+for the other views).
 
 Only gold documents that annotate the layer are scored; a scored document with
 no prediction counts as an empty prediction. All counts are micro-averaged over
@@ -43,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgold import layers as registry
-from newsgold.io import parse_json_file, parse_json_text
+from newsgold.io import file_problems, parse_json_file, parse_json_text
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.evaluation import HEADER, Evaluation, PredictionContext, Run, Tagged
 from newsgold.model import Document
@@ -203,12 +209,11 @@ def _from_record(
     file: str,
     base: tuple[str | int, ...],
     labels: str,
-) -> list[Problem]:
-    """Add one schema-valid layer record to ``pred``; check it against ``gold``."""
+) -> tuple[list[Any], list[Problem]]:
+    """Normalise one schema-valid layer record for ``pred``; check it against ``gold``."""
     ck = PredictionContext(file, value, gold, base)
-    items = pred.of(value["layer"])
-    items += view(value["layer"]).from_record(ck, value, items, labels)
-    return ck.problems
+    items = view(value["layer"]).from_record(ck, value, pred.of(value["layer"]), labels)
+    return items, ck.problems
 
 
 # ---------------------------------------------------------------- reading
@@ -232,6 +237,10 @@ def _l1(file: str, where: str, code: str, message: str, hint: str) -> list[Probl
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
     """(line index, value, L1 problems) for each non-blank line of a JSONL file."""
     name = str(path)
+    refused = file_problems(path)
+    if refused:
+        yield 0, None, refused
+        return
     try:
         handle = path.open("rb")
     except OSError as err:
@@ -278,10 +287,35 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
             yield index, value, []
 
 
-def _prediction_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted([*path.glob("*.json"), *path.glob("*.jsonl")])
-    return [path]
+def _json_lines_hint(path: Path, found: list[Problem]) -> list[Problem]:
+    """``found``, saying so when a file not named ``.jsonl`` holds JSON Lines."""
+    if [p.code for p in found] != ["invalid-json"] or not found[0].message.startswith(
+        "Extra data at line 2 column 1"
+    ):
+        return found
+    hint = f"the file holds one JSON value a line (JSON Lines): name it {path.stem}.jsonl"
+    return [dataclasses.replace(found[0], hint=hint)]
+
+
+def _prediction_files(path: Path) -> tuple[list[Path], list[Problem]]:
+    """The files to read at ``path``, and the links of its folder that are not followed.
+
+    A folder's ``*.json`` and ``*.jsonl`` files in name order; as for documents, a
+    symbolic link that leads out of the folder is reported, not followed.
+    """
+    from newsgold.reader import link_problem
+
+    if not path.is_dir():
+        return [path], []
+    files: list[Path] = []
+    refused: list[Problem] = []
+    for file in sorted([*path.glob("*.json"), *path.glob("*.jsonl")]):
+        link = link_problem(file, path)
+        if link is None:
+            files.append(file)
+        else:
+            refused.append(link)
+    return files, refused
 
 
 GoldSentences = Callable[[], dict[tuple[str, str], Tagged]]
@@ -301,6 +335,37 @@ class _Reader:
         self.problems: list[Problem] = []
         self.sources: dict[str, str] = {}
         self.seen_rows: dict[tuple[str, str], str] = {}
+        self.seen_items: dict[str, dict[Any, str]] = {}
+        """Document id -> each prediction of the scored view -> where it was first given."""
+
+    def fresh(
+        self, doc_id: str, items: list[Any], file: str, base: tuple[str | int, ...], *tail: str
+    ) -> list[Any]:
+        """The ``items`` given at ``base`` that were not given before for ``doc_id``.
+
+        Each one given before elsewhere (another record, a prediction document) is a
+        problem, whichever came first; repeats inside one prediction document are the
+        view's to judge.
+        """
+        seen = self.seen_items.setdefault(doc_id, {})
+        at = f"{file}#{pointer(*base)}"
+        where = pointer(*base, *tail)
+        out: list[Any] = []
+        for item in items:
+            first = seen.setdefault(item, at)
+            if first == at:
+                out.append(item)
+                continue
+            self.problems.append(
+                problem(
+                    self.view.duplicate_code,
+                    file,
+                    where,
+                    f"{self.view.describe(item)} is predicted twice for {doc_id}: also at {first}",
+                    "give each prediction once",
+                )
+            )
+        return out
 
     def pred_for(self, doc_id: str) -> Prediction:
         if doc_id not in self.out.by_doc:
@@ -343,10 +408,13 @@ class _Reader:
         self.sources[value["id"]] = f"{file}#{pointer(*base)}"
         pred, found = _from_document(value, doc, file, base)
         self.problems.extend(found)
+        name = self.view.name
+        if not found:
+            pred.items[name] = self.fresh(doc.id, pred.of(name), file, base, "id")
         existing = self.out.by_doc.get(doc.id)
         if existing is not None:  # records for the same document came first
-            for name, items in existing.items.items():
-                pred.of(name).extend(items)
+            for layer, items in existing.items.items():
+                pred.of(layer).extend(items)
         self.out.by_doc[doc.id] = pred
 
     def line(self, index: int, value: Any, file: str) -> None:
@@ -385,7 +453,9 @@ class _Reader:
             self.out.ignored_records += 1
             return
         pred = self.pred_for(doc.id)
-        self.problems.extend(_from_record(value, doc, pred, file, (index,), self.labels))
+        items, found = _from_record(value, doc, pred, file, (index,), self.labels)
+        self.problems.extend(found)
+        pred.of(self.view.name).extend(self.fresh(doc.id, items, file, (index,)))
 
     def row(self, index: int, value: dict[str, Any], file: str) -> None:
         doc_id, sid = _row_ids(value)
@@ -422,15 +492,28 @@ class _Reader:
         if file_path.suffix != ".jsonl":
             value, found = parse_json_file(file_path)
             if found:
-                self.problems.extend(found)
+                self.problems.extend(_json_lines_hint(file_path, found))
             else:
                 self.document(value, file, ())
             return
+        lines = 0
         for index, value, found in _jsonl_lines(file_path):
+            lines += 1
             if found:
                 self.problems.extend(found)
             else:
                 self.line(index, value, file)
+        if not lines:
+            self.problems.append(
+                problem(
+                    "prediction-empty",
+                    file,
+                    "",
+                    "file has no line: no prediction (predicting none is a document "
+                    "with an empty list, or a record of no item)",
+                    "write one prediction document, layer record or IOB2 row a line",
+                )
+            )
 
 
 def read_predictions(
@@ -450,7 +533,13 @@ def read_predictions(
     if not path.exists():
         message, hint = "no such file or folder", "give the path of a prediction file or folder"
         return reader.out, _l1(str(path), "", "file-unreadable", message, hint)
-    for file_path in _prediction_files(path):
+    files, refused = _prediction_files(path)
+    reader.problems.extend(refused)
+    if not files and not refused:
+        message = "folder has no .json or .jsonl file: no prediction"
+        hint = "give a folder of prediction files, or the path of one"
+        return reader.out, _l1(str(path), "", "prediction-folder-empty", message, hint)
+    for file_path in files:
         reader.file(file_path)
     out = reader.out
     out.span_items = sum(len(p.items.get(layer, ())) for p in out.by_doc.values())
@@ -579,6 +668,20 @@ def load_gold(path: Path | None) -> list[Document]:
         raise PredictionError(err.problems) from err
 
 
+def _unannotated(gold_path: Path | None, scored: Evaluation, count: int) -> Problem:
+    from newsgold.resources import documents_dir
+
+    needs = ", ".join(scored.needs)
+    return problem(
+        "gold-layer-not-annotated",
+        str(gold_path if gold_path is not None else documents_dir()),
+        "",
+        f"none of the {count} gold document(s) lists {needs} in annotated_layers: "
+        f"nothing to score for --layer {scored.name}",
+        "give gold documents that annotate the layer, or score another layer",
+    )
+
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -607,6 +710,8 @@ def evaluate(
     docs = load_gold(gold_path)
     gold = {d.id: d for d in docs}
     scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
+    if not scored:
+        raise PredictionError([_unannotated(gold_path, scored_view, len(docs))])
     cached: list[dict[tuple[str, str], Tagged]] = []
 
     def tagged() -> dict[tuple[str, str], Tagged]:

@@ -125,18 +125,16 @@ def parse_json_file(
     return parse_json_bytes(data, str(path))
 
 
-def read_file_bytes(
-    path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES
-) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of ``path``, read once: ``(data, [])`` or ``(None, L1 problems)``.
+def file_problems(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Problem]:
+    """L1 problems that forbid reading ``path`` at all (none: it may be read).
 
-    Refused before reading: a folder, anything that is not a regular file (a FIFO or
-    a device would block or never end), a file larger than ``max_bytes``.
+    A folder, anything that is not a regular file (a FIFO or a device would block or
+    never end), a file larger than ``max_bytes``, a file that cannot be looked at.
     """
     name = str(path)
 
-    def fail(code: str, message: str, hint: str, where: str = "") -> tuple[Any, list[Problem]]:
-        return None, [problem(code, name, where, message, hint)]
+    def fail(code: str, message: str, hint: str) -> list[Problem]:
+        return [problem(code, name, "", message, hint)]
 
     try:
         if path.is_dir():
@@ -146,20 +144,43 @@ def read_file_bytes(
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
             return fail("file-unreadable", "is not a regular file", "give the path of a .json file")
-        size = info.st_size
-        if size > max_bytes:
+        if info.st_size > max_bytes:
             return fail(
                 "file-too-large",
-                f"file has {size} bytes, more than the limit of {max_bytes}",
+                f"file has {info.st_size} bytes, more than the limit of {max_bytes}",
                 "split the document or check that this is the right file",
             )
-        return path.read_bytes(), []
     except OSError as err:
         return fail(
             "file-unreadable",
             f"cannot read: {err.strerror or err}",
             "check the path and its permissions",
         )
+    return []
+
+
+def read_file_bytes(
+    path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of ``path``, read once: ``(data, [])`` or ``(None, L1 problems)``.
+
+    Refused before reading: what :func:`file_problems` refuses.
+    """
+    refused = file_problems(path, max_bytes=max_bytes)
+    if refused:
+        return None, refused
+    try:
+        return path.read_bytes(), []
+    except OSError as err:
+        return None, [
+            problem(
+                "file-unreadable",
+                str(path),
+                "",
+                f"cannot read: {err.strerror or err}",
+                "check the path and its permissions",
+            )
+        ]
 
 
 def parse_json_bytes(data: bytes, name: str) -> tuple[Any, list[Problem]]:

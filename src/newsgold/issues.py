@@ -164,6 +164,9 @@ _PREDICTION: dict[str, tuple[Level, str]] = {
     "unknown-tag": (3, "an IOB2 tag that is not in the chosen label set"),
     "ner-forms-mixed": (3, "NER predictions given both as IOB2 rows and as spans"),
     "unknown-line-kind": (2, "a JSONL line that is not a JSON object"),
+    "prediction-empty": (1, "a JSONL prediction file with no line (empty, or blank lines only)"),
+    "prediction-folder-empty": (1, "a prediction folder with no .json or .jsonl file"),
+    "gold-layer-not-annotated": (4, "a gold with no document that annotates the scored layer"),
 }
 
 _CONVERSION: dict[str, tuple[Level, str]] = {

@@ -160,6 +160,63 @@ def _schema_hint(err: Any, schema_file: str) -> str:
     return f"correct the value (see {schema_file})"
 
 
+def _form(schema: Any) -> str | None:
+    """A few words for the values ``schema`` allows ("an array of spans"), or ``None``."""
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if kind == "null":
+        return "null"
+    if kind == "object":
+        required = schema.get("required") or []
+        return f"an object with {', '.join(required)}" if required else "an object"
+    if kind == "array":
+        items = schema.get("items")
+        ref = items.get("$ref") if isinstance(items, dict) else None
+        if isinstance(ref, str):
+            return f"an array of {ref.rsplit('/', 1)[-1]}s"
+        inner = _form(items)
+        return f"an array of ({inner})" if inner else "an array"
+    if isinstance(kind, str):
+        return f"a {kind}"
+    return None
+
+
+def _alternatives(err: Any) -> tuple[list[Any], list[str]] | None:
+    """The values an ``anyOf``/``oneOf`` allows (every branch an enum) or the forms it
+    allows (a few words per branch), from the branches' own errors; ``None`` when a
+    branch cannot be described."""
+    if err.validator not in ("anyOf", "oneOf") or not err.context:
+        return None
+    branches: dict[Any, Any] = {}
+    for sub in err.context:
+        if not sub.relative_path and sub.validator in ("enum", "type"):
+            branches.setdefault(sub.relative_schema_path[0], sub)
+    if len(branches) != len(err.validator_value):
+        return None
+    subs = [branches[k] for k in sorted(branches)]
+    if all(sub.validator == "enum" for sub in subs):
+        values = [v for sub in subs for v in sub.validator_value]
+        return list(dict.fromkeys(values)), []
+    forms = [_form(sub.schema) for sub in subs]
+    if any(form is None for form in forms):
+        return None
+    return [], [form for form in forms if form is not None]
+
+
+def _alternatives_text(err: Any, schema_file: str) -> tuple[str, str] | None:
+    """(message, hint) of an ``anyOf``/``oneOf`` error that names what is allowed."""
+    found = _alternatives(err)
+    if found is None:
+        return None
+    values, forms = found
+    if values:
+        allowed = ", ".join(str(v) for v in values)
+        return f"{short(err.instance)}: is not one of the allowed values", f"use one of: {allowed}"
+    either = ", or ".join([", ".join(forms[:-1]), forms[-1]] if len(forms) > 1 else forms)
+    return f"{short(err.instance)}: is not {either}", f"give {either} (see {schema_file})"
+
+
 def _fitting_errors(errors: Iterable[Any]) -> Iterator[Any]:
     """Errors, with a ``oneOf`` that one alternative fits by type (an object where the
     schema says "object or null") replaced by that alternative's own errors: a missing
@@ -223,6 +280,9 @@ def schema_problems(
         code = _SCHEMA_CODES.get(str(err.validator), "schema-other")
         said = err.message if len(err.message) < 200 else err.message[:197] + "..."
         message = f"{short(err.instance)}: {said}"
+        named = _alternatives_text(err, schema_file)
+        if named is not None:
+            message, hint = named
         out.append(problem(code, file, pointer(*path), message, hint))
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
 

@@ -145,6 +145,9 @@ class Evaluation:
     first line and the lines under it (from the rounded scores).
     ``record_schema`` is the JSON Schema of a layer record for a view that
     ``schema/prediction.schema.json`` does not define (``#/$defs/record_<name>``).
+    A normalised prediction is hashable; the same one given twice for a document
+    (two records, or a record and a prediction document, in either order) is the
+    problem ``duplicate_code``, its message naming it by ``describe``.
     """
 
     name: str
@@ -157,3 +160,5 @@ class Evaluation:
     iob2: Iob2 | None = None
     record_schema: Mapping[str, Any] | None = None
     description: str = ""
+    duplicate_code: str = "duplicate-prediction"
+    describe: Callable[[Any], str] = lambda item: f"the same {type(item).__name__}"
