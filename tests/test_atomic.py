@@ -277,61 +277,48 @@ def test_convert_with_a_folder_at_a_target_changes_nothing(
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-@pytest.mark.parametrize("swap", ["exchange", "two renames"])
-def test_convert_publishes_over_an_existing_out_whole(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
-) -> None:
+def test_convert_publishes_over_an_existing_out_whole(tmp_path: Path) -> None:
     out = _old_out(tmp_path, "brat")
+    inode = out.stat().st_ino
     fresh = tmp_path / "fresh"
     assert cli.main(["convert", "--to", "brat", "--out", str(fresh), str(FIXTURE)]) == 0
-    if swap == "two renames":
-        monkeypatch.setattr(newsgold.io, "exchange", lambda a, b: False)
     assert cli.main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 0
     assert snapshot(out) == {**snapshot(fresh), "notes.md": b"mine\n"}
+    assert out.stat().st_ino == inode  # the folder itself is not replaced
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "out"]
 
 
-@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+@pytest.mark.parametrize("nth", [1, 2, 4])
 def test_convert_that_fails_while_publishing_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nth: int
 ) -> None:
+    """A failure at the first, second or a later file moved in: every file moved in is
+    removed and every file it replaced is put back."""
     out = _old_out(tmp_path, "brat")
     before = snapshot(out)
     real = os.replace
     calls = []
 
-    def fails_second(src: Any, dst: Any) -> None:
+    def fails(src: Any, dst: Any) -> None:
         calls.append(dst)
-        if len(calls) == 2:
+        if len(calls) == nth:
             fail()
         real(src, dst)
 
-    monkeypatch.setattr(newsgold.io.os, "replace", fails_second)
-    if swap == "two renames":
-        monkeypatch.setattr(newsgold.io, "exchange", lambda a, b: False)
+    monkeypatch.setattr(newsgold.io.os, "replace", fails)
     assert cli.main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 2
-    assert len(calls) == 2
+    assert len(calls) == nth
     assert snapshot(out) == before
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_convert_that_fails_in_the_second_rename_restores_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_convert_into_the_working_directory_keeps_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = _old_out(tmp_path, "brat")
-    before = snapshot(out)
-    real = os.rename
-    calls = []
-
-    def fails_second(src: Any, dst: Any) -> None:
-        calls.append(dst)
-        if len(calls) == 2:
-            fail()
-        real(src, dst)
-
-    monkeypatch.setattr(newsgold.io, "exchange", lambda a, b: False)
-    monkeypatch.setattr(newsgold.io.os, "rename", fails_second)
-    assert cli.main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 2
-    assert len(calls) == 3  # aside, the failed swap, back
-    assert snapshot(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+    out = _old_out(tmp_path, "conll")
+    inode = out.stat().st_ino
+    monkeypatch.chdir(out)
+    assert cli.main(["convert", "--to", "conll", "--out", ".", str(FIXTURE)]) == 0
+    assert capsys.readouterr().out.startswith("wrote 2 file(s) for 1 document(s) to ")
+    assert Path.cwd().stat().st_ino == inode and (out / "notes.md").read_bytes() == b"mine\n"

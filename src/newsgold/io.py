@@ -356,35 +356,43 @@ def _check_targets(staged: Path, target: Path) -> list[Path]:
 
 
 def publish_over(staged: Path, target: Path) -> None:
-    """Lay the files of the folder ``staged`` over the existing folder ``target`` in one step.
+    """Move the files of the folder ``staged`` into the existing folder ``target``, all or
+    nothing.
 
-    The new folder is built whole beside ``target`` (a copy of it with the staged files
-    laid over it, so files of ``target`` that were not staged stay) and swapped in with
-    :func:`exchange`, or with two renames where the system cannot swap (``target`` is
-    put back if the second fails). Before anything is copied, a folder where a staged
-    file goes, or a file where its folder goes, raises :class:`OSError`. On any failure
-    ``target`` is as it was and the new folder is removed.
+    Before anything moves, a folder where a staged file goes, or a file where its folder
+    goes, raises :class:`OSError`. Each file of ``target`` that a staged file replaces is
+    first moved aside into a hidden folder of ``target``; on any failure the files moved
+    in are removed and the ones set aside are put back. The folder ``target`` itself and
+    its other files are never copied, moved or replaced (it may be a working directory,
+    hold hard links or special files).
     """
-    target = target.resolve()
     files = _check_targets(staged, target)
-    new = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
+    aside = Path(tempfile.mkdtemp(prefix=".newsgold-replaced-", dir=target))
+    moved: list[tuple[Path, Path | None]] = []
     try:
-        shutil.copytree(target, new, symlinks=True, dirs_exist_ok=True)
         for src in files:
-            dest = new / src.relative_to(staged)
+            dest = target / src.relative_to(staged)
             dest.parent.mkdir(mode=folder_mode(), parents=True, exist_ok=True)
+            kept = None
+            if dest.exists() or dest.is_symlink():
+                kept = aside / str(len(moved))
+                os.rename(dest, kept)
+            moved.append((dest, kept))
             os.replace(src, dest)
-        if not exchange(new, target):
-            aside = new.with_suffix(".old")
-            os.rename(target, aside)
-            try:
-                os.rename(new, target)
-            except BaseException:
-                os.rename(aside, target)
-                raise
-            new = aside
+    except BaseException:
+        _put_back(moved)
+        raise
     finally:
-        shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _put_back(moved: list[tuple[Path, Path | None]]) -> None:
+    """Undo :func:`publish_over`: remove each file moved in, restore the one it replaced."""
+    for dest, kept in reversed(moved):
+        if dest.exists() or dest.is_symlink():
+            dest.unlink()
+        if kept is not None:
+            os.rename(kept, dest)
 
 
 def folder_mode() -> int:

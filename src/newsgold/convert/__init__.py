@@ -109,12 +109,13 @@ def check_output_dir(out: Path) -> None:
 def staged_output(out: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``out``; publish its files to ``out`` on success.
 
-    When ``out`` does not exist the temporary folder is renamed to it; otherwise
-    :func:`newsgold.io.publish_over` replaces ``out`` by a copy of it with the
-    new files laid over it, in one step (files of ``out`` that the conversion
-    did not write stay). A folder in ``out`` where a file goes raises
-    :class:`OSError` before anything is published. On any exception the
-    temporary folder is removed and ``out`` is untouched.
+    When ``out`` does not exist the temporary folder is renamed to it (one step);
+    otherwise :func:`newsgold.io.publish_over` moves the new files in, all or nothing
+    (the files they replace are set aside and put back on any failure; files of
+    ``out`` that the conversion did not write stay, and the folder itself is never
+    replaced). A folder in ``out`` where a file goes raises :class:`OSError` before
+    anything is published. On any exception the temporary folder is removed and
+    ``out`` is as it was.
     """
     check_output_dir(out)
     parent = out.absolute().parent
