@@ -123,16 +123,21 @@ def test_permissions_are_those_of_open(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the package's writers
 
 
+CARD_MARK = b"<!-- generated:checksums -->\n"
+
+
 def test_build_write_files_fails_midway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure while publishing leaves every built file as it was, or the new ``data/``
     whole beside the old card (which the loader then refuses); no staging folder is left."""
     from newsgold import build
 
     folder = tmp_path / "dataset"
-    files = {"data/b/x.parquet": b"new b", "croissant.json": b"new c", "README.md": b"new r"}
-    for rel in files:
+    data = "data/b/test-00000-of-00001.parquet"
+    old = {data: b"old b", "croissant.json": b'{"recordSet": 1}', "README.md": CARD_MARK}
+    files = {data: b"new b", "croissant.json": b"new c", "README.md": b"new r"}
+    for rel, content in old.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(b"old")
+        (folder / rel).write_bytes(content)
     real = os.replace
 
     def fails(src: str, dst: str | Path) -> None:
@@ -145,7 +150,11 @@ def test_build_write_files_fails_midway(tmp_path: Path, monkeypatch: pytest.Monk
         build.write_files(folder, files)
     monkeypatch.undo()
     contents = {rel: (folder / rel).read_bytes() for rel in files}
-    assert contents == {"data/b/x.parquet": b"new b", "croissant.json": b"old", "README.md": b"old"}
+    assert contents == {
+        data: b"new b",
+        "croissant.json": b'{"recordSet": 1}',
+        "README.md": CARD_MARK,
+    }
     assert [p for p in listing(folder) if ".build-" in p or p.endswith(".tmp")] == []
 
 

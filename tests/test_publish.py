@@ -101,7 +101,8 @@ def test_full_disk_names_the_file_and_changes_nothing(
 ) -> None:
     out = tmp_path / "out"
     shutil.copytree(dataset_dir(), out)
-    (out / "README.md").write_text("an old card\n", encoding="utf-8")  # so the build writes
+    with (out / "README.md").open("a", encoding="utf-8") as card:  # so the build writes
+        card.write("an old line\n")
     before = _hashes(out)
 
     def full(path: Path, data: bytes) -> None:
@@ -114,3 +115,30 @@ def test_full_disk_names_the_file_and_changes_nothing(
     assert "No space left on device" in printed and "the dataset folder was not changed" in printed
     assert _hashes(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_refuses_to_delete_or_overwrite_files_it_did_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "project"
+    (out / "data" / "results").mkdir(parents=True)
+    (out / "data" / "results" / "scores.csv").write_text("precious\n", encoding="utf-8")
+    (out / "data" / ".gitattributes").write_text("*.parquet lfs\n", encoding="utf-8")
+    (out / "README.md").write_text("my notes\n", encoding="utf-8")
+    before = _hashes(out)
+    assert main(["build", "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    for rel in ("data/.gitattributes", "data/results/scores.csv", "README.md"):
+        assert f"{out / rel}#: L4 out-not-a-build: {rel} is not a file the build wrote" in printed
+    assert _hashes(out) == before
+
+
+def test_a_rebuild_replaces_the_data_of_a_config_no_longer_built(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    B.build(out)
+    old = out / "data" / "gone" / "test-00000-of-00001.parquet"
+    old.parent.mkdir()
+    old.write_bytes(b"a config an earlier build wrote")
+    _, changed = B.build(out)
+    assert "data/gone/test-00000-of-00001.parquet" in changed
+    assert not old.parent.exists() and B.check(out) == []

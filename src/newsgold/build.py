@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -402,9 +403,47 @@ def _publish(folder: Path, staging: Path) -> None:
         if rel == "data" and old.is_dir():
             if not exchange(new, old):  # two renames where the system cannot swap
                 os.rename(old, staging / "data.old")
-                os.rename(new, old)
+                try:
+                    os.rename(new, old)
+                except BaseException:
+                    os.rename(staging / "data.old", old)
+                    raise
         else:
             os.replace(new, old)
+
+
+_OWN_DATA = re.compile(r"data/[^/]+/(?:" + "|".join(SPLITS) + r")-00000-of-00001\.parquet")
+"""The paths under ``data/`` a build writes, for any config (those of a config no longer
+built are replaced with the rest of ``data/``)."""
+
+_OWN_MARKS = {"README.md": "<!-- generated:checksums -->", "croissant.json": '"recordSet"'}
+"""What a card and a Croissant file that a build wrote hold."""
+
+
+def _foreign(folder: Path) -> list[Problem]:
+    """Files in ``folder`` that a build would delete or overwrite but did not write."""
+    found = []
+    data = folder / "data"
+    if data.is_dir():
+        for path in sorted(data.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if (path.is_file() or path.is_symlink()) and not _OWN_DATA.fullmatch(rel):
+                found.append(rel)
+    for name, mark in _OWN_MARKS.items():
+        path = folder / name
+        if path.is_file() and mark not in path.read_text(encoding="utf-8", errors="replace"):
+            found.append(name)
+    return [
+        problem(
+            "out-not-a-build",
+            str(folder / rel),
+            "",
+            f"{rel} is not a file the build wrote, and the build would delete or replace it",
+            "move it away or build into another folder: the build replaces data/ whole "
+            "and writes README.md and croissant.json",
+        )
+        for rel in found
+    ]
 
 
 def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
@@ -415,7 +454,12 @@ def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
     changed = _changed(folder, files)
     if not changed:
         return []
+    foreign = _foreign(folder)
+    if foreign:
+        raise BuildError(foreign)
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(".build-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
     try:
         _stage(staging, files)

@@ -149,6 +149,7 @@ _BUILD: dict[str, tuple[Level, str]] = {
     "built-file-missing": (4, "a file the build writes is not there"),
     "built-file-extra": (4, "a file under data/ that the build does not write"),
     "built-file-unwritten": (4, "a built file that cannot be written; nothing was published"),
+    "out-not-a-build": (4, "a file in the output folder that the build did not write"),
     "built-file-checksum": (4, "a built file whose SHA-256 is not the one the card records"),
 }
 
