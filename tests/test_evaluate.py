@@ -961,3 +961,17 @@ def test_a_junk_file_prints_a_capped_list_and_the_count(
     assert main([*args, "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["problem_count"] == len(report["problems"]) == MAX_PRINTED + 500
+
+
+@pytest.mark.parametrize("start", [30.0, 3e1])
+def test_an_offset_written_as_a_float_is_refused_not_dropped(
+    tmp_path: Path, start: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pred = tmp_path / "pred.jsonl"
+    record = {"doc_id": "fixture_small", "layer": "ner", "start": start, "end": 34, "label": "GPE"}
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, GOLD)
+    (found,) = caught.value.problems
+    assert (found.code, found.pointer) == ("schema-type", "/0/start")
+    assert main(["evaluate", "--layer", "ner", "--gold", str(GOLD), "--pred", str(pred)]) == 1

@@ -100,6 +100,7 @@ def _validators(version: int) -> dict[str, Any]:
     from referencing import Registry, Resource
 
     from newsgold.resources import schema_dir
+    from newsgold.validate import strict_validator
 
     root = schema_dir()
     loaded = [
@@ -110,14 +111,15 @@ def _validators(version: int) -> dict[str, Any]:
     resources = [(s["$id"], Resource.from_contents(s)) for s in loaded]
     schemas: Registry[Any] = Registry().with_resources(resources)
     Draft202012Validator.check_schema(pred)
+    strict = strict_validator()
 
     def of(name: str) -> Any:
-        return Draft202012Validator({"$ref": f"{pred['$id']}#/$defs/{name}"}, registry=schemas)
+        return strict({"$ref": f"{pred['$id']}#/$defs/{name}"}, registry=schemas)
 
     out = {"document": of("document"), "iob2_row": of("iob2_row")}
     for v in evaluations():
         if v.record_schema is not None:
-            out[f"record_{v.name}"] = Draft202012Validator(v.record_schema, registry=schemas)
+            out[f"record_{v.name}"] = strict(v.record_schema, registry=schemas)
         else:
             out[f"record_{v.name}"] = of(f"record_{v.name}")
     return out

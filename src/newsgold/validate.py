@@ -58,7 +58,7 @@ def _validator() -> Any:
 @cache
 def _compiled(version: int) -> Any:
     """Compile the validator for one state (``version``) of the layer registry."""
-    from jsonschema import Draft202012Validator, validators
+    from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
     root = schema_dir()
@@ -76,14 +76,22 @@ def _compiled(version: int) -> Any:
     doc_schema = _with_added_layers(
         _inline_refs(doc_schema, {"": doc_schema, "labels.json": labels})
     )
-    # JSON Schema counts 2.0 as an integer; an offset must be a JSON integer, not 2.0.
+    return strict_validator()(doc_schema, registry=registry)
+
+
+@cache
+def strict_validator() -> Any:
+    """The JSON Schema 2020-12 validator class of the project, for documents and predictions
+    alike: an integer is a JSON integer (JSON Schema counts 2.0 as one; an offset written
+    2.0 is refused), and a pattern's ``$`` ends the string as in ECMA-262."""
+    from jsonschema import Draft202012Validator, validators
+
     types = Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
     )
-    strict = validators.extend(
+    return validators.extend(
         Draft202012Validator, validators={"pattern": _ecma_pattern}, type_checker=types
     )
-    return strict(doc_schema, registry=registry)
 
 
 def effective_schema() -> dict[str, Any]:
