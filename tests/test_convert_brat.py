@@ -633,3 +633,39 @@ def test_a_crlf_ann_says_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "*** FAILED *** newsgold convert: 1 problem(s); nothing written",
     ]
     assert not back.exists()
+
+
+WIKI_EDITS = [
+    (
+        "Lavrov\tSergey Lavrov",
+        "Lavrov_(diplomat)\tSergey Lavrov",
+        '"Sergey Lavrov (diplomat)" and its text "Sergey Lavrov"',
+    ),
+    (
+        "Sergey_Lavrov\tSergey Lavrov",
+        "Sergey_Lavrov\tSergei Lavrov",
+        '"Sergey Lavrov" and its text "Sergei Lavrov"',
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "said"), WIKI_EDITS)
+def test_a_wikipedia_id_and_text_that_differ_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, said: str
+) -> None:
+    """In brat the ID is the normalisation and the text only shows it: an edit to one of
+    the two is refused, never resolved in silence."""
+    brat, back = tmp_path / "brat", tmp_path / "back"
+    write_brat([fixture()], brat)
+    ann = brat / "fixture_small.ann"
+    text = ann.read_text(encoding="utf-8")
+    assert old in text
+    ann.write_text(text.replace(old, new), encoding="utf-8")
+    (line,) = [n for n, t in enumerate(ann.read_text("utf-8").split("\n"), 1) if new in t]
+    assert main(["convert", "--from", "brat", str(brat), "--out", str(back)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"fixture_small.ann#: L3 brat-annotation-invalid: line {line}: Wikipedia ID {said} "
+        f"differ; correct line {line} of fixture_small.ann",
+        "*** FAILED *** newsgold convert: 1 problem(s); nothing written",
+    ]
+    assert not back.exists()

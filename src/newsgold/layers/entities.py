@@ -274,6 +274,12 @@ def _brat_read(r: BratReading) -> list[dict[str, Any]]:
         if not ref.startswith("Wikipedia:"):
             r.fail(line, f'normalisation "{ref}" is not Wikipedia:<title>')
             continue
+        from_id = ref.removeprefix("Wikipedia:").replace("_", " ")
+        if from_id != title:
+            # In brat the ID is the normalisation and the text only shows it: an edit to
+            # one of the two alone is refused, never resolved in silence.
+            r.fail(line, f'Wikipedia ID "{from_id}" and its text "{title}" differ')
+            continue
         wiki[target] = title
     unanchored = {e["id"]: e for e in r.meta.get("unanchored_entities", [])}
     anchored: dict[str, dict[str, Any]] = {}
