@@ -590,6 +590,17 @@ def test_the_closed_class_of_pronouns(text: str, pronoun: bool) -> None:
     assert is_pronoun(text) is pronoun
 
 
+def test_a_pronoun_in_capitals_may_be_pro(tmp_path: Path) -> None:
+    doc = small()
+    we = next(i for i, m in enumerate(doc["mentions"]) if m["text"] == "We")
+    start, end = doc["mentions"][we]["start"], doc["mentions"][we]["end"]
+    doc["text"] = doc["text"][:start] + "WE" + doc["text"][end:]
+    doc["text_sha256"] = hashlib.sha256(doc["text"].encode("utf-8")).hexdigest()
+    for record in (doc["mentions"][we], doc["sentences"][0], doc["quotes"][0]["content"][0]):
+        record["text"] = doc["text"][record["start"] : record["end"]]
+    assert problems_of([write(tmp_path, doc)]) == []
+
+
 def test_a_name_marked_pro_is_refused(tmp_path: Path) -> None:
     doc = small()
     lavrov = next(i for i, m in enumerate(doc["mentions"]) if m["text"] == "Lavrov")
