@@ -51,6 +51,7 @@ from typing import Any
 from newsgold import layers as registry
 from newsgold.io import file_problems, parse_json_file, parse_json_text
 from newsgold.issues import Problem, ProblemError, pointer, problem
+from newsgold.layers.base import short
 from newsgold.layers.evaluation import HEADER, Evaluation, PredictionContext, Run, Tagged
 from newsgold.model import Document
 from newsgold.scoring import DEFINITIONS, Table, plain, render_json, render_text, rounded
@@ -123,11 +124,6 @@ def _validators(version: int) -> dict[str, Any]:
         else:
             out[f"record_{v.name}"] = of(f"record_{v.name}")
     return out
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def schema_problems(
@@ -426,7 +422,7 @@ class _Reader:
                     "unknown-line-kind",
                     file,
                     pointer(index),
-                    f"line {index + 1} is {_short(value, 30)}, not a JSON object",
+                    f"line {index + 1} is {short(value, 30)}, not a JSON object",
                     "write one prediction document, layer record or IOB2 row a line",
                 )
             )
@@ -579,7 +575,7 @@ def _tokens_problem(toks: tuple[str, ...], gold: Tagged, file: str, index: int) 
             "tokens-mismatch",
             file,
             pointer(index, "tokens", at),
-            f"token {at} is {_short(mine, 30)} but the gold token is {_short(theirs, 30)}",
+            f"token {at} is {short(mine, 30)} but the gold token is {short(theirs, 30)}",
             "tag the tokens of the ner config row unchanged",
         )
     ]

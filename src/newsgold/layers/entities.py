@@ -178,22 +178,25 @@ def _columns() -> list[Column]:
     ]
 
 
-def _chain(doc: Document, entity_id: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": m.id,
-            "start": m.start,
-            "end": m.end,
-            "text": m.text,
-            "mention_type": m.mention_type,
-            "sentence_index": doc.sentence_index(m.start),
-        }
-        for m in doc.layer(MENTIONS)
-        if m.entity_id == entity_id
-    ]
+def _chains(doc: Document) -> dict[str, list[dict[str, Any]]]:
+    """Each entity's coreference chain: its mentions in text order, read in one pass."""
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for m in doc.layer(MENTIONS):
+        chains.setdefault(m.entity_id, []).append(
+            {
+                "id": m.id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "mention_type": m.mention_type,
+                "sentence_index": doc.sentence_index(m.start),
+            }
+        )
+    return chains
 
 
 def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
+    chains = _chains(doc)
     return [
         {
             "doc_id": doc.id,
@@ -203,7 +206,7 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
             "wikipedia": e.wikipedia,
             "description": e.description,
             "members": list(e.members),
-            MENTIONS: _chain(doc, e.id),
+            MENTIONS: chains.get(e.id, []),
         }
         for e in doc.layer(NAME)
     ]

@@ -334,16 +334,11 @@ def _conll_tags(document: Document) -> list[TagSpan]:
     ]
 
 
-def _own_tags(doc: Document) -> list[TagSpan]:
-    """The spans this layer contributes to the NER tags (its CoNLL part's)."""
-    return list(_conll_tags(doc))
-
-
 def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
     from newsgold import tokens
 
     rows = []
-    for sent in tokens.tag_document(doc, _own_tags(doc)):
+    for sent in tokens.tag_document(doc, _conll_tags(doc)):
         tags = tokens.to_conll(sent.tags) if conll else sent.tags
         rows.append(
             {
@@ -626,7 +621,7 @@ def _gold_sentences(docs: Sequence[Document], labels: str) -> dict[tuple[str, st
     for doc in docs:
         if "sentences" not in doc.annotated_layers:
             continue
-        for sent in tokens.tag_document(doc, _own_tags(doc)):
+        for sent in tokens.tag_document(doc, _conll_tags(doc)):
             tags = sent.tags if labels == "ontonotes" else tokens.to_conll(sent.tags)
             out[(doc.id, sent.sentence_id)] = Tagged(
                 sent.sentence_index, tuple(t.text for t in sent.tokens), tuple(tags)
