@@ -99,8 +99,10 @@ def card_metadata(
     counts: Mapping[str, int],
     files: Mapping[str, bytes],
 ) -> dict[str, Any]:
-    """The card's YAML: the hand-written keys, then the generated ``configs`` and
-    ``dataset_info`` (which replace any hand-written ones)."""
+    """The card's YAML: the hand-written keys, with the licence keys of
+    :func:`card_licence_metadata` in place of ``license`` (hand-written ``license_*`` keys are
+    dropped: the licences are stated in :data:`LICENCES` only), then the generated
+    ``configs`` and ``dataset_info`` (which replace any hand-written ones)."""
     out: dict[str, Any] = {}
     for key, value in meta.items():
         if key in ("configs", "dataset_info") or key.startswith("license_"):
