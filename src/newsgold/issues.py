@@ -168,6 +168,7 @@ _PREDICTION: dict[str, tuple[Level, str]] = {
     "unknown-line-kind": (2, "a JSONL line that is not a JSON object"),
     "prediction-empty": (1, "a JSONL prediction file with no line (empty, or blank lines only)"),
     "prediction-folder-empty": (1, "a prediction folder with no .json or .jsonl file"),
+    "prediction-not-json": (1, "a prediction file in CoNLL text (IOB2 or CoNLL-2012), not JSON"),
     "gold-layer-not-annotated": (4, "a gold with no document that annotates the scored layer"),
 }
 
