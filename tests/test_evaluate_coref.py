@@ -552,3 +552,19 @@ def test_evaluate_equals_scorch_on_the_conll2012_export_of_a_perturbed_gold(tmp_
         56,
     )
     assert (report["mentions"]["correct"], report["mentions"]["gold"]) == (123, 144)
+
+
+def test_the_readme_records_are_scored(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = text.split('```json\n{"doc_id"', 1)[1].split("```", 1)[0]
+    lines = ('{"doc_id"' + block).strip().splitlines()
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    coref = report_dict(evaluate("coref", pred, CORPUS[0]))
+    # One predicted entity of two mentions, both Tillerson's: MUC precision 1/1.
+    assert coref["coreference"]["muc"]["precision"] == 1.0
+    assert coref["mentions"]["predicted"] == 2
+    linking = report_dict(evaluate("linking", pred, CORPUS[0]))
+    assert linking["entity_accuracy"] == {"n": 1, "agreed": 1, "observed": 1.0}
+    assert linking["records_of_other_layers"] == 1
+    assert coref["records_of_other_layers"] == 1
