@@ -568,3 +568,36 @@ def test_the_readme_records_are_scored(tmp_path: Path) -> None:
     assert linking["entity_accuracy"] == {"n": 1, "agreed": 1, "observed": 1.0}
     assert linking["records_of_other_layers"] == 1
     assert coref["records_of_other_layers"] == 1
+
+
+def test_nothing_predicted_scores_zero(tmp_path: Path) -> None:
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps({"id": "fixture_small"}), encoding="utf-8")
+    linking = report_dict(evaluate("linking", pred, SMALL))
+    assert linking["entity_accuracy"] == {"n": 0, "agreed": 0, "observed": 0.0}
+    assert linking["mention_title_pairs"]["recall"] == 0.0
+    coref = report_dict(evaluate("coref", pred, SMALL))
+    assert coref["coreference"]["conll_f1"] == 0.0
+    assert (coref["coreference"]["a_mentions"], coref["coreference"]["b_mentions"]) == (7, 0)
+
+
+def test_the_assignment_pairs_are_one_to_one_and_best() -> None:
+    import itertools
+    import random
+
+    from newsgold.scoring import assignment
+
+    rng = random.Random(2012)
+    for _ in range(200):
+        rows, cols = rng.randint(1, 5), rng.randint(1, 5)
+        weights = [[rng.choice([0.0, 0.5, rng.random()]) for _ in range(cols)] for _ in range(rows)]
+        pairs = assignment(weights)
+        assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == min(rows, cols)
+        assert pairs == sorted(pairs)
+        best = max(
+            sum(weights[i][j] for i, j in zip(range(rows), p, strict=False))
+            if rows <= cols
+            else sum(weights[i][j] for i, j in zip(p, range(cols), strict=False))
+            for p in itertools.permutations(range(max(rows, cols)), min(rows, cols))
+        )
+        assert sum(weights[i][j] for i, j in pairs) == pytest.approx(best)

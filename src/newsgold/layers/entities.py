@@ -25,6 +25,7 @@ from newsgold.layers.formats import (
 )
 from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
 from newsgold.scoring import (
+    COREFERENCE,
     Agreement,
     Cluster,
     CorefScores,
@@ -380,6 +381,15 @@ def _same_title(a: str | None, b: str | None) -> bool:
     return norm_title(a) == norm_title(b)
 
 
+@dataclass(frozen=True)
+class Accuracy(Agreement):
+    """An accuracy of evaluate: 0.0 over no pair (the rule of ``newsgold evaluate``)."""
+
+    @property
+    def observed(self) -> float:
+        return 0.0 if self.n == 0 else self.agreed / self.n
+
+
 @dataclass
 class _LinkTally:
     entities: list[int] = field(default_factory=lambda: [0, 0])
@@ -424,8 +434,8 @@ def _score_linking(run: Run) -> dict[str, Any]:
     for doc, pred in run.pairs:
         _link_document(t, doc, pred)
     return {
-        "entity_accuracy": Agreement(*t.entities),
-        "mention_accuracy": Agreement(*t.mentions),
+        "entity_accuracy": Accuracy(*t.entities),
+        "mention_accuracy": Accuracy(*t.mentions),
         "mention_title_pairs": Counted.of(*t.pairs),
         "document_titles": Counted.of(*t.titles),
     }
@@ -454,16 +464,18 @@ CoNLL-2012 reference scorer v8.01: a gold mention that was not predicted lowers
 recall, a predicted mention that is not in the gold lowers precision; neither
 side is changed (no Cai and Strube 2010 or Rahman and Ng 2009 adjustment).
 MUC, B-cubed, CEAF-e and the CoNLL F1 (their mean) are those of
-:mod:`newsgold.scoring` (quoted under COREFERENCE in ``agreement --docs``),
-micro-averaged as the reference scorer does over several documents: the
-numerators and denominators of all documents are summed. They are given over
+:mod:`newsgold.scoring` (quoted below), micro-averaged as the reference
+scorer does over several documents: the numerators and denominators of all
+documents are summed. They are given over
 all entities (singletons kept, which is what the reference scorer computes on
 the ``convert --to conll2012`` export, where a singleton is written ``(n)``),
 and over the entities of two or more mentions on each side (singletons
 removed, as in the CoNLL-2012 shared task data). ``mentions`` is exact-span
-P/R/F1 of the mention spans. The one deviation from the reference scorer: when
-neither side has a link, MUC is 1.0 here and 0 there.
+P/R/F1 of the mention spans. In the table, a metric's counts are its recall
+numerator and denominator (A, the gold) and its precision numerator and
+denominator (B, the prediction).
 """
+_COREF_DOC += COREFERENCE + "\n"
 
 _LINKING_DOC = """Entity linking (``--layer linking``). Gold: each entity that has mentions, with
 its Wikipedia title or NIL (``wikipedia`` null). Predicted: as for ``coref``,
@@ -473,7 +485,9 @@ each predicted entity with its ``wikipedia`` (absent or null: NIL), or
 spaces, case-folded; NIL agrees with NIL only. ``entity_accuracy``: gold and
 predicted entities are matched by the CEAF-e alignment (the one-to-one
 alignment with the largest sum of phi4 similarities, pairs that share at least
-one mention span); accuracy = matched pairs whose titles agree / matched pairs.
+one mention span; a tie between alignments goes the way the Kuhn-Munkres
+solver of :func:`newsgold.scoring.assignment` takes it, always the same);
+accuracy = matched pairs whose titles agree / matched pairs, 0 over no pair.
 ``mention_accuracy``: each predicted mention whose span is a gold mention's,
 the title of its entity against the gold entity's. ``mention_title_pairs``:
 P/R/F1 of the (mention span, title) pairs of the mentions of linked entities on
