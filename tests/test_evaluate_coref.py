@@ -601,3 +601,36 @@ def test_the_assignment_pairs_are_one_to_one_and_best() -> None:
             for p in itertools.permutations(range(max(rows, cols)), min(rows, cols))
         )
         assert sum(weights[i][j] for i, j in pairs) == pytest.approx(best)
+
+
+def test_a_registered_layer_adds_chains_or_is_listed_as_not_carried(tmp_path: Path) -> None:
+    import dataclasses
+
+    from newsgold import layers
+    from newsgold.issues import pointer
+    from newsgold.layers.formats import Conll2012Part
+    from newsgold.reader import read_file
+    from test_layer_registry import TOY, first_word, toy_document
+
+    word = first_word()
+    with layers.registered(TOY):
+        path = toy_document(tmp_path, [word])
+        document = read_file(path).document
+        assert document is not None
+        _, _, lost = conll2012_text([document])
+        assert ("/toys/0", "toys record (no CoNLL-2012 part)") in [
+            (x.pointer, x.reason) for x in lost
+        ]
+    part = Conll2012Part(
+        not_carried=lambda d: [],
+        chains=lambda d: [
+            (90, [(pointer("toys", i), t.start, t.end) for i, t in enumerate(d.layer("toys"))])
+        ],
+    )
+    with layers.registered(dataclasses.replace(TOY, formats={"conll2012": part})):
+        document = read_file(path).document
+        assert document is not None
+        text, _, lost = conll2012_text([document])
+        assert not [x for x in lost if x.pointer.startswith("/toys")]
+        # "We" is also a mention of Russia (chain 1): two parts joined by |.
+        assert f"\t{word['text']}\t-\t-\t-\t-\t-\t-\t*\t(1)|(90)\n" in text
