@@ -60,13 +60,13 @@ SPANS = {k: (TEXT.index(v), TEXT.index(v) + len(v)) for k, v in NAMES.items()}
 DOC_ID = "coref_cases"
 
 
-def gold_document(key: Sequence[frozenset[Hashable]]) -> dict[str, Any]:
+def gold_document(key: Sequence[frozenset[Hashable]], doc_id: str = DOC_ID) -> dict[str, Any]:
     """A valid gold document whose entities are the clusters of ``key`` (letters)."""
     value: dict[str, Any] = json.loads(SMALL.read_text(encoding="utf-8"))
     letters = sorted((x for c in key for x in c), key=lambda x: SPANS[str(x)])
     entity_of = {x: n for n, c in enumerate(key) for x in c}
     value.update(
-        id=DOC_ID,
+        id=doc_id,
         text=TEXT,
         text_sha256=hashlib.sha256(TEXT.encode("utf-8")).hexdigest(),
         annotated_layers=["sentences", "mentions", "entities"],
@@ -101,14 +101,17 @@ def gold_document(key: Sequence[frozenset[Hashable]]) -> dict[str, Any]:
     return value
 
 
-def write_gold(tmp_path: Path, key: Sequence[frozenset[Hashable]]) -> Path:
-    path = tmp_path / "gold" / f"{DOC_ID}.json"
+def write_gold(tmp_path: Path, key: Sequence[frozenset[Hashable]], doc_id: str = DOC_ID) -> Path:
+    path = tmp_path / "gold" / f"{doc_id}.json"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(canonical_json(Document.from_dict(gold_document(key))), encoding="utf-8")
+    value = gold_document(key, doc_id)
+    path.write_text(canonical_json(Document.from_dict(value)), encoding="utf-8")
     return path
 
 
-def prediction_document(response: Sequence[frozenset[Hashable]]) -> dict[str, Any]:
+def prediction_document(
+    response: Sequence[frozenset[Hashable]], doc_id: str = DOC_ID
+) -> dict[str, Any]:
     """A prediction document: one mention a letter, linked to its response cluster."""
     mentions = [
         {
@@ -121,7 +124,7 @@ def prediction_document(response: Sequence[frozenset[Hashable]]) -> dict[str, An
         for x in sorted(c, key=str)
     ]
     return {
-        "id": DOC_ID,
+        "id": doc_id,
         "mentions": mentions,
         "entities": [{"id": f"r{j}"} for j in range(len(response))],
     }
@@ -634,3 +637,32 @@ def test_a_registered_layer_adds_chains_or_is_listed_as_not_carried(tmp_path: Pa
         assert not [x for x in lost if x.pointer.startswith("/toys")]
         # "We" is also a mention of Russia (chain 1): two parts joined by |.
         assert f"\t{word['text']}\t-\t-\t-\t-\t-\t-\t*\t(1)|(90)\n" in text
+
+
+def test_documents_are_pooled_as_the_reference_scorer_pools_them(tmp_path: Path) -> None:
+    # Two documents: the reference case A3 and the twinless example. Pooled, every
+    # numerator and denominator is summed, which is scoring the clusters of both
+    # documents together (a mention is keyed by its document).
+    scores = pytest.importorskip("scorch.scores")
+    a3 = REFERENCE_CASES[2][1]
+    gold = write_gold(tmp_path, KEY_A).parent
+    write_gold(tmp_path, TWINLESS_KEY, "coref_cases_2")
+    preds = tmp_path / "pred"
+    preds.mkdir()
+    for doc_id, response in ((DOC_ID, a3), ("coref_cases_2", TWINLESS_RESPONSE)):
+        (preds / f"{doc_id}.json").write_text(
+            json.dumps(prediction_document(response, doc_id)), encoding="utf-8"
+        )
+    report = report_dict(evaluate("coref", preds, gold))
+    key = [{(1, x) for x in c} for c in KEY_A] + [{(2, x) for x in c} for c in TWINLESS_KEY]
+    response = [{(1, x) for x in c} for c in a3] + [{(2, x) for x in c} for c in TWINLESS_RESPONSE]
+    c = report["coreference"]
+    for name in ("muc", "b_cubed", "ceaf_e"):
+        r, p, f = getattr(scores, name)(key, response)
+        assert (c[name]["recall"], c[name]["precision"], c[name]["f1"]) == pytest.approx(
+            (r, p, f), abs=1e-4
+        ), name
+    # MUC by hand: A3 R 3/3 P 3/5, twinless R 2/5 P 2/5; pooled R 5/8, P 5/10.
+    assert (c["muc"]["a_matched"], c["muc"]["a_total"]) == (5, 8)
+    assert (c["muc"]["b_matched"], c["muc"]["b_total"]) == (5, 10)
+    assert (c["a_clusters"], c["b_clusters"], c["a_mentions"], c["b_mentions"]) == (5, 7, 13, 17)

@@ -499,6 +499,31 @@ def coreference_scores(key: Sequence[Cluster], response: Sequence[Cluster]) -> C
     )
 
 
+def _summed_prf(prfs: Sequence[PRF]) -> PRF:
+    return PRF(
+        sum(x.a_total for x in prfs),
+        sum(x.a_matched for x in prfs),
+        sum(x.b_total for x in prfs),
+        sum(x.b_matched for x in prfs),
+    )
+
+
+def summed(scores: Sequence[CorefScores]) -> CorefScores:
+    """The scores of several documents pooled as the reference scorer pools them: every
+    numerator, denominator and count summed (no cluster spans two documents, so this
+    equals scoring the documents' clusters together, without comparing clusters of
+    different documents)."""
+    return CorefScores(
+        _summed_prf([s.muc for s in scores]),
+        _summed_prf([s.b_cubed for s in scores]),
+        _summed_prf([s.ceaf_e for s in scores]),
+        sum(s.a_clusters for s in scores),
+        sum(s.b_clusters for s in scores),
+        sum(s.a_mentions for s in scores),
+        sum(s.b_mentions for s in scores),
+    )
+
+
 # ---------------------------------------------------------------- reports
 
 

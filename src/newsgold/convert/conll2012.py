@@ -40,14 +40,14 @@ from newsgold.convert import (
     ConversionError,
     ConversionResult,
     NotCarried,
+    sentence_tokens,
     staged_output,
-    tagging_view,
     written_files,
 )
 from newsgold.issues import Problem, pointer, problem
 from newsgold.layers.formats import ChainMention
 from newsgold.model import Document
-from newsgold.tokens import Token, tokenize_sentence
+from newsgold.tokens import Token
 
 FILE_NAME = "conll2012.conll"
 PLACEHOLDERS = ("-", "-", "-", "-", "-", "-", "*")
@@ -138,8 +138,7 @@ def _whitespace_problem(document: Document, token: Token) -> Problem:
 
 def document_lines(document: Document) -> tuple[list[str], list[NotCarried], list[Problem]]:
     """The lines of one document, what they do not carry, and the problems that stop it."""
-    view, _ = tagging_view(document)
-    sentences = [tokenize_sentence(s) for s in view.sentences]
+    sentences = sentence_tokens(document)
     tokens = [t for sent in sentences for t in sent]
     chains, lost = _chains(document)
     cells, dropped = _chain_cells(document.id, tokens, chains)

@@ -33,6 +33,7 @@ from newsgold.scoring import (
     Row,
     ceaf_e_pairs,
     prf_header,
+    summed,
 )
 
 if TYPE_CHECKING:
@@ -325,13 +326,12 @@ def _pred_entities(pred: list[Any]) -> list[tuple[frozenset[Spn], str | None]]:
 
 
 def _score_coref(run: Run) -> dict[str, Any]:
-    key: list[Cluster] = []
-    response: list[Cluster] = []
+    """Scores per document, pooled as the reference scorer pools them."""
+    per_doc: list[tuple[CorefScores, CorefScores]] = []
     found = [0, 0, 0]
     for doc, pred in run.pairs:
-        gold = _gold_entities(doc)[1]
-        key += [frozenset((doc.id, sp) for sp in c) for c in gold]
-        response += [frozenset((doc.id, sp) for sp in c) for c, _ in _pred_entities(pred)]
+        gold: list[Cluster] = list(_gold_entities(doc)[1])
+        per_doc.append(coref_pair(gold, [c for c, _ in _pred_entities(pred)]))
         gold_spans = {sp for c in gold for sp in c}
         pred_spans = {m.span for m in pred}
         found = [
@@ -339,11 +339,10 @@ def _score_coref(run: Run) -> dict[str, Any]:
             found[1] + len(pred_spans),
             found[2] + len(gold_spans),
         ]
-    everything, without = coref_pair(key, response)
     return {
         "mentions": Counted.of(*found),
-        "coreference": everything,
-        "coreference_without_singletons": without,
+        "coreference": summed([x for x, _ in per_doc]),
+        "coreference_without_singletons": summed([x for _, x in per_doc]),
     }
 
 
