@@ -262,6 +262,7 @@ TARGETS = [
     ("brat", "fixture_small.meta.json"),
     ("brat", "annotation.conf"),
     ("brat", "visual.conf"),
+    ("brat", "tools.conf"),
     ("conll", "ontonotes.conll"),
     ("docbin", "newsgold.spacy"),
 ]

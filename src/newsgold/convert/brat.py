@@ -1,7 +1,8 @@
 """brat standoff, both ways.
 
 A brat folder holds ``<id>.txt``, ``<id>.ann`` and ``<id>.meta.json`` per document,
-and ``annotation.conf`` and ``visual.conf``.
+and ``annotation.conf``, ``visual.conf`` and ``tools.conf`` (the ``Wikipedia``
+normalisation of the ``N`` lines).
 
 The ``.txt`` file is the document text, byte for byte. The ``.ann`` file holds
 every annotation brat can show and edit, in ``T`` (spans; discontinuous ones as
@@ -97,12 +98,19 @@ def _parts() -> list[tuple[str, BratPart]]:
 # ---------------------------------------------------------------- configuration files
 
 
+def _span_type_line(name: str, confs: Sequence[BratConf]) -> str:
+    """A line of ``[entities]``: the type, and ``<NORM>:`` the resources that normalise it."""
+    norms = [n.name for c in confs for n in c.normalizations if name in n.types]
+    return f"{name}\t<NORM>:{'|'.join(norms)}" if norms else name
+
+
 def annotation_conf() -> str:
     """The ``annotation.conf`` for the label inventory and the registered layers."""
     confs = [part.conf() for _, part in _parts()]
     lines = ["# newsgold: brat annotation configuration, generated from schema/labels.json."]
     lines += [f"# {line}" for c in confs for line in c.about]
-    lines += ["", "[entities]", "", *(t.name for c in confs for t in c.span_types)]
+    spans = [_span_type_line(t.name, confs) for c in confs for t in c.span_types]
+    lines += ["", "[entities]", "", *spans]
     lines += ["", "[relations]", ""]
     for rel in (r for c in confs for r in c.relations):
         lines += [f"# {rel.name}: {rel.what}", f"{rel.name}\tArg1:{rel.arg1}, Arg2:{rel.arg2}"]
@@ -127,6 +135,37 @@ def visual_conf() -> str:
         "ATTRIBUTE_DEFAULT\tglyph:*",
     ]
     return "\n".join(lines) + "\n"
+
+
+def tools_conf() -> str:
+    """The ``tools.conf``: brat's options, a search link, and one ``[normalization]`` line per
+    resource the layers declare (``Wikipedia``), with no look-up database (``DB:<NONE>``):
+    brat then accepts the ``N`` lines, lets the annotator type an ID and links it."""
+    norms = [n for _, part in _parts() for n in part.conf().normalizations]
+    return "\n".join(
+        [
+            "# newsgold: brat tools configuration.",
+            "",
+            "[options]",
+            "",
+            "Validation\tvalidate:all",
+            "Tokens\ttokenizer:whitespace",
+            "Sentences\tsplitter:newline",
+            "Annotation-log\tlogfile:<NONE>",
+            "",
+            "[search]",
+            "",
+            "Wikipedia\t<URL>:https://en.wikipedia.org/wiki/Special:Search?search=%s",
+            "",
+            "[annotators]",
+            "",
+            "[disambiguators]",
+            "",
+            "[normalization]",
+            "",
+            *(f"{n.name}\tDB:<NONE>, <URL>:{n.url}, <URLBASE>:{n.urlbase}" for n in norms),
+        ]
+    ) + "\n"
 
 
 # ---------------------------------------------------------------- writing
@@ -294,11 +333,12 @@ def to_brat(document: Document) -> BratDocument:
 
 
 def write_brat(documents: Iterable[Document], out: Path) -> ConversionResult:
-    """Write a brat folder: ``.txt``, ``.ann``, ``.meta.json`` per document, two .conf files."""
+    """Write a brat folder: ``.txt``, ``.ann``, ``.meta.json`` per document, three .conf files."""
     converted = [to_brat(d) for d in documents]
     with staged_output(out) as tmp:
         (tmp / "annotation.conf").write_text(annotation_conf(), encoding="utf-8", newline="\n")
         (tmp / "visual.conf").write_text(visual_conf(), encoding="utf-8", newline="\n")
+        (tmp / "tools.conf").write_text(tools_conf(), encoding="utf-8", newline="\n")
         for b in converted:
             (tmp / f"{b.doc_id}.txt").write_bytes(b.txt.encode("utf-8"))
             (tmp / f"{b.doc_id}.ann").write_bytes(b.ann.encode("utf-8"))

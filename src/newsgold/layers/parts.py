@@ -45,13 +45,31 @@ class BratRelation:
 
 
 @dataclass(frozen=True)
+class BratNormalization:
+    """A normalisation resource: its ``[normalization]`` line of ``tools.conf`` and the span
+    types of ``annotation.conf`` that take it (their ``<NORM>`` argument).
+
+    ``name`` is the resource name of the ``N`` lines (``Wikipedia`` in
+    ``N1\tReference T4 Wikipedia:Rex_Tillerson\tRex Tillerson``); ``url`` the resource's
+    home, ``urlbase`` the address of an entry with ``%s`` for its ID; ``types`` the span
+    types it normalises. brat has no look-up database for it (``DB:<NONE>``): the annotator
+    types the ID, and brat links it to ``urlbase``.
+    """
+
+    name: str
+    url: str
+    urlbase: str
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BratConf:
     """What a layer adds to ``annotation.conf`` and ``visual.conf``.
 
     ``about`` holds comment lines for the head of ``annotation.conf``;
     ``span_types`` and ``event_types`` go to its ``[entities]`` and ``[events]``
     sections (brat's names), ``relations`` to ``[relations]``; ``attributes``
-    holds whole ``[attributes]`` lines.
+    holds whole ``[attributes]`` lines; ``normalizations`` go to ``tools.conf``.
     """
 
     about: tuple[str, ...] = ()
@@ -59,6 +77,7 @@ class BratConf:
     relations: tuple[BratRelation, ...] = ()
     event_types: tuple[BratType, ...] = ()
     attributes: tuple[str, ...] = ()
+    normalizations: tuple[BratNormalization, ...] = ()
 
 
 @dataclass
