@@ -142,30 +142,33 @@ def tools_conf() -> str:
     resource the layers declare (``Wikipedia``), with no look-up database (``DB:<NONE>``):
     brat then accepts the ``N`` lines, lets the annotator type an ID and links it."""
     norms = [n for _, part in _parts() for n in part.conf().normalizations]
-    return "\n".join(
-        [
-            "# newsgold: brat tools configuration.",
-            "",
-            "[options]",
-            "",
-            "Validation\tvalidate:all",
-            "Tokens\ttokenizer:whitespace",
-            "Sentences\tsplitter:newline",
-            "Annotation-log\tlogfile:<NONE>",
-            "",
-            "[search]",
-            "",
-            "Wikipedia\t<URL>:https://en.wikipedia.org/wiki/Special:Search?search=%s",
-            "",
-            "[annotators]",
-            "",
-            "[disambiguators]",
-            "",
-            "[normalization]",
-            "",
-            *(f"{n.name}\tDB:<NONE>, <URL>:{n.url}, <URLBASE>:{n.urlbase}" for n in norms),
-        ]
-    ) + "\n"
+    return (
+        "\n".join(
+            [
+                "# newsgold: brat tools configuration.",
+                "",
+                "[options]",
+                "",
+                "Validation\tvalidate:all",
+                "Tokens\ttokenizer:whitespace",
+                "Sentences\tsplitter:newline",
+                "Annotation-log\tlogfile:<NONE>",
+                "",
+                "[search]",
+                "",
+                "Wikipedia\t<URL>:https://en.wikipedia.org/wiki/Special:Search?search=%s",
+                "",
+                "[annotators]",
+                "",
+                "[disambiguators]",
+                "",
+                "[normalization]",
+                "",
+                *(f"{n.name}\tDB:<NONE>, <URL>:{n.url}, <URLBASE>:{n.urlbase}" for n in norms),
+            ]
+        )
+        + "\n"
+    )
 
 
 # ---------------------------------------------------------------- writing
