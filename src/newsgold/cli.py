@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsgold import __version__
 from newsgold import layers as registry
@@ -395,11 +395,17 @@ def cmd_convert(args: argparse.Namespace) -> int:
             if not source.is_dir():
                 print(f"newsgold convert: {args.paths[0]} is not a folder", file=sys.stderr)
                 return EXIT_USAGE
-            result = brat_to_canonical(source, out)
+            facts = _facts(args)
+            if facts is None:
+                print("newsgold convert: give --publisher and --address together", file=sys.stderr)
+                return EXIT_USAGE
+            result = brat_to_canonical(source, out, facts)
         else:
-            if args.to is None:
+            if args.to is None or _facts(args) != _facts(argparse.Namespace(**_NO_FACTS)):
                 print(
-                    "newsgold convert: give --to conll|docbin|brat, or --from brat", file=sys.stderr
+                    "newsgold convert: give --to conll|docbin|brat, or --from brat "
+                    "(the metadata options go with --from brat)",
+                    file=sys.stderr,
                 )
                 return EXIT_USAGE
             if args.labels is not None and args.to != "conll":
@@ -535,12 +541,13 @@ def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
+    _add_facts(p, "of a brat document annotated from scratch, with no side file")
     p.set_defaults(func=cmd_convert)
 
 
-def _add_facts(p: argparse.ArgumentParser) -> None:
+def _add_facts(p: argparse.ArgumentParser, of: str = "of the new document") -> None:
     """The metadata options of a new document (``newsgold new``, ``convert --from brat``)."""
-    g = p.add_argument_group("metadata (what is not given is recorded as not given)")
+    g = p.add_argument_group(f"metadata {of} (what is not given is recorded as not given)")
     g.add_argument("--headline", help="the document's headline (default: null)")
     g.add_argument("--publisher", help="publisher of the text (needs --address)")
     g.add_argument("--address", metavar="URL", help="https address of the published text")
@@ -555,6 +562,18 @@ def _add_facts(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--provenance", help="where the text comes from (default: the file, kept as is)")
     g.add_argument("--license", help="licence of the annotations and status of the text")
+
+
+_NO_FACTS: dict[str, Any] = {
+    "headline": None,
+    "publisher": None,
+    "address": None,
+    "published": None,
+    "date": None,
+    "source_outlet": [],
+    "provenance": None,
+    "license": None,
+}
 
 
 def _facts(args: argparse.Namespace) -> Facts | None:

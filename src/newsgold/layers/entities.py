@@ -290,7 +290,7 @@ def _brat_not_carried(doc: Document, meta: Mapping[str, Any]) -> list[tuple[str,
 
 
 def _brat_read(r: BratReading) -> list[dict[str, Any]]:
-    wiki: dict[str, str] = {}
+    wiki: dict[str, tuple[str, int]] = {}
     for target, ref, title, line in r.ann.n:
         if not ref.startswith(f"{WIKIPEDIA}:"):
             r.fail(line, f'normalisation "{ref}" is not {WIKIPEDIA}:<title>')
@@ -301,16 +301,29 @@ def _brat_read(r: BratReading) -> list[dict[str, Any]]:
             # one of the two alone is refused, never resolved in silence.
             r.fail(line, f'Wikipedia ID "{from_id}" and its text "{title}" differ')
             continue
-        wiki[target] = title
+        wiki[target] = (title, line)
     unanchored = {e["id"]: e for e in r.meta.get("unanchored_entities", [])}
     anchored: dict[str, dict[str, Any]] = {}
     for bid, eid in r.anchors.items():
         note = r.note(bid)
+        wikipedia: str | None = None
+        if bid in wiki:
+            wikipedia, line = wiki[bid]
+            r.use(line)
+        name = note.get("name")
+        if r.from_scratch:
+            name = name or " ".join(r.text[a:b] for a, b in r.ann.t[bid].fragments)
+            if "description" not in note:
+                r.fail(
+                    r.ann.t[bid].line,
+                    f"the entity of {bid} has no description: add a note (AnnotatorNotes) "
+                    f"on {bid} saying in one line who or what it is",
+                )
         anchored[eid] = {
             "id": eid,
-            "name": note.get("name"),
+            "name": name,
             "type": r.ann.t[bid].type,
-            "wikipedia": wiki.get(bid),
+            "wikipedia": wikipedia,
             "members": [r.resolve(NAME, m) for m in r.targets("Member", bid)],
             "description": note.get("description"),
         }

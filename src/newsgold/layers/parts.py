@@ -146,7 +146,8 @@ class BratWriting(Protocol):
 class BratReading(Protocol):
     """One document being read back: the parsed ``.ann``, the side file, helpers.
 
-    ``anchors`` maps the ``T`` of an entity's first mention to the entity id;
+    ``anchors`` maps the ``T`` of an entity's first mention to the entity id (its
+    anchor);
     :meth:`resolve` turns a brat id into the newsgold id of ``kind`` it stands
     for, through the resolvers the layers read before registered.
     """
@@ -163,7 +164,20 @@ class BratReading(Protocol):
     @property
     def anchors(self) -> dict[str, str]: ...
 
+    @property
+    def from_scratch(self) -> bool:
+        """True for a ``.ann`` annotated from scratch (no side file): a mention with no
+        entity note and no ``Coref`` starts an entity, a ``Coref`` may lead to another
+        ``Coref``, a note may be plain text (the entity's description)."""
+        ...
+
     def fail(self, line: int, message: str) -> None: ...
+
+    def use(self, line: int) -> None:
+        """Mark an ``N`` line as read (``A``, ``R`` and ``#`` lines are marked by
+        :meth:`attr`, :meth:`flags`, :meth:`targets` and :meth:`note`); a line no layer
+        reads is reported, never dropped."""
+        ...
 
     def canonical(self, bid: str, prefix: str) -> str: ...
 
