@@ -543,11 +543,8 @@ def _line_of(found: Problem) -> int:
 class _Reader:
     """One document being read back (a :class:`~newsgold.layers.parts.BratReading`)."""
 
-    def __init__(
-        self, doc_id: str, text: str, ann: str, meta: dict[str, Any], from_scratch: bool = False
-    ) -> None:
+    def __init__(self, doc_id: str, text: str, ann: str, meta: dict[str, Any]) -> None:
         self.doc_id = doc_id
-        self.from_scratch = from_scratch
         self.read_lines: set[int] = set()
         self.name = f"{doc_id}.ann"
         self.text = text
@@ -556,6 +553,7 @@ class _Reader:
         self.errors: list[Problem] = []
         self.parts = _parts()
         self.ids: dict[str, str] = dict(meta.get("ids", {}))
+        self.exported = set(self.ids)
         self.used: set[str] = set(self.ids.values())
         for _, part in self.parts:
             if part.reserved is not None:
@@ -594,12 +592,15 @@ class _Reader:
     def use(self, line: int) -> None:
         self.read_lines.add(line)
 
+    def is_new(self, bid: str) -> bool:
+        return bid not in self.exported
+
     def note(self, bid: str) -> dict[str, Any]:
         if bid not in self.ann.notes:
             return {}
         raw, line = self.ann.notes[bid]
         self.use(line)
-        if self.from_scratch and not raw.lstrip().startswith("{"):
+        if self.is_new(bid) and not raw.lstrip().startswith("{"):
             return {"description": raw.strip()}
         try:
             value = json.loads(raw)
@@ -698,11 +699,11 @@ class _Reader:
 
 
 def _derive(
-    doc_id: str, text: str, ann: str, meta: dict[str, Any], from_scratch: bool = False
+    doc_id: str, text: str, ann: str, meta: dict[str, Any]
 ) -> tuple[dict[str, Any], list[Problem]]:
     """The canonical value read from the brat files, and the ``T`` lines whose text column
     disagrees with the ``.txt``; raise :class:`ConversionError` on a line that cannot be read."""
-    reader = _Reader(doc_id, text, ann, meta, from_scratch)
+    reader = _Reader(doc_id, text, ann, meta)
     derived = reader.derive()
     if reader.errors:
         raise ConversionError([*reader.mismatches, *reader.errors])
@@ -783,13 +784,12 @@ def _text_problems(doc_id: str, txt: str, meta: Mapping[str, Any]) -> list[Probl
     ]
 
 
-def from_brat(
-    doc_id: str, txt: str, ann: str, meta: dict[str, Any], from_scratch: bool = False
-) -> Document:
+def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document:
     """Read one document from its brat files; raise :class:`ConversionError` on anything wrong.
 
-    ``from_scratch``: ``meta`` is made by :func:`scratch_meta` for a ``.ann`` annotated
-    without a side file; ``annotated_layers`` None there means the layers with records."""
+    The annotated layers are those the side file lists (none when ``annotated_layers`` is
+    None, as for a ``.ann`` annotated from scratch, see :func:`scratch_meta`), and after
+    them each layer that has records now (annotated in brat)."""
     from newsgold.validate import validate_document_value
 
     side = side_file_name(doc_id)
@@ -822,12 +822,14 @@ def from_brat(
             ]
         )
     try:
-        derived, mismatches = _derive(doc_id, txt, ann, meta, from_scratch)
+        derived, mismatches = _derive(doc_id, txt, ann, meta)
     except ConversionError as err:
         raise ConversionError([*found, *err.problems]) from err
     found += mismatches
-    if derived["annotated_layers"] is None:
-        derived["annotated_layers"] = [n for n in layers.names() if derived.get(n)]
+    listed = derived["annotated_layers"] or []
+    if isinstance(listed, list):
+        found_in = [n for n in layers.names() if derived.get(n) and n not in listed]
+        derived["annotated_layers"] = [*listed, *found_in]
     errors = _apply_overrides(side, derived, list(meta.get("overrides", [])))
     if errors:
         raise ConversionError([*found, *errors])
@@ -916,7 +918,7 @@ def _read_scratch(txt_path: Path, ann: str, facts: Facts) -> Document:
         raise ConversionError(found)
     meta = scratch_meta(doc_id, text, facts, start)
     try:
-        return from_brat(doc_id, text, ann, meta, from_scratch=True)
+        return from_brat(doc_id, text, ann, meta)
     except ConversionError as err:
         raise ConversionError(_from_start(err.problems, start_path, start)) from err
 

@@ -311,7 +311,7 @@ def _brat_read(r: BratReading) -> list[dict[str, Any]]:
             wikipedia, line = wiki[bid]
             r.use(line)
         name = note.get("name")
-        if r.from_scratch:
+        if r.is_new(bid) and "entity" not in note:
             name = name or " ".join(r.text[a:b] for a, b in r.ann.t[bid].fragments)
             if "description" not in note:
                 r.fail(

@@ -970,22 +970,21 @@ def _brat_write(w: BratWriting) -> None:
 def _brat_entities(r: BratReading, mention_t: list[str]) -> dict[str, str | None]:
     """The entity each mention reaches: its own note, or a ``Coref`` to a first mention.
 
-    From scratch (:attr:`BratReading.from_scratch`), a mention with neither starts an
-    entity of its own, and a ``Coref`` may lead through other mentions to it."""
+    A mention added in brat (:meth:`BratReading.is_new`) with neither starts an entity of
+    its own, and its ``Coref`` may lead through other mentions to its entity."""
     for bid in mention_t:
         note = r.note(bid)
         if "entity" in note:
             r.anchors[bid] = str(note["entity"])
-    if r.from_scratch:
-        for bid in mention_t:
-            if bid not in r.anchors and not r.targets("Coref", bid):
-                r.anchors[bid] = r.canonical(f"{bid}/entity", "e")
+    for bid in mention_t:
+        if r.is_new(bid) and bid not in r.anchors and not r.targets("Coref", bid):
+            r.anchors[bid] = r.canonical(f"{bid}/entity", "e")
     entity_of: dict[str, str | None] = {}
     for bid in mention_t:
         h: str | None = bid
         seen: set[str] = set()
         while (
-            h is not None and h not in r.anchors and h not in seen and (r.from_scratch or h == bid)
+            h is not None and h not in r.anchors and h not in seen and (r.is_new(bid) or h == bid)
         ):
             seen.add(h)
             h = r.one("Coref", h)

@@ -164,11 +164,11 @@ class BratReading(Protocol):
     @property
     def anchors(self) -> dict[str, str]: ...
 
-    @property
-    def from_scratch(self) -> bool:
-        """True for a ``.ann`` annotated from scratch (no side file): a mention with no
-        entity note and no ``Coref`` starts an entity, a ``Coref`` may lead to another
-        ``Coref``, a note may be plain text (the entity's description)."""
+    def is_new(self, bid: str) -> bool:
+        """True for an annotation added in brat (its id is not in the side file's id map;
+        every annotation of a ``.ann`` annotated from scratch): a new mention with no
+        entity note and no ``Coref`` starts an entity, its ``Coref`` may lead through other
+        mentions, and its note may be plain text (the entity's description)."""
         ...
 
     def fail(self, line: int, message: str) -> None: ...
