@@ -373,4 +373,3 @@ def test_converted_folders_have_the_umasks_permissions(
     assert modes.pop(".") == 0o755
     assert modes and set(modes.values()) == {0o644}
     assert stat.S_IMODE((tmp_path / "made").stat().st_mode) == 0o755
-
