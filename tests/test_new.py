@@ -125,6 +125,20 @@ def test_an_id_that_cannot_be_a_file_name_is_refused(
     assert not (tmp_path / "docs").exists() and not (tmp_path / "x.json").exists()
 
 
+def test_a_pipeline_that_is_not_installed_is_an_error_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("Lavrov spoke.", encoding="utf-8")
+    argv = ["new", str(source), "--out", str(tmp_path / "docs"), "--propose"]
+    assert main([*argv, "--spacy-model", "xx_no_such_pipeline"]) == 2
+    err = capsys.readouterr().err
+    assert "xx_no_such_pipeline#: L1 file-unreadable: cannot load the spaCy pipeline" in err
+    assert not (tmp_path / "docs").exists()
+    assert main(["new", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "docs")]) == 2
+    assert not (tmp_path / "docs").exists()
+
+
 def test_a_publisher_needs_an_address(tmp_path: Path) -> None:
     source = tmp_path / "a.txt"
     source.write_text("Lavrov spoke.", encoding="utf-8")

@@ -600,7 +600,8 @@ def _start_failed(command: str, problems: list[Problem]) -> int:
         print(found.format(), file=sys.stderr)
     failed = f"*** FAILED *** newsgold {command}: {len(problems)} problem(s); nothing written"
     print(failed, file=sys.stderr)
-    return EXIT_USAGE if any(p.code == "document-exists" for p in problems) else EXIT_INVALID
+    usage = ("document-exists", "file-unreadable", "file-too-large")
+    return EXIT_USAGE if any(p.code in usage for p in problems) else EXIT_INVALID
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -180,7 +180,20 @@ def review(document: Document, model: str | None) -> dict[str, Any]:
     }
     for layer in layers.layers():
         if layer.propose is not None:
-            records, how = layer.propose(document.text, model)
+            try:
+                records, how = layer.propose(document.text, model)
+            except OSError as err:  # spaCy: no such pipeline installed
+                raise StartError(
+                    [
+                        problem(
+                            "file-unreadable",
+                            str(model),
+                            "",
+                            f"cannot load the spaCy pipeline: {str(err).splitlines()[0]}",
+                            "install the pipeline, or leave out --spacy-model",
+                        )
+                    ]
+                ) from err
             value["proposed_by"][layer.name] = how
             value[layer.name] = records
     return value
