@@ -146,6 +146,22 @@ def test_a_publisher_needs_an_address(tmp_path: Path) -> None:
     assert not (tmp_path / "a.json").exists()
 
 
+def test_an_existing_review_file_is_never_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "a.txt"
+    source.write_text("Lavrov spoke.", encoding="utf-8")
+    (tmp_path / "a.review.json").write_text("my review\n", encoding="utf-8")
+    assert main(["new", str(source), "--out", str(tmp_path / "docs"), "--propose"]) == 2
+    assert "a.review.json#: L4 document-exists: exists" in capsys.readouterr().err
+    assert (tmp_path / "a.review.json").read_text(encoding="utf-8") == "my review\n"
+    assert not (tmp_path / "docs").exists()
+    review = tmp_path / "elsewhere" / "r.json"
+    argv = ["new", str(source), "--out", str(tmp_path / "docs"), "--propose", "--review"]
+    assert main([*argv, str(review)]) == 0
+    assert json.loads(review.read_bytes())["document"] == "a"
+
+
 def test_the_new_folder_has_the_umasks_permissions(tmp_path: Path) -> None:
     source = tmp_path / "a.txt"
     source.write_text("Lavrov spoke.", encoding="utf-8")
@@ -168,14 +184,17 @@ def _proposed(tmp_path: Path) -> tuple[Path, Path, Path]:
     source.write_bytes(seed.split("\n")[0].encode("utf-8"))
     out = tmp_path / "docs"
     assert main(["new", str(source), "--out", str(out), "--id", "first", "--propose"]) == 0
-    return source, out / "first.json", out / "first.review.json"
+    return source, out / "first.json", tmp_path / "first.review.json"
 
 
 def test_proposed_sentences_go_to_a_review_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The document holds no unreviewed annotation; the review file holds the proposal."""
+    """The document holds no unreviewed annotation; the review file holds the proposal, beside
+    the text file: the documents folder holds documents only, and validates."""
     _, doc, review = _proposed(tmp_path)
+    assert [p.name for p in doc.parent.iterdir()] == ["first.json"]
+    assert main(["validate", str(doc.parent)]) == 0
     assert "proposed 2 sentences, not reviewed" in capsys.readouterr().out
     assert json.loads(doc.read_bytes())["sentences"] == []
     value = json.loads(review.read_bytes())

@@ -66,7 +66,8 @@ def test_the_readme_walkthrough_runs(
     run(steps[0], capsys)  # new, with proposed sentences
     doc = json.loads(Path("work/docs/story_001.json").read_bytes())
     assert doc["text"] == seed.split("\n")[0] + "\n" and doc["annotated_layers"] == []
-    review = Path("work/docs/story_001.review.json")
+    assert [p.name for p in Path("work/docs").iterdir()] == ["story_001.json"]
+    review = Path("story_001.review.json")  # beside the text file
     value = json.loads(review.read_bytes())
     assert [s["text"][:20] for s in value["sentences"]] == [
         "Despite the double b",

@@ -617,8 +617,15 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"newsgold new: --out {args.out} exists and is not a folder", file=sys.stderr)
         return EXIT_USAGE
     try:
+        review = Path(args.review) if args.review else None
         started = new_document(
-            Path(args.text_file), out, facts, args.id, propose=args.propose, model=args.spacy_model
+            Path(args.text_file),
+            out,
+            facts,
+            args.id,
+            propose=args.propose,
+            model=args.spacy_model,
+            review_file=review,
         )
     except StartError as err:
         return _start_failed("new", err.problems)
@@ -661,8 +668,8 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Write OUT/<id>.json: the text byte for byte (a file that would have to "
         "change is refused: not UTF-8, a byte-order mark, CR or CRLF line ends, a NUL byte), "
         "its SHA-256, the metadata given, and no annotated layer. Never overwrites a "
-        "document. With --propose, spaCy proposes sentences into OUT/<id>.review.json, "
-        "for review and `newsgold accept`.",
+        "document. With --propose, spaCy proposes sentences into a review file (default "
+        "<id>.review.json beside TEXT_FILE), for review and `newsgold accept`.",
     )
     p.add_argument("text_file", metavar="TEXT_FILE", help="plain UTF-8 text, LF line ends")
     p.add_argument("--out", required=True, metavar="DIR", help="folder of the new document")
@@ -674,6 +681,11 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--spacy-model",
         metavar="NAME",
         help="installed spaCy pipeline for --propose (default: rule-based sentencizer)",
+    )
+    p.add_argument(
+        "--review",
+        metavar="FILE",
+        help="review file for --propose (default: <id>.review.json beside TEXT_FILE)",
     )
     _add_facts(p)
     p.set_defaults(func=cmd_new)

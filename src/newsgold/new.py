@@ -11,8 +11,9 @@ file): what is not given gets a default that says it was not given, never a gues
 No layer is annotated: ``annotated_layers`` is empty and every layer an empty array.
 
 A layer that can propose records from the text (the sentences, with spaCy) writes them
-to a *review file* beside the document, ``<id>.review.json``, marked
-``"reviewed": false``; the document itself holds no unreviewed annotation.
+to a *review file*, ``<id>.review.json`` beside the text file (not beside the document:
+a documents folder holds documents only), marked ``"reviewed": false``; the document
+itself holds no unreviewed annotation.
 :func:`accept` moves the records of a reviewed file into the document.
 """
 
@@ -165,7 +166,7 @@ def _taken(out: Path, doc_id: str) -> list[Problem]:
             "choose another --id, or remove the file first",
         )
         for path in sorted(out.glob("*.json"))
-        if path.name.lower() in (f"{doc_id}.json".lower(), f"{doc_id}{REVIEW_SUFFIX}".lower())
+        if path.name.lower() == f"{doc_id}.json".lower()
     ]
 
 
@@ -217,9 +218,11 @@ def new_document(
     *,
     propose: bool = False,
     model: str | None = None,
+    review_file: Path | None = None,
 ) -> Started:
     """Start ``out/<id>.json`` from ``text_file`` (the id defaults to the file name without
-    its suffix), and with ``propose`` the review file beside it; all or nothing."""
+    its suffix), and with ``propose`` the review file (default: ``<id>.review.json`` beside
+    the text file); all or nothing, never over an existing file."""
     text, found = read_text(text_file)
     if text is None:
         raise StartError(found)
@@ -232,13 +235,19 @@ def new_document(
     files = {path: canonical_json(document).encode("utf-8")}
     value = review(document, model) if propose else None
     proposed: dict[str, int] = {}
-    review_path = None
     if value is not None:
-        review_path = out / f"{document.id}{REVIEW_SUFFIX}"
-        files[review_path] = (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
+        review_file = review_file or text_file.with_name(f"{document.id}{REVIEW_SUFFIX}")
+        files[review_file] = (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
         proposed = {name: len(value[name]) for name in value["proposed_by"]}
-    create_new(files)
-    return Started(document, path, review_path, proposed)
+    try:
+        create_new(files)
+    except FileExistsError as err:
+        message = "exists; newsgold new never overwrites a file"
+        hint = "remove it, or choose another --id or --review"
+        raise StartError(
+            [problem("document-exists", str(err.filename), "", message, hint)]
+        ) from err
+    return Started(document, path, review_file if value is not None else None, proposed)
 
 
 def _review_problems(value: Any, name: str, document: Document) -> list[Problem]:
