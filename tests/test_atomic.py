@@ -264,6 +264,7 @@ TARGETS = [
     ("brat", "visual.conf"),
     ("brat", "tools.conf"),
     ("conll", "ontonotes.conll"),
+    ("conll2012", "conll2012.conll"),
     ("docbin", "newsgold.spacy"),
 ]
 
@@ -354,7 +355,7 @@ def _modes(folder: Path) -> dict[str, int]:
     return found
 
 
-@pytest.mark.parametrize("fmt", ["conll", "docbin", "brat", "canonical"])
+@pytest.mark.parametrize("fmt", ["conll", "conll2012", "docbin", "brat", "canonical"])
 def test_converted_folders_have_the_umasks_permissions(
     tmp_path: Path, fmt: str, umask_022: None
 ) -> None:
