@@ -279,8 +279,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from newsgold.evaluate import PredictionError, evaluate, report_json, report_table
+    from newsgold.evaluate import PredictionError, docs, evaluate, report_json, report_table
 
+    if args.docs:
+        print(docs(), end="")
+        return EXIT_OK
+    if args.layer is None or args.pred is None:
+        print("newsgold evaluate: give --layer and --pred (or --docs)", file=sys.stderr)
+        return EXIT_USAGE
     gold = Path(args.gold) if args.gold else None
     try:
         report = evaluate(args.layer, Path(args.pred), gold, args.labels)
@@ -542,16 +548,18 @@ def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.Argument
         "evaluate",
         help="score predictions against the gold",
         description="Validate a prediction file (schema/prediction.schema.json) and score one "
-        "layer against the gold; exit 1 with the problems when it does not validate.",
+        "layer against the gold; exit 1 with the problems when it does not validate. "
+        "--docs prints the definition of every measure.",
     )
     views = [v.name for layer in registry.layers() for v in layer.evaluations]
-    p.add_argument("--layer", required=True, choices=views)
-    p.add_argument("--pred", required=True, metavar="FILE", help=".json, .jsonl or a folder")
+    p.add_argument("--layer", choices=views, help="the layer (view) to score")
+    p.add_argument("--pred", metavar="FILE", help=".json, .jsonl or a folder")
     p.add_argument("--gold", metavar="PATH", help="gold document or folder (default: the corpus)")
     p.add_argument(
         "--labels", choices=["ontonotes", "conll"], default="ontonotes", help="NER label set"
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("baseline", help="write the predictions of a baseline system")

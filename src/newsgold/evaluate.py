@@ -22,19 +22,7 @@ document (two records, or a record and a prediction document, in either order)
 is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
 for the other views).
 
-Only gold documents that annotate the layer are scored; a scored document with
-no prediction counts as an empty prediction. All counts are micro-averaged over
-the scored documents. The gold is the reference, the prediction the response;
-matching, P/R/F1 and its rule for empty sides are those of
-:mod:`newsgold.scoring`, quoted under SHARED DEFINITIONS below. An accuracy over
-no matched pair is 0.
-
-Referents. A predicted speaker, holder, argument or target is a referent: the
-set of the spans that refer to it (an entity's spans, an event's trigger spans).
-It is aligned to the gold referent that shares the most exact spans with it,
-the first in document order on a tie; one that shares none is aligned to
-nothing and never correct. A gold document given as its own prediction aligns
-every referent to itself.
+The definitions of every measure follow (:func:`measures`).
 """
 
 from __future__ import annotations
@@ -71,12 +59,43 @@ def view(name: str) -> Evaluation:
     raise ValueError(f'unknown layer "{name}"; use one of: {names}')
 
 
-__doc__ = (
-    f"{__doc__}\n"
-    + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
-    + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
-    f"{DEFINITIONS}\n"
-)
+_COMMON = """\
+Only gold documents that annotate the layer are scored; a scored document with
+no prediction counts as an empty prediction. All counts are micro-averaged over
+the scored documents. The gold is the reference, the prediction the response;
+matching, P/R/F1 and its rule for empty sides are those of
+newsgold.scoring, quoted under SHARED DEFINITIONS below. An accuracy over
+no matched pair is 0.
+
+Referents. A predicted speaker, holder, argument or target is a referent: the
+set of the spans that refer to it (an entity's spans, an event's trigger spans).
+It is aligned to the gold referent that shares the most exact spans with it,
+the first in document order on a tie; one that shares none is aligned to
+nothing and is wrong (only the lenient speaker measure of the quotes looks
+further). A gold document given as its own prediction aligns
+every referent to itself.
+"""
+
+
+def measures() -> str:
+    """The definitions of every measure: each view's, then the shared ones (the dataset
+    card quotes this text)."""
+    return (
+        f"{_COMMON}\n"
+        + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
+        + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
+        f"{DEFINITIONS}\n"
+    )
+
+
+__doc__ = f"{__doc__}\n{measures()}"
+
+
+def docs() -> str:
+    """The module documentation with every definition, as ``newsgold evaluate --docs``
+    prints it."""
+    return __doc__ or ""
+
 
 LAYERS: tuple[str, ...] = tuple(v.name for v in evaluations())
 """The views ``newsgold evaluate`` scores (those of the built-in layers)."""
