@@ -20,6 +20,7 @@ from newsgold.issues import Problem
 
 if TYPE_CHECKING:
     from newsgold.convert import ConversionResult
+    from newsgold.evaluate import Report
     from newsgold.model import Document
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -288,12 +289,39 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print("newsgold evaluate: give --layer and --pred (or --docs)", file=sys.stderr)
         return EXIT_USAGE
     gold = Path(args.gold) if args.gold else None
+    if args.errors is not None and Path(args.errors).is_dir():
+        print(
+            f"newsgold evaluate: --errors {args.errors} is a folder; give a file name",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
-        report = evaluate(args.layer, Path(args.pred), gold, args.labels)
+        report = evaluate(args.layer, Path(args.pred), gold, args.labels, args.errors is not None)
     except PredictionError as err:
         return _report(err.problems, len({p.file for p in err.problems}), args.format)
+    except ValueError as err:
+        print(f"newsgold evaluate: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.errors is not None:
+        status = _write_errors(report, Path(args.errors))
+        if status is not None:
+            return status
     print(report_json(report) if args.format == "json" else report_table(report), end="")
     return EXIT_OK
+
+
+def _write_errors(report: Report, target: Path) -> int | None:
+    """Write the error records atomically; the exit status on failure, else None."""
+    from newsgold.evaluate import errors_jsonl
+    from newsgold.io import write_text_atomic
+
+    try:
+        write_text_atomic(target, errors_jsonl(report))
+    except OSError as err:
+        print(f"newsgold evaluate: cannot write {target}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(report.errors)} error record(s) to {target}", file=sys.stderr)
+    return None
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -559,6 +587,11 @@ def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.Argument
         "--labels", choices=["ontonotes", "conll"], default="ontonotes", help="NER label set"
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.add_argument(
+        "--errors",
+        metavar="OUT.jsonl",
+        help="also write one JSON line per gold or predicted unit with its error category",
+    )
     p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
     p.set_defaults(func=cmd_evaluate)
 

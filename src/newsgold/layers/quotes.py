@@ -16,11 +16,15 @@ from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, 
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
     NOWHERE,
+    ErrorRecord,
+    Errors,
     Evaluation,
     PredictionContext,
     Run,
+    Side,
     Spn,
     align,
+    side,
     span_of,
     spans_of,
 )
@@ -584,6 +588,103 @@ among themselves).
 """
 
 
+# The records of ``newsgold evaluate --layer quotes --errors``.
+
+_QUOTE_CATEGORIES = {
+    "correct": "content matched; cue, source and speaker (strict) right",
+    "attribution-error": "content matched; the cue, source or speaker is wrong",
+    "missed": "a gold quote no prediction is matched to",
+    "spurious": "a predicted quote matched to no gold quote",
+}
+
+_QUOTE_ERRORS_DOC = """\
+Errors of ``--layer quotes``: one record per pair of the overlap matching of the
+contents (the pairs the ``overlap`` figures count), per unmatched gold quote
+(missed) and per unmatched predicted quote (spurious). A matched quote is
+correct when its cue, its source (both given and equal, or both null) and its
+speaker (strict) are right; else an attribution error. ``checks`` gives each
+measure on the pair: content_exact (the same characters), type, cue, source,
+speaker_strict, speaker_lenient, as the ``overlap`` figures count them.
+"""
+
+
+def _quote_side(doc: Document, q: QuoteGold | PQuote, **named: Any) -> Side:
+    return side(doc.text, q.content, q.type, **named)
+
+
+def _quote_records(run: Run) -> list[ErrorRecord]:
+    out = []
+    for doc, pred in run.pairs:
+        gold = _gold_quotes(doc)
+        ids = [q.id for q in doc.layer(NAME)]
+        m = match_quotes(doc, pred, "overlap")
+        paired_g = {p.gold for p in m.pairs}
+        paired_p = {p.pred for p in m.pairs}
+        for p in m.pairs:
+            g, q = gold[p.gold], pred[p.pred]
+            source_ok = p.source or (g.source is None and q.source is None)
+            cue_ok = p.cue or (not g.cue and not q.cue)
+            right = p.speaker_strict and source_ok and cue_ok
+            checks = {
+                "content_exact": merge(g.content) == merge(q.content),
+                "type": g.type == q.type,
+                "cue": p.cue,
+                "source": p.source,
+                "speaker_strict": p.speaker_strict,
+                "speaker_lenient": p.speaker_lenient,
+            }
+            out.append(
+                ErrorRecord(
+                    doc.id,
+                    "quote",
+                    "correct" if right else "attribution-error",
+                    _quote_side(doc, g, ident=ids[p.gold]),
+                    _quote_side(doc, q, index=p.pred),
+                    checks,
+                )
+            )
+        for i in m.gold:
+            if i not in paired_g:
+                g = gold[i]
+                out.append(
+                    ErrorRecord(doc.id, "quote", "missed", _quote_side(doc, g, ident=ids[i]), None)
+                )
+        for j in m.pred:
+            if j not in paired_p:
+                out.append(
+                    ErrorRecord(
+                        doc.id, "quote", "spurious", None, _quote_side(doc, pred[j], index=j)
+                    )
+                )
+    return out
+
+
+def _quote_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    matched = [r for r in records if r.gold is not None and r.pred is not None]
+    out = {
+        "matched": len(matched),
+        "gold": sum(r.gold is not None for r in records),
+        "predicted": sum(r.pred is not None for r in records),
+    }
+    for check in ("cue", "source", "speaker_strict", "speaker_lenient"):
+        out[check] = sum(bool(r.checks[check]) for r in matched)
+    return out
+
+
+def _quote_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    ov = s["overlap"]
+    matched = ov["correct"]
+    return {
+        "matched": matched,
+        "gold": ov["gold"],
+        "predicted": ov["predicted"],
+        "cue": ov["cue"]["correct"],
+        "source": ov["source"]["correct"],
+        "speaker_strict": ov["end_to_end_strict"]["correct"],
+        "speaker_lenient": ov["end_to_end_lenient"]["correct"],
+    }
+
+
 EVALUATIONS: tuple[Any, ...] = (
     Evaluation(
         name=NAME,
@@ -594,6 +695,9 @@ EVALUATIONS: tuple[Any, ...] = (
         rows=_quote_rows,
         notes=_quote_notes,
         description=_EVALUATION_DOC,
+        errors=Errors(
+            _quote_records, _QUOTE_CATEGORIES, _quote_tally, _quote_expected, _QUOTE_ERRORS_DOC
+        ),
     ),
 )
 
