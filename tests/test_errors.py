@@ -41,6 +41,10 @@ def corpus_names() -> tuple[Any, list[tuple[int, int, str]]]:
 
 @pytest.fixture
 def handmade(tmp_path: Path) -> dict[str, Any]:
+    return write_handmade(tmp_path / "handmade.jsonl")
+
+
+def write_handmade(path: Path) -> dict[str, Any]:
     """Every gold name predicted, except: three missed, two with the wrong label, one with
     its last character cut off (a boundary error), and one spurious word."""
     doc, alone = corpus_names()
@@ -61,7 +65,6 @@ def handmade(tmp_path: Path) -> dict[str, Any]:
             e -= 1
         pred.append({"doc_id": doc.id, "layer": "ner", "start": s, "end": e, "label": label})
     pred.append({"doc_id": doc.id, "layer": "ner", "start": at, "end": at + 4, "label": "PERSON"})
-    path = tmp_path / "handmade.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in pred), encoding="utf-8")
     return {
         "path": path,

@@ -20,6 +20,7 @@ from newsgold.issues import Problem
 
 if TYPE_CHECKING:
     from newsgold.convert import ConversionResult
+    from newsgold.convert.html_errors import Overlay
     from newsgold.evaluate import Report
     from newsgold.model import Document
 
@@ -258,6 +259,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     if args.html is not None:
         return _show_html(args)
+    if args.pred is not None or args.layer is not None:
+        print("newsgold show: --pred and --layer go with --html FILE", file=sys.stderr)
+        return EXIT_USAGE
     if args.paths:
         print("newsgold show: document paths go with --html FILE", file=sys.stderr)
         return EXIT_USAGE
@@ -466,6 +470,31 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_overlay(args: argparse.Namespace) -> tuple[list[Document], Overlay | None, int | None]:
+    """The scored gold documents and the prediction's error records (``--pred``); on a
+    problem, report it and give the exit status as the third value."""
+    from newsgold.convert.html_errors import Overlay
+    from newsgold.evaluate import PredictionError, evaluate, load_gold, view
+
+    if args.layer is None or len(args.paths) > 1:
+        message = "--pred needs --layer, and at most one gold path (file or folder)"
+        print(f"newsgold show: {message}", file=sys.stderr)
+        return [], None, EXIT_USAGE
+    gold = Path(args.paths[0]) if args.paths else None
+    try:
+        report = evaluate(args.layer, Path(args.pred), gold, args.labels, errors=True)
+        docs = load_gold(gold)
+    except PredictionError as err:
+        return [], None, _report(err.problems, len({p.file for p in err.problems}), "text")
+    except ValueError as err:
+        print(f"newsgold show: {err}", file=sys.stderr)
+        return [], None, EXIT_USAGE
+    scored_view = view(args.layer)
+    categories = scored_view.errors.categories if scored_view.errors is not None else {}
+    scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
+    return scored, Overlay(args.layer, args.pred, report.errors, categories), None
+
+
 def _show_html(args: argparse.Namespace) -> int:
     from newsgold.convert.html import write_html
 
@@ -473,15 +502,20 @@ def _show_html(args: argparse.Namespace) -> int:
     if target.is_dir():
         print(f"newsgold show: --html {args.html} is a folder; give a file name", file=sys.stderr)
         return EXIT_USAGE
-    docs, status = _load_documents("show", args.paths)
+    overlay = None
+    if args.pred is not None:
+        docs, overlay, status = _show_overlay(args)
+    else:
+        docs, status = _load_documents("show", args.paths)
     if status is not None:
         return status
     try:
-        result = write_html(docs, target)
+        result = write_html(docs, target, overlay=overlay)
     except OSError as err:
         print(f"newsgold show: cannot write {args.html}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {_display(result.out)}: {result.documents} document(s)")
+    shown = f", {len(overlay.records)} error record(s)" if overlay is not None else ""
+    print(f"wrote {_display(result.out)}: {result.documents} document(s){shown}")
     return EXIT_OK
 
 
@@ -542,6 +576,17 @@ def _add_build_and_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--html",
         metavar="FILE",
         help="write one self-contained HTML page showing the documents and their annotations",
+    )
+    p.add_argument(
+        "--pred",
+        metavar="FILE",
+        help="with --html and --layer: draw this prediction's errors over the gold "
+        "(PATHS: at most one gold file or folder)",
+    )
+    views = [v.name for layer in registry.layers() for v in layer.evaluations]
+    p.add_argument("--layer", choices=views, help="with --pred: the layer (view) to draw")
+    p.add_argument(
+        "--labels", choices=["ontonotes", "conll"], default="ontonotes", help="NER label set"
     )
     p.add_argument(
         "paths", nargs="*", help="with --html: document files or folders (default: the corpus)"

@@ -91,9 +91,7 @@ def measures() -> str:
         f"{_COMMON}\n"
         + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
         + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
-        f"{DEFINITIONS}\n\n"
-        + _ERRORS_INTRO
-        + "".join(_errors_doc(v) for v in evaluations())
+        f"{DEFINITIONS}\n\n" + _ERRORS_INTRO + "".join(_errors_doc(v) for v in evaluations())
     )
 
 
