@@ -169,3 +169,36 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_chromium_is_there_or_skipped() -> None:
     chromium()
+
+
+def test_readme_walk_through_runs_and_its_figures_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's section "from a spaCy pipeline to the error page", run as written."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Where a model fails")[1].split("\n## ")[0]
+    script = section.split("python - <<'PY'\n")[1].split("\nPY\n")[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(script, "README.md", "exec"), {})
+    commands = [
+        line.split("#")[0].split()[1:]
+        for line in section.split("```bash\n")[1].split("```")[0].splitlines()
+        if line.startswith("newsgold ")
+    ]
+    assert [c[0] for c in commands] == ["baseline", "evaluate", "show"]
+    for command in commands:
+        assert main(command) == 0
+    out = capsys.readouterr().out
+    assert (
+        "SemEval strict                      0.8056  0.2661  0.4000       29     36    109" in out
+    )
+    records = [json.loads(x) for x in Path("errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    found = Counter(r["category"] for r in records)
+    assert dict(found) == {"correct": 29, "incorrect": 4, "partial": 3, "missed": 73}
+    assert "29 correct, 4 incorrect" in section and "3 partial" in section
+    assert "73 missed and 0\nspurious" in section
+    first = next(r for r in records if r["gold_text"] == "Manila")
+    assert (first["id"], first["category"], first["pred_label"]) == ("err-12", "incorrect", "ORG")
+    assert f"#show={first['doc_id']}:err-12" in section
+    assert Path("errors.html").is_file()
+    assert (Path(__file__).parents[1] / "docs" / "error-page.png").read_bytes()[:4] == b"\x89PNG"

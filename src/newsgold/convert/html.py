@@ -11,7 +11,7 @@ carries its id in ``data-id``; clicking (or hovering in the text) shows its
 record and the records it links to in the details panel, and clicking
 highlights every place the annotation occurs. A link to
 ``page.html#select=<doc id>:<annotation id>`` opens the page with that
-annotation selected.
+annotation selected (``#show=`` selects it without scrolling to it).
 """
 
 from __future__ import annotations
@@ -317,18 +317,18 @@ _SCRIPT = """
     });
   });
   function selectFromHash() {
-    var m = /^#select=([^:]+):(.+)$/.exec(decodeURIComponent(window.location.hash));
+    var m = /^#(select|show)=([^:]+):(.+)$/.exec(decodeURIComponent(window.location.hash));
     if (!m) { return; }
-    var section = document.getElementById("doc-" + m[1]);
+    var section = document.getElementById("doc-" + m[2]);
     if (!section) { return; }
     var found = null;
     section.querySelectorAll("[data-id]").forEach(function (x) {
-      if (!found && x.getAttribute("data-id") === m[2]) { found = x; }
+      if (!found && x.getAttribute("data-id") === m[3]) { found = x; }
     });
     if (found) {
       show(found);
       highlight(found);
-      found.scrollIntoView({block: "center"});
+      if (m[1] === "select") { found.scrollIntoView({block: "center"}); }
     }
   }
   window.addEventListener("hashchange", selectFromHash);

@@ -168,7 +168,7 @@ def _confusion_table(overlay: Overlay) -> str:
 
 def _record_rows(overlay: Overlay) -> str:
     out = [
-        "<h3>Every record</h3>",
+        f"<details><summary>Every record ({len(overlay.records)})</summary>",
         '<table class="records err-list"><thead><tr><th>id</th><th>document</th>'
         "<th>category</th><th>gold</th><th>prediction</th></tr></thead><tbody>",
     ]
@@ -188,7 +188,7 @@ def _record_rows(overlay: Overlay) -> str:
             + "".join(f"<td>{c}</td>" for c in cells)
             + "</tr>"
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></details>")
     return "".join(out)
 
 
