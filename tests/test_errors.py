@@ -263,3 +263,22 @@ def test_iob2_rows_give_character_spans_and_sentence_ids(tmp_path: Path) -> None
         ("correct", "s2", [[121, 127]], [[121, 127]], "Sunday"),
     ]
     assert records[1]["gold_id"] == "m6"
+
+
+def test_errors_never_overwrite_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pred = tmp_path / "pred.json"
+    pred.write_bytes(ERRORS.read_bytes())
+    folder = tmp_path / "preds"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(ERRORS.read_bytes())
+    for given, target in ((pred, pred), (folder, folder / "errors.jsonl")):
+        args = ["evaluate", "--layer", "ner", "--pred", str(given), "--gold", str(GOLD)]
+        assert main([*args, "--errors", str(target)]) == 2
+        assert "would overwrite or add to the input" in capsys.readouterr().err
+    assert pred.read_bytes() == ERRORS.read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["a.json"]
+    page = ["show", "--html", str(pred), "--pred", str(pred), "--layer", "ner", str(GOLD)]
+    assert main(page) == 2
+    assert pred.read_bytes() == ERRORS.read_bytes()

@@ -299,6 +299,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.errors is not None:
+        from newsgold.resources import documents_dir
+
+        inputs = (Path(args.pred), gold or documents_dir())
+        if _refuse_overwrite("evaluate", "--errors", Path(args.errors), inputs):
+            return EXIT_USAGE
     try:
         report = evaluate(args.layer, Path(args.pred), gold, args.labels, args.errors is not None)
     except PredictionError as err:
@@ -312,6 +318,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             return status
     print(report_json(report) if args.format == "json" else report_table(report), end="")
     return EXIT_OK
+
+
+def _overwrites(target: Path, inputs: Sequence[Path | None]) -> Path | None:
+    """The input that writing ``target`` would overwrite or add a file to, if any."""
+    where = Path(os.path.abspath(target))
+    for given in inputs:
+        if given is None or not given.exists():
+            continue
+        source = Path(os.path.abspath(given))
+        if where == source or (target.exists() and os.path.samefile(target, given)):
+            return given
+        if given.is_dir() and source in where.parents:
+            return given
+    return None
+
+
+def _refuse_overwrite(command: str, flag: str, target: Path, inputs: Sequence[Path | None]) -> bool:
+    """Print a usage error and return True when ``target`` is (or is inside) an input."""
+    found = _overwrites(target, inputs)
+    if found is None:
+        return False
+    print(
+        f"newsgold {command}: {flag} {target} would overwrite or add to the input {found}; "
+        "write it elsewhere",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _write_errors(report: Report, target: Path) -> int | None:
@@ -504,6 +537,9 @@ def _show_html(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     overlay = None
     if args.pred is not None:
+        inputs = [Path(args.pred), *(Path(p) for p in args.paths)]
+        if _refuse_overwrite("show", "--html", target, inputs):
+            return EXIT_USAGE
         docs, overlay, status = _show_overlay(args)
     else:
         docs, status = _load_documents("show", args.paths)
