@@ -138,16 +138,23 @@ def test_errors_file_loads_into_pandas(handmade: dict[str, Any], tmp_path: Path)
 # ---------------------------------------------------------------- every view: counts agree
 
 
-def cases() -> list[tuple[str, Path, Path | None]]:
+def cases() -> list[tuple[str, Path, Path | None, str]]:
     out = []
     for name in VIEWS:
-        out += [(name, ERRORS, GOLD), (name, GOLD, GOLD), (name, documents_dir(), None)]
+        for labels in ("ontonotes", "conll") if name == "ner" else ("ontonotes",):
+            out += [
+                (name, ERRORS, GOLD, labels),
+                (name, GOLD, GOLD, labels),
+                (name, documents_dir(), None, labels),
+            ]
     return out
 
 
-@pytest.mark.parametrize(("layer", "pred", "gold"), cases())
-def test_record_counts_are_the_report_figures(layer: str, pred: Path, gold: Path | None) -> None:
-    report = evaluate(layer, pred, gold, errors=True)
+@pytest.mark.parametrize(("layer", "pred", "gold", "labels"), cases())
+def test_record_counts_are_the_report_figures(
+    layer: str, pred: Path, gold: Path | None, labels: str
+) -> None:
+    report = evaluate(layer, pred, gold, labels, errors=True)
     part = view(layer).errors
     assert part is not None
     from newsgold.layers.evaluation import ErrorRecord, Side
