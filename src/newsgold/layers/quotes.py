@@ -424,10 +424,6 @@ class _Speakers:
     def __init__(self, doc: Document) -> None:
         self.text = doc.text
         self.entities = entity_referents(doc)
-        self.heads = {
-            e: {head_word(doc.text[s:t]) for s, t in spans} - {None}
-            for e, spans in self.entities.items()
-        }
 
     def strict(self, gold: str | None, pred: frozenset[Spn] | None) -> bool:
         return align(pred, self.entities) == gold
@@ -438,12 +434,10 @@ class _Speakers:
         if gold is None or not pred or align(pred, self.entities) != NOWHERE:
             return False
         mentions = self.entities.get(gold, frozenset())
-        for s, t in pred:
-            if any(s < me and ms < t for ms, me in mentions):
-                return True
-            if head_word(self.text[s:t]) in self.heads.get(gold, ()):
-                return True
-        return False
+        if any(s < me and ms < t for s, t in pred for ms, me in mentions):
+            return True
+        heads = {head_word(self.text[ms:me]) for ms, me in mentions} - {None}
+        return any(head_word(self.text[s:t]) in heads for s, t in pred)
 
 
 def match_quotes(
