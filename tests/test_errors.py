@@ -19,7 +19,7 @@ GOLD = HERE / "fixtures" / "valid" / "fixture_small.json"
 PREDICTIONS = HERE / "fixtures" / "predictions"
 ERRORS = PREDICTIONS / "fixture_small_errors.json"
 INVALID = PREDICTIONS / "invalid"
-VIEWS = ("ner", "quotes", "events", "stance")
+VIEWS = ("ner", "coref", "linking", "quotes", "events", "stance")
 
 
 def test_every_built_in_view_has_error_records() -> None:
@@ -289,3 +289,49 @@ def test_errors_never_overwrite_an_input(
     page = ["show", "--html", str(pred), "--pred", str(pred), "--layer", "ner", str(GOLD)]
     assert main(page) == 2
     assert pred.read_bytes() == ERRORS.read_bytes()
+
+
+def test_coref_and_linking_records_by_hand(tmp_path: Path) -> None:
+    # Gold (fixture_small): e_russia {We 1-3, our 26-29}, e_united_states {our U.S.
+    # colleagues 26-45, U.S. 30-34}, e_lavrov {I 68-69, Lavrov 109-115}, Sunday 121-127.
+    # Predicted entities: A {We, I, Lavrov}, B {our}, C {U.S.}, D {said 116-120}. CEAF-e
+    # aligns Lavrov-A (phi4 0.8), Russia-B (0.67; A would give 0.4), US-C (0.67): "We" is
+    # in A, aligned to Lavrov: wrong-entity.
+    def rec(layer: str, spans: list[tuple[int, int]], **extra: Any) -> str:
+        mentions = [{"start": s, "end": e} for s, e in spans]
+        return json.dumps({"doc_id": "fixture_small", "layer": layer, "mentions": mentions,
+                           **extra}) + "\n"  # fmt: skip
+
+    pred = tmp_path / "coref.jsonl"
+    pred.write_text(
+        rec("coref", [(1, 3), (68, 69), (109, 115)])
+        + rec("coref", [(26, 29)])
+        + rec("coref", [(30, 34)])
+        + rec("coref", [(116, 120)]),
+        encoding="utf-8",
+    )
+    records = evaluate("coref", pred, GOLD, errors=True).errors
+    assert [(r["category"], r["gold_id"], r["gold_label"], r["pred_text"]) for r in records] == [
+        ("wrong-entity", "m1", "e_russia", "We"),
+        ("correct", "m2", "e_russia", "our"),
+        ("missed", "m4", "e_united_states", None),
+        ("correct", "m3", "e_united_states", "U.S."),
+        ("correct", "m5", "e_lavrov", "I"),
+        ("correct", "m6", "e_lavrov", "Lavrov"),
+        ("spurious", None, None, "said"),
+        ("missed", "m7", "e_date_sunday", None),
+    ]
+    pred = tmp_path / "linking.jsonl"
+    pred.write_text(
+        rec("linking", [(109, 115)], wikipedia="Sergey Lavrov")
+        + rec("linking", [(30, 34)], wikipedia="Russia"),
+        encoding="utf-8",
+    )
+    report = evaluate("linking", pred, GOLD, errors=True)
+    found = [(r["category"], r["gold_text"], r["pred_label"]) for r in report.errors]
+    assert found[:2] == [("missed", "We", None), ("missed", "our", None)]
+    assert ("wrong-title", "U.S.", "Russia") in found
+    assert ("correct", "Lavrov", "Sergey Lavrov") in found
+    assert sum(r[0] == "missed" for r in found) == 5
+    accuracy = report_dict(report)["mention_accuracy"]
+    assert (accuracy["n"], accuracy["agreed"]) == (2, 1)
