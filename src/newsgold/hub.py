@@ -35,6 +35,7 @@ MARKERS: tuple[str, ...] = (
     "labels",
     "splits",
     "examples",
+    "evaluation",
     "licences",
     "checksums",
 )
@@ -336,6 +337,16 @@ def _section_licences(inputs: BuildInput) -> str:
     )
 
 
+def _section_evaluation() -> str:
+    """The definition of every measure of ``newsgold evaluate``, quoted from its docs."""
+    from newsgold.evaluate import measures
+
+    return (
+        "The definitions of every measure, as `newsgold evaluate --docs` prints them:\n\n"
+        f"```text\n{measures().rstrip()}\n```"
+    )
+
+
 def _section_checksums(files: Mapping[str, bytes]) -> str:
     body = [
         [f"`{rel}`", str(len(data)), f"`{hashlib.sha256(data).hexdigest()}`"]
@@ -406,6 +417,7 @@ def render_card(
         "labels": _section_labels(),
         "splits": _section_splits(inputs.splits, counts),
         "examples": _section_examples(inputs),
+        "evaluation": _section_evaluation(),
         "licences": _section_licences(inputs),
         "checksums": _section_checksums(files),
     }
