@@ -186,3 +186,18 @@ def test_without_jsonschema_rs_validation_falls_back_to_jsonschema(
 
 def test_a_schema_jsonschema_rs_cannot_compile_gives_no_quick_check() -> None:
     assert V.fast_check({"$ref": "https://example.org/elsewhere.json"}) is None
+
+
+def test_validate_imports_no_schema_library_before_it_validates() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, newsgold, newsgold.validate, newsgold.reader, newsgold.evaluate; "
+        "heavy = ('datasets', 'spacy', 'pyarrow', 'jsonschema', 'jsonschema_rs', 'referencing'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
