@@ -201,3 +201,18 @@ def test_validate_imports_no_schema_library_before_it_validates() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "[]\n", "")
+
+
+def test_a_layer_registered_from_outside_gets_the_quick_check_too() -> None:
+    from test_layer_registry import TOY
+
+    with registry.registered(TOY):
+        check = V._fast(registry.version())
+        assert check is not None and check.source is V._validator().schema
+        doc = small()
+        doc["toys"] = [{"id": "toy1", "start": 0, "end": 3, "text": "x", "label": "A"}]
+        assert check(doc) is slow_valid(doc) is True
+        doc["toys"][0]["start"] = 0.0
+        assert check(doc) is slow_valid(doc) is False
+        doc["toys"][0] = {"id": "toy1", "start": 0, "end": 3, "text": "x", "label": 1}
+        assert check(doc) is slow_valid(doc) is False
