@@ -25,6 +25,7 @@ from newsgold.layers.base import (
     dicts,
     short,
 )
+from newsgold.layers.entities import norm_title
 from newsgold.layers.evaluation import (
     HEADER,
     Evaluation,
@@ -36,6 +37,7 @@ from newsgold.layers.evaluation import (
 )
 from newsgold.layers.formats import (
     ENTITY_COLOURS,
+    Conll2012Part,
     ConllPart,
     DocbinPart,
     DocbinSource,
@@ -768,10 +770,6 @@ EVALUATIONS: tuple[Any, ...] = (NER,)
 # How ``newsgold agreement`` compares two annotations of this layer.
 
 
-def _norm_title(title: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", title).replace("_", " ").split()).casefold()
-
-
 def _norm_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).casefold()
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
@@ -779,7 +777,7 @@ def _norm_name(name: str) -> str:
 
 def _same_referent_single(ea: Entity, eb: Entity) -> bool:
     if ea.wikipedia and eb.wikipedia:
-        return _norm_title(ea.wikipedia) == _norm_title(eb.wikipedia)
+        return norm_title(ea.wikipedia) == norm_title(eb.wikipedia)
     return _norm_name(ea.name) == _norm_name(eb.name)
 
 
@@ -968,17 +966,26 @@ def _brat_write(w: BratWriting) -> None:
 
 
 def _brat_entities(r: BratReading, mention_t: list[str]) -> dict[str, str | None]:
-    """The entity each mention reaches: its own note, or a ``Coref`` to a first mention."""
+    """The entity each mention reaches: its own note, or a ``Coref`` to a first mention.
+
+    A mention added in brat (:meth:`BratReading.is_new`) with neither starts an entity of
+    its own, and its ``Coref`` may lead through other mentions to its entity."""
     for bid in mention_t:
         note = r.note(bid)
         if "entity" in note:
             r.anchors[bid] = str(note["entity"])
+    for bid in mention_t:
+        if r.is_new(bid) and bid not in r.anchors and not r.targets("Coref", bid):
+            r.anchors[bid] = r.canonical(f"{bid}/entity", "e")
     entity_of: dict[str, str | None] = {}
     for bid in mention_t:
-        if bid in r.anchors:
-            entity_of[bid] = r.anchors[bid]
-            continue
-        h = r.one("Coref", bid)
+        h: str | None = bid
+        seen: set[str] = set()
+        while (
+            h is not None and h not in r.anchors and h not in seen and (r.is_new(bid) or h == bid)
+        ):
+            seen.add(h)
+            h = r.one("Coref", h)
         if h is None or h not in r.anchors:
             r.fail(
                 r.ann.t[bid].line,
@@ -988,6 +995,13 @@ def _brat_entities(r: BratReading, mention_t: list[str]) -> dict[str, str | None
             entity_of[bid] = None
         else:
             entity_of[bid] = r.anchors[h]
+    for bid in mention_t:
+        if bid not in r.anchors and bid in r.ann.notes:
+            r.fail(
+                r.ann.notes[bid][1],
+                f"the note on {bid} is read by no layer: an entity's note goes on the first "
+                "mention of the entity, the one the Coref relations lead to",
+            )
     return entity_of
 
 
@@ -1149,6 +1163,13 @@ CONLL = ConllPart(
     not_carried=_conll_not_carried,
     tags=_conll_tags,
 )
+CONLL2012 = Conll2012Part(
+    not_carried=lambda document: (
+        [(pointer(NAME), "mention ids, labels and types (spans are in the coreference column)")]
+        if document.layer(NAME)
+        else []
+    )
+)
 
 
 LAYER = Layer(
@@ -1171,6 +1192,12 @@ LAYER = Layer(
     summary=_summary,
     evaluations=EVALUATIONS,
     agreement=AGREEMENT,
-    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
+    formats={
+        "brat": BRAT,
+        "docbin": DOCBIN,
+        "html": HTML,
+        "conll": CONLL,
+        "conll2012": CONLL2012,
+    },
     description="Spans that refer to an entity (NAM, NOM, PRO).",
 )
