@@ -1173,4 +1173,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Spans that refer to an entity (NAM, NOM, PRO).",
+    labels=("entity_type", "mention_type"),
 )

@@ -766,4 +766,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Attributions: content, cue, source mention, speaker entity, addressee, nesting.",
+    labels=("quote_type",),
 )

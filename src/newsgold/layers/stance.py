@@ -789,4 +789,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Stance: holder, target, polarity, evidence spans, cited quotes, basis.",
+    labels=("polarity", "stance_basis"),
 )
