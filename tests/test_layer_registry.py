@@ -307,3 +307,21 @@ def test_a_layer_reads_its_labels_from_labels_json() -> None:
     assert labels.const("event_modes")  # a copy each time
     with pytest.raises(KeyError):
         labels.enum("no_such_definition")
+
+
+def test_a_document_without_a_later_layer_builds_and_reads_back(
+    tmp_path: Path, toy: Layer
+) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    shutil.copy(FIXTURE, folder / FIXTURE.name)
+    splits = tmp_path / "splits.json"
+    splits.write_text('{"test": ["fixture_small"]}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    B.build(out, documents=folder, splits=splits, card=CARD)
+    import pyarrow.parquet as pq
+
+    path = out / B.data_file("documents", "test")
+    assert pq.read_table(path).to_pylist()[0]["toys"] is None  # not annotated: null
+    (back,) = B.documents_from_parquet(path)
+    assert canonical_json(back) == FIXTURE.read_text(encoding="utf-8")

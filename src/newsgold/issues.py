@@ -112,6 +112,7 @@ _DOCUMENT: dict[str, tuple[Level, str]] = {
     "id-prefix": (3, "an id without the prefix of its kind"),
     "dangling-reference": (3, "a reference to an id that does not exist"),
     "layer-not-annotated": (3, "a non-empty layer that annotated_layers does not list"),
+    "annotated-layer-missing": (3, "a layer that annotated_layers lists and the document lacks"),
     "sentence-overlap": (3, "sentences that overlap or are out of order"),
     "sentence-gap": (3, "text that no sentence covers"),
     "nam-overlap": (3, "two NAM mentions that overlap"),

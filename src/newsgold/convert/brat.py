@@ -396,6 +396,7 @@ def _parse_ann(name: str, ann: str, text: str) -> tuple[BratAnnotations, list[Pr
             )
         elif m := _R_RE.match(line):
             out.r.append((m.group(2), m.group(3), m.group(4), lineno))
+            out.r_lines[m.group(1)] = out.r[-1]
         elif m := _A_RE.match(line):
             out.a.append((m.group(2), m.group(3), m.group(4), lineno))
         elif m := _N_RE.match(line):

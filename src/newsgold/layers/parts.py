@@ -84,11 +84,14 @@ class BratEvent:
 class BratAnnotations:
     """A parsed ``.ann`` file: ``T`` and ``E`` lines by id; ``R`` (type, arg1, arg2,
     line), ``A`` (type, target, value or None, line) and ``N`` (target, reference,
-    text, line) lines in order; ``#`` notes (text, line) by the id they annotate."""
+    text, line) lines in order; ``#`` notes (text, line) by the id they annotate.
+    ``r_lines`` holds the ``R`` lines again by id, in order, for a layer whose
+    records are relations (attributes and notes name the ``R`` id)."""
 
     t: dict[str, BratSpan] = field(default_factory=dict)
     e: dict[str, BratEvent] = field(default_factory=dict)
     r: list[tuple[str, str, str, int]] = field(default_factory=list)
+    r_lines: dict[str, tuple[str, str, str, int]] = field(default_factory=dict)
     a: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     n: list[tuple[str, str, str, int]] = field(default_factory=list)
     notes: dict[str, tuple[str, int]] = field(default_factory=dict)
