@@ -309,9 +309,7 @@ def test_a_layer_reads_its_labels_from_labels_json() -> None:
         labels.enum("no_such_definition")
 
 
-def test_a_document_without_a_later_layer_builds_and_reads_back(
-    tmp_path: Path, toy: Layer
-) -> None:
+def test_a_document_without_a_later_layer_builds_and_reads_back(tmp_path: Path, toy: Layer) -> None:
     folder = tmp_path / "documents"
     folder.mkdir()
     shutil.copy(FIXTURE, folder / FIXTURE.name)

@@ -6,6 +6,7 @@ has passed validation (see :mod:`newsgold.validate`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -209,7 +210,7 @@ class Document:
         }
         for layer in registry.layers():
             records = self.layer(layer.name)
-            if layer.name in _FIELDS or records or layer.name in self.annotated_layers:
+            if has_layer_key(layer.name, self.annotated_layers, len(records)):
                 out[layer.name] = [r.to_dict() for r in records]
         return out
 
@@ -296,6 +297,12 @@ class Document:
             if s.start <= offset < s.end:
                 return i
         return -1
+
+
+def has_layer_key(name: str, annotated_layers: Sequence[str], records: int) -> bool:
+    """Whether a canonical document has the key of the layer ``name``: always for a layer
+    of schema 1.0, else when ``annotated_layers`` lists it or it has ``records``."""
+    return name in _FIELDS or records > 0 or name in annotated_layers
 
 
 def _nested(record: Any, path: tuple[str, ...]) -> list[Any]:

@@ -57,7 +57,7 @@ from newsgold.layers.parts import (
     BratReading,
     BratSpan,
 )
-from newsgold.model import Document
+from newsgold.model import Document, has_layer_key
 
 SIDE_SUFFIX = ".meta.json"
 SIDE_FORMAT = "newsgold-brat"
@@ -104,7 +104,7 @@ def annotation_conf() -> str:
     lines += [f"# {line}" for c in confs for line in c.about]
     lines += ["", "[entities]", "", *(t.name for c in confs for t in c.span_types)]
     lines += ["", "[relations]", ""]
-    for rel in (r for c in confs for r in c.relations):
+    for rel in (r for c in confs for r in c.relation_types):
         lines += [f"# {rel.name}: {rel.what}", f"{rel.name}\tArg1:{rel.arg1}, Arg2:{rel.arg2}"]
     # Spans nest and spans of different layers overlap: no overlap check.
     lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", ""]
@@ -123,7 +123,7 @@ def visual_conf() -> str:
     lines += [
         "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
         "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5",
-        *(f"{r.name}\t{r.drawing}" for c in confs for r in c.relations if r.drawing),
+        *(f"{r.name}\t{r.drawing}" for c in confs for r in c.relation_types if r.drawing),
         "ATTRIBUTE_DEFAULT\tglyph:*",
     ]
     return "\n".join(lines) + "\n"
@@ -435,7 +435,7 @@ def _declared() -> dict[str, list[str]]:
     return {
         "span type": [t.name for c in confs for t in c.span_types] + events,
         "event type": events,
-        "relation type": [r.name for c in confs for r in c.relations],
+        "relation type": [r.name for c in confs for r in c.relation_types],
         "attribute": [a.split("\t", 1)[0] for c in confs for a in c.attributes],
     }
 
@@ -605,8 +605,12 @@ class _Reader:
             "text_sha256": hashlib.sha256(self.text.encode("utf-8")).hexdigest(),
             "annotated_layers": meta.get("annotated_layers", []),
         }
+        listed = derived["annotated_layers"]
+        listed = listed if isinstance(listed, list) else []
         for name, part in self.parts:
-            derived[name] = part.read(self)
+            records = part.read(self)
+            if has_layer_key(name, listed, len(records)):
+                derived[name] = records
         return derived
 
 

@@ -236,7 +236,7 @@ AGREEMENT: Any = None
 def _brat_conf() -> BratConf:
     labels = "|".join(inventory().entity_types)
     what = "the group (first mention) has this member (first mention)"
-    return BratConf(relations=(BratRelation("Member", labels, labels, what),))
+    return BratConf(relation_types=(BratRelation("Member", labels, labels, what),))
 
 
 def _brat_write(w: BratWriting) -> None:

@@ -931,7 +931,7 @@ def _brat_conf() -> BratConf:
     return BratConf(
         about=("Mentions are typed by their OntoNotes label.",),
         span_types=tuple(BratType(t, (t,), f"bgColor:{_colour(t)}") for t in inv.entity_types),
-        relations=(
+        relation_types=(
             BratRelation(
                 "Coref",
                 labels,

@@ -50,13 +50,13 @@ class BratConf:
 
     ``about`` holds comment lines for the head of ``annotation.conf``;
     ``span_types`` and ``event_types`` go to its ``[entities]`` and ``[events]``
-    sections (brat's names), ``relations`` to ``[relations]``; ``attributes``
+    sections (brat's names), ``relation_types`` to ``[relations]``; ``attributes``
     holds whole ``[attributes]`` lines.
     """
 
     about: tuple[str, ...] = ()
     span_types: tuple[BratType, ...] = ()
-    relations: tuple[BratRelation, ...] = ()
+    relation_types: tuple[BratRelation, ...] = ()
     event_types: tuple[BratType, ...] = ()
     attributes: tuple[str, ...] = ()
 

@@ -541,7 +541,7 @@ def _brat_conf() -> BratConf:
             BratType(QUOTE, ("Quote content", "Quote"), "bgColor:#fff3b0"),
             BratType(CUE, ("Quote cue", "Cue"), "bgColor:#e07050, fgColor:white"),
         ),
-        relations=(
+        relation_types=(
             BratRelation("Cue", QUOTE, CUE, "the cue of the quote"),
             BratRelation(
                 "Source", QUOTE, labels, "the mention that expresses the source in the sentence"

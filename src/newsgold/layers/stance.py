@@ -597,7 +597,7 @@ def _brat_conf() -> BratConf:
     return BratConf(
         about=("Stance evidence is a span of its own.",),
         span_types=(BratType(EVIDENCE, ("Stance evidence", "Evidence"), "bgColor:#b8e0b8"),),
-        relations=(
+        relation_types=(
             BratRelation(
                 "Holder", EVIDENCE, labels, "the stance holder (first mention of the entity)"
             ),
