@@ -323,3 +323,25 @@ def test_a_document_without_a_later_layer_builds_and_reads_back(tmp_path: Path, 
     assert pq.read_table(path).to_pylist()[0]["toys"] is None  # not annotated: null
     (back,) = B.documents_from_parquet(path)
     assert canonical_json(back) == FIXTURE.read_text(encoding="utf-8")
+
+
+def test_the_summary_has_no_line_for_a_layer_the_document_leaves_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counted = dataclasses.replace(TOY, summary=lambda records: [("toys", len(records), "")])
+    with layers.registered(counted):
+        assert main(["summary", str(FIXTURE)]) == 0
+        assert "  toys " not in capsys.readouterr().out
+        assert main(["summary", str(toy_document(tmp_path, []))]) == 0
+        assert "  toys            0  \n" in capsys.readouterr().out  # annotated, none
+
+
+def test_a_document_without_annotated_layers_is_one_schema_problem(
+    tmp_path: Path, toy: Layer
+) -> None:
+    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    del raw["annotated_layers"]
+    path = tmp_path / FIXTURE.name
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    problems = read_file(path).problems
+    assert [(p.code, p.pointer) for p in problems] == [("schema-required", "/annotated_layers")]

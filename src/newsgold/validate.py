@@ -325,6 +325,8 @@ def _document_checks(ck: Context) -> None:
             "remove it: it reorders how the text is shown, not what it says",
         )
     required = set(effective_schema().get("required", ()))
+    raw = ck.doc.get("annotated_layers")
+    listed = raw if isinstance(raw, list) else []  # without a list, every layer counts as listed
     for name in registry.names():
         value = ck.doc.get(name)
         if isinstance(value, list) and value and name not in ck.listed:
@@ -334,8 +336,7 @@ def _document_checks(ck: Context) -> None:
                 f'layer "{name}" has {len(value)} items but is not in annotated_layers',
                 f'add "{name}" to annotated_layers or empty the layer',
             )
-        if name in ck.listed and name not in ck.doc and name not in required:
-            listed = ck.doc["annotated_layers"]
+        if name in listed and name not in ck.doc and name not in required:
             ck.add(
                 pointer("annotated_layers", listed.index(name)),
                 "annotated-layer-missing",
