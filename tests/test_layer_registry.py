@@ -225,7 +225,15 @@ def test_registry_refuses_a_taken_name_and_a_missing_dependency() -> None:
         layers.register(Layer(name="quotes", record=Toy, ids=()))
     with pytest.raises(ValueError, match="depends on unregistered nowhere"):
         layers.register(Layer(name="other", record=Toy, ids=(), depends_on=("nowhere",)))
-    assert layers.names() == ("sentences", "mentions", "entities", "quotes", "events", "stance")
+    assert layers.names() == (
+        "sentences",
+        "mentions",
+        "entities",
+        "quotes",
+        "events",
+        "stance",
+        "relations",
+    )
 
 
 def test_builtin_registry_is_the_schema_layer_list() -> None:
