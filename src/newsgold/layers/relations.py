@@ -608,6 +608,7 @@ def _brat_read(r: BratReading) -> list[dict[str, Any]]:
     for rid, (rtype, arg1, arg2, line) in r.ann.r_lines.items():
         if rtype not in names:
             continue
+        r.use(line)  # the R line is this layer's (its attributes are marked by r.attr)
         type_, subtype = names[rtype]
         out.append(
             {
