@@ -391,3 +391,93 @@ def test_we_of_a_named_speaker_is_the_body_he_speaks_for() -> None:
         ["wrote", "said"],
         "explicit",
     )
+
+
+def relations_between(context: str, first: str, second: str) -> list[tuple[str, str, str, str]]:
+    """(type, subtype, tense, syntactic_class) of every gold relation whose arguments are the
+    mentions `first` and `second` inside `context`, in either order."""
+    doc = gold()
+    at = doc.text.index(context)
+    assert doc.text.count(context) == 1, context
+
+    def mention_id(surface: str) -> str:
+        start = at + context.index(surface)
+        hits = [m.id for m in doc.mentions if (m.start, m.end) == (start, start + len(surface))]
+        assert len(hits) == 1, (context, surface, hits)
+        return hits[0]
+
+    pair = {mention_id(first), mention_id(second)}
+    return [
+        (r.type, r.subtype, r.tense, r.syntactic_class)
+        for r in doc.layer("relations")
+        if {r.arg1, r.arg2} == pair
+    ]
+
+
+def test_relations_nationality_adjective_is_employment_not_citizenship() -> None:
+    # relations.md, NORP rule and hard cases: the adjective stands for its state.
+    for context, person in [
+        ("Russian Foreign Minister Sergei Lavrov", "Sergei Lavrov"),
+        ("the longtime Russian foreign minister", "the longtime Russian foreign minister"),
+        ("Russian President Vladimir Putin", "Vladimir Putin"),
+    ]:
+        assert relations_between(context, person, "Russian") == [
+            ("ORG-AFF", "Employment", "Present", "PreMod")
+        ]
+    assert relations_between("The American side", "The American side", "American") == []
+
+
+def test_relations_former_ambassador_to_nato_is_past_membership() -> None:
+    # relations.md, hard cases: paid by his state, not by NATO.
+    context = "former ambassador to NATO Kurt Volker"
+    assert relations_between(context, "Kurt Volker", "NATO") == [
+        ("ORG-AFF", "Membership", "Past", "Preposition")
+    ]
+
+
+def test_relations_the_trump_administration_is_employment_of_trump() -> None:
+    for context in [
+        "Lavrov also said the Trump administration",
+        "The Trump administration has been seeking",
+    ]:
+        administration = (
+            "the Trump administration" if "the Trump" in context else "The Trump administration"
+        )
+        assert relations_between(context, "Trump", administration) == [
+            ("ORG-AFF", "Employment", "Present", "PreMod")
+        ]
+
+
+def test_relations_their_own_party() -> None:
+    # relations.md, hard cases: the president is a member; Congress (their) is not.
+    context = "a president from their own party"
+    assert relations_between(context, context, "their own party") == [
+        ("ORG-AFF", "Membership", "Present", "Preposition")
+    ]
+    assert relations_between(context, "their", "their own party") == []
+
+
+def test_relations_staff_in_russia_has_two_relations() -> None:
+    context = "the U.S. diplomatic staff in Russia"
+    assert relations_between(context, context, "U.S.") == [
+        ("PART-WHOLE", "Subsidiary", "Present", "PreMod")
+    ]
+    assert relations_between(context, context, "Russia") == [
+        ("GEN-AFF", "Org-Location", "Present", "Preposition")
+    ]
+
+
+def test_relations_appositive_envoy_is_annotated_once() -> None:
+    context = (
+        "Tillerson's special envoy for Ukraine negotiations, former ambassador to NATO Kurt Volker"
+    )
+    envoy = "Tillerson's special envoy for Ukraine negotiations"
+    assert relations_between(context, "Tillerson", envoy) == [
+        ("PER-SOC", "Business", "Present", "Possessive")
+    ]
+    assert relations_between(context, "Tillerson", "Kurt Volker") == []
+    doc = gold()
+    business = [r for r in doc.layer("relations") if r.subtype == "Business"]
+    # the shorter of two mentions starting at one character is arg1
+    envoy_relation = [r for r in business if r.arg2 == "m100"]
+    assert [(r.arg1, r.arg2) for r in envoy_relation] == [("m101", "m100")]
