@@ -54,6 +54,7 @@ from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.base import short
 from newsgold.layers.evaluation import HEADER, Evaluation, PredictionContext, Run, Tagged
 from newsgold.model import Document
+from newsgold.progress import Progress, silent
 from newsgold.scoring import DEFINITIONS, Table, plain, render_json, render_text, rounded
 
 
@@ -71,12 +72,23 @@ def view(name: str) -> Evaluation:
     raise ValueError(f'unknown layer "{name}"; use one of: {names}')
 
 
-__doc__ = (
-    f"{__doc__}\n"
-    + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
-    + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
-    f"{DEFINITIONS}\n"
-)
+_INTRO = __doc__ or ""
+
+
+def docs() -> str:
+    """The scoring definitions, as ``newsgold evaluate --docs`` prints them and this module's
+    docstring holds them: what is scored and how, each view's measures (from the
+    registry, so a layer registered since the import is included), then the shared
+    definitions of :mod:`newsgold.scoring`."""
+    return (
+        f"{_INTRO}\n"
+        + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
+        + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
+        f"{DEFINITIONS}\n"
+    )
+
+
+__doc__ = docs()
 
 LAYERS: tuple[str, ...] = tuple(v.name for v in evaluations())
 """The views ``newsgold evaluate`` scores (those of the built-in layers)."""
@@ -520,6 +532,7 @@ def read_predictions(
     layer: str,
     labels: str = "ontonotes",
     gold_sentences: GoldSentences | None = None,
+    progress: Progress = silent,
 ) -> tuple[PredictionSet, list[Problem]]:
     """Read, validate and normalise the predictions at ``path`` against ``gold``.
 
@@ -537,7 +550,7 @@ def read_predictions(
         message = "folder has no .json or .jsonl file: no prediction"
         hint = "give a folder of prediction files, or the path of one"
         return reader.out, _l1(str(path), "", "prediction-folder-empty", message, hint)
-    for file_path in files:
+    for file_path in progress(files, desc="predictions", total=len(files)):
         reader.file(file_path)
     out = reader.out
     out.span_items = sum(len(p.items.get(layer, ())) for p in out.by_doc.values())
@@ -643,7 +656,7 @@ def _check_row(
 # ---------------------------------------------------------------- gold
 
 
-def load_gold(path: Path | None) -> list[Document]:
+def load_gold(path: Path | None, progress: Progress = silent) -> list[Document]:
     """The gold documents: a document file, a folder of them, or (``None``) the corpus."""
     from newsgold.reader import documents
     from newsgold.validate import CorpusError
@@ -661,7 +674,7 @@ def load_gold(path: Path | None) -> list[Document]:
                     )
                 ]
             )
-        return list(documents([path] if path is not None else None))
+        return list(documents([path] if path is not None else None, progress))
     except CorpusError as err:
         raise PredictionError(err.problems) from err
 
@@ -696,16 +709,17 @@ def evaluate(
     pred_path: Path,
     gold_path: Path | None = None,
     labels: str = "ontonotes",
+    progress: Progress = silent,
 ) -> Report:
     """Validate the predictions at ``pred_path`` and score one layer against the gold.
 
     Raises :class:`PredictionError` with every problem when the predictions (or the
-    gold) do not validate.
+    gold) do not validate. ``progress`` wraps the gold files and the prediction files read.
     """
     scored_view = view(layer)
     if labels not in LABEL_SETS:
         raise ValueError(f'unknown label set "{labels}"; use one of: {", ".join(LABEL_SETS)}')
-    docs = load_gold(gold_path)
+    docs = load_gold(gold_path, progress)
     gold = {d.id: d for d in docs}
     scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
     if not scored:
@@ -718,7 +732,7 @@ def evaluate(
             cached.append(iob2.tagged(scored, labels) if iob2 is not None else {})
         return cached[0]
 
-    preds, problems = read_predictions(pred_path, gold, layer, labels, tagged)
+    preds, problems = read_predictions(pred_path, gold, layer, labels, tagged, progress)
     if problems:
         raise PredictionError(problems)
     scored_ids = {d.id for d in scored}

@@ -58,6 +58,7 @@ from newsgold.layers.parts import (
     BratSpan,
 )
 from newsgold.model import Document
+from newsgold.progress import Progress, silent
 
 SIDE_SUFFIX = ".meta.json"
 SIDE_FORMAT = "newsgold-brat"
@@ -742,8 +743,9 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
     return Document.from_dict(derived)
 
 
-def read_brat(folder: Path) -> list[Document]:
-    """Read every document of a brat folder written by :func:`write_brat` (perhaps edited since)."""
+def read_brat(folder: Path, progress: Progress = silent) -> list[Document]:
+    """Read every document of a brat folder written by :func:`write_brat` (perhaps edited since);
+    ``progress`` wraps its ``.txt`` files."""
     if not folder.is_dir():
         message, hint = "not a folder", "give the brat folder"
         raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
@@ -753,7 +755,7 @@ def read_brat(folder: Path) -> list[Document]:
     if not txts:
         message, hint = "no .txt files", "give a folder written by `newsgold convert --to brat`"
         raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
-    for txt_path in txts:
+    for txt_path in progress(txts, desc="read brat", total=len(txts)):
         doc_id = txt_path.stem
         ann_path = folder / f"{doc_id}.ann"
         meta_path = folder / side_file_name(doc_id)
@@ -801,9 +803,9 @@ def read_brat(folder: Path) -> list[Document]:
     return docs
 
 
-def brat_to_canonical(folder: Path, out: Path) -> ConversionResult:
+def brat_to_canonical(folder: Path, out: Path, progress: Progress = silent) -> ConversionResult:
     """Read a brat folder and write one canonical ``<id>.json`` per document into ``out``."""
-    docs = read_brat(folder)
+    docs = read_brat(folder, progress)
     with staged_output(out) as tmp:
         for doc in docs:
             (tmp / f"{doc.id}.json").write_bytes(canonical_json(doc).encode("utf-8"))
