@@ -98,7 +98,8 @@ def test_evaluate_layer_help_lists_the_registered_views(capsys: pytest.CaptureFi
     assert main(["evaluate", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     views = [v.name for v in evaluate.evaluations()]
-    assert f"--layer LAYER the evaluation view to score: {', '.join(views)}" in text
+    choices = "{" + ",".join(views) + "}"
+    assert f"--layer {choices} the evaluation view to score: {', '.join(views)}" in text
     assert "--docs print the scoring definitions and exit" in text
 
 

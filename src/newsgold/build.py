@@ -567,13 +567,16 @@ def _inside(path: Path, folder: Path) -> str | None:
 
 
 def stray_files(folder: Path, written: Iterable[str], read: Iterable[Path]) -> list[Problem]:
-    """A ``stray-file`` problem for every file under ``folder`` that the build neither
-    writes (``written``, paths relative to ``folder``) nor reads (``read``: the documents,
-    the split file, the card), in path order: everything in the dataset folder is
-    published with it. Files under ``data/`` are :func:`compare`'s (``built-file-extra``)."""
+    """A ``stray-file`` problem for every file under ``folder`` that is not part of a dataset
+    folder, in path order: everything in it is published with it. Part of it are what the
+    build writes (``written``, paths relative to ``folder``), what it reads (``read``: the
+    documents, the split file, the card) and the places of the inputs in a dataset folder
+    (``documents/*.json``, ``splits.json``), so a copy of ``dataset/`` checks clean. Files
+    under ``data/`` are :func:`compare`'s (``built-file-extra``)."""
     if not folder.is_dir():
         return []
-    known = set(written) | set(_managed(folder))
+    known = set(written) | set(_managed(folder)) | {"splits.json"}
+    known |= {f"documents/{p.name}" for p in (folder / "documents").glob("*.json")}
     known |= {rel for path in read if (rel := _inside(path, folder)) is not None}
     found = sorted(
         path.relative_to(folder).as_posix()

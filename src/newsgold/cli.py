@@ -653,9 +653,7 @@ def _add_agreement(sub: Sub) -> None:
     )
     p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
     p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
-    p.add_argument(
-        "--layer", choices=names, metavar="LAYER", help=f"the layer to compare: {', '.join(names)}"
-    )
+    p.add_argument("--layer", choices=names, help=f"the layer to compare: {', '.join(names)}")
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     for option in agreement.options().values():
         p.add_argument(option.flag, dest=option.name, metavar=option.metavar, help=option.help)
@@ -797,7 +795,6 @@ def _add_evaluate(sub: Sub) -> None:
     p.add_argument(
         "--layer",
         choices=views,
-        metavar="LAYER",
         help=f"the evaluation view to score: {', '.join(views)}",
     )
     p.add_argument("--pred", metavar="FILE", help=".json, .jsonl or a folder")
