@@ -437,7 +437,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else:
             if args.to is None:
                 print(
-                    "newsgold convert: give --to conll|docbin|brat, or --from brat", file=sys.stderr
+                    "newsgold convert: give --to conll|conll2012|docbin|brat, or --from brat",
+                    file=sys.stderr,
                 )
                 return EXIT_USAGE
             if args.labels is not None and args.to != "conll":
@@ -453,6 +454,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 from newsgold.convert.conll import LABEL_SETS, write_conll
 
                 result = write_conll(docs, out, (args.labels,) if args.labels else LABEL_SETS)
+            elif args.to == "conll2012":
+                from newsgold.convert.conll2012 import write_conll2012
+
+                result = write_conll2012(docs, out)
             elif args.to == "docbin":
                 from newsgold.convert.docbin import write_docbin
 
@@ -736,7 +741,8 @@ def _add_convert(sub: Sub) -> None:
     p = _command(
         sub,
         "convert",
-        "convert documents to CoNLL IOB2, spaCy DocBin or brat; brat back to canonical JSON",
+        "convert documents to CoNLL IOB2, CoNLL-2012, spaCy DocBin or brat; brat back to "
+        "canonical JSON",
         "Write the documents (default: the corpus) in another format into --out, or read a "
         "brat folder back with --from brat. Prints a count per kind of what the format "
         "could not carry and writes the full list to not-carried.tsv in --out (one line "
@@ -745,6 +751,7 @@ def _add_convert(sub: Sub) -> None:
         [
             "newsgold convert --to conll --out out/conll",
             "newsgold convert --to conll --labels conll --out out/conll my-folder/",
+            "newsgold convert --to conll2012 --out out/coref",
             "newsgold convert --to brat --out out/brat",
             "newsgold convert --from brat out/brat --out out/canonical",
         ],
@@ -754,7 +761,7 @@ def _add_convert(sub: Sub) -> None:
             (EXIT_USAGE, EXIT_USAGE_TEXT + ", or --out that cannot be written"),
         ],
     )
-    p.add_argument("--to", choices=["conll", "docbin", "brat"], help="target format")
+    p.add_argument("--to", choices=["conll", "conll2012", "docbin", "brat"], help="target format")
     p.add_argument(
         "--from", dest="source", choices=["brat"], help="read this format (PATHS: its folder)"
     )
