@@ -34,6 +34,7 @@ MARKERS: tuple[str, ...] = (
     "labels",
     "splits",
     "examples",
+    "evaluation",
     "checksums",
 )
 """Generated card sections; ``<!-- generated:NAME -->`` on a line of its own marks the place."""
@@ -304,6 +305,16 @@ def _section_examples(inputs: BuildInput) -> str:
     return "\n\n".join(parts)
 
 
+def _section_evaluation() -> str:
+    """The definition of every measure of ``newsgold evaluate``, quoted from its docs."""
+    from newsgold.evaluate import measures
+
+    return (
+        "The definitions of every measure, as `newsgold evaluate --docs` prints them:\n\n"
+        f"```text\n{measures().rstrip()}\n```"
+    )
+
+
 def _section_checksums(files: Mapping[str, bytes]) -> str:
     body = [
         [f"`{rel}`", str(len(data)), f"`{hashlib.sha256(data).hexdigest()}`"]
@@ -374,6 +385,7 @@ def render_card(
         "labels": _section_labels(),
         "splits": _section_splits(inputs.splits, counts),
         "examples": _section_examples(inputs),
+        "evaluation": _section_evaluation(),
         "checksums": _section_checksums(files),
     }
     yaml_text = _yaml_dump(card_metadata(meta or {}, inputs.splits, counts, files))
