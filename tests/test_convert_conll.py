@@ -15,7 +15,9 @@ from newsgold.convert import ConversionError
 from newsgold.convert.conll import (
     DOCSTART,
     FILE_NAMES,
+    ConllSentence,
     conll_text,
+    format_conll,
     not_carried,
     read_conll,
     tagged_sentences,
@@ -109,7 +111,9 @@ def test_read_back_gives_every_nam_mention(labels: str) -> None:
 
 
 def test_spacy_reads_the_file(tmp_path: Path) -> None:
-    """spaCy's own CoNLL NER converter reads the file: the same documents, tokens and entities."""
+    """spaCy's own CoNLL NER converter reads the file as it reads CoNLL-2003's own files: it
+    splits documents only at its ``-DOCSTART- -X- O O``, so the CoNLL-2003 header is a token
+    tagged O before each document's tokens; every token and every entity is there."""
     docs = [load(p) for p in SOURCES]
     write_conll(docs, tmp_path / "conll", ["ontonotes"])
     done = subprocess.run(
@@ -121,15 +125,41 @@ def test_spacy_reads_the_file(tmp_path: Path) -> None:
     import spacy
     from spacy.tokens import DocBin
 
-    sdocs = list(DocBin().from_disk(tmp_path / "ontonotes.spacy").get_docs(spacy.blank("en").vocab))
-    assert len(sdocs) == len(docs)
-    for doc, sdoc in zip(docs, sdocs, strict=True):
-        tokens = [t for s in tagged_sentences(doc) for t in s.tokens]
-        assert [t.text for t in sdoc] == [t.text for t in tokens]
+    (sdoc,) = DocBin().from_disk(tmp_path / "ontonotes.spacy").get_docs(spacy.blank("en").vocab)
+    tokens: list[str] = []
+    entities: list[tuple[str, str]] = []
+    for doc in docs:
+        tokens += ["-DOCSTART-"] + [t.text for s in tagged_sentences(doc) for t in s.tokens]
         nam = [m for m in sorted(doc.mentions, key=lambda m: m.start) if m.mention_type == "NAM"]
-        assert [(" ".join(e.text.split()), e.label_) for e in sdoc.ents] == [
-            (" ".join(m.text.split()), m.label) for m in nam
-        ]
+        entities += [(" ".join(m.text.split()), m.label) for m in nam]
+    assert [t.text for t in sdoc] == tokens
+    assert [(" ".join(e.text.split()), e.label_) for e in sdoc.ents] == entities
+
+
+def test_header_is_the_conll_2003_line() -> None:
+    text, n = conll_text([fixture()], "conll")
+    assert n == 1
+    assert text.startswith('-DOCSTART- -X- -X- O\n\n" _ _ O\nWe _ _ O\n')
+    assert text.count("-DOCSTART-") == 1
+
+
+@pytest.mark.parametrize("labels", ["ontonotes", "conll"])
+def test_read_then_write_is_byte_identical(labels: str) -> None:
+    """The file read back and written again is the same bytes, for every document."""
+    text, n = conll_text([load(p) for p in SOURCES], labels)
+    read = read_conll(text)
+    assert len(read) == n == len(SOURCES)
+    assert format_conll(read) == text
+
+
+@pytest.mark.parametrize("header", ["-DOCSTART- -X- -X- O", "-DOCSTART- -X- O O"])
+def test_reader_accepts_both_headers(header: str) -> None:
+    """CoNLL-2003's header and the one spaCy's converter splits on both start a document."""
+    text = f"{header}\n\nLavrov _ _ B-PERSON\n\n{header}\n\nManila _ _ B-GPE\n\n"
+    assert read_conll(text) == [
+        [ConllSentence(("Lavrov",), ("B-PERSON",))],
+        [ConllSentence(("Manila",), ("B-GPE",))],
+    ]
 
 
 def test_document_without_sentences_uses_paragraphs() -> None:
@@ -170,10 +200,11 @@ def test_cli_label_sets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         main(["convert", "--to", "conll", "--labels", "conll", "--out", str(out), str(FIXTURE)])
         == 0
     )
-    assert sorted(p.name for p in out.iterdir()) == [FILE_NAMES["conll"]]
+    assert sorted(p.name for p in out.iterdir()) == [FILE_NAMES["conll"], "not-carried.tsv"]
     printed = capsys.readouterr().out
     assert "not carried: 14" in printed
     assert "1 x DATE mention (conll2003.conll tags it O) (dropped)" in printed
     assert main(["convert", "--to", "conll", "--out", str(out), str(FIXTURE)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["conll2003.conll", "ontonotes.conll"]
+    names = ["conll2003.conll", "not-carried.tsv", "ontonotes.conll"]
+    assert sorted(p.name for p in out.iterdir()) == names
     assert main(["convert", "--to", "docbin", "--labels", "conll", "--out", str(out)]) == 2

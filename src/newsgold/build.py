@@ -50,6 +50,7 @@ from newsgold.hub import croissant_json, recorded_checksums, render_card, split_
 from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document
+from newsgold.progress import Progress, silent
 from newsgold.resources import dataset_dir, documents_dir
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
@@ -158,13 +159,15 @@ def document_from_row(row: Mapping[str, Any]) -> Document:
 # ---------------------------------------------------------------- inputs
 
 
-def read_documents(folder: Path | None = None) -> tuple[list[Document], list[Problem]]:
+def read_documents(
+    folder: Path | None = None, progress: Progress = silent
+) -> tuple[list[Document], list[Problem]]:
     """Validate and read every document of ``folder`` (default: the corpus), in id order."""
     from newsgold.reader import read
 
     docs: list[Document] = []
     problems: list[Problem] = []
-    for _path, document, found in read([folder or documents_dir()]):
+    for _path, document, found in read([folder or documents_dir()], progress):
         if found or document is None:
             problems.extend(found)
             continue
@@ -293,13 +296,16 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
 
 
 def read_inputs(
-    documents: Path | None = None, splits: Path | None = None, card: Path | None = None
+    documents: Path | None = None,
+    splits: Path | None = None,
+    card: Path | None = None,
+    progress: Progress = silent,
 ) -> BuildInput:
     """Read and check the build's inputs; raise :class:`BuildError` with every problem."""
     folder = documents or documents_dir()
     split_path = splits or splits_file()
     card_path = card or card_source()
-    docs, problems = read_documents(folder)
+    docs, problems = read_documents(folder, progress)
     split_map, split_problems = read_splits(split_path, [d.id for d in docs])
     problems += split_problems
     problems += _alignment_problems(docs, folder)
@@ -323,12 +329,13 @@ def read_inputs(
     return BuildInput(tuple(docs), split_map, card_text)
 
 
-def build_files(inputs: BuildInput) -> dict[str, bytes]:
+def build_files(inputs: BuildInput, progress: Progress = silent) -> dict[str, bytes]:
     """Every built file, path (relative to the dataset folder) -> bytes, in a fixed order."""
     by_id = {d.id: d for d in inputs.documents}
     tables: dict[tuple[str, str], list[dict[str, Any]]] = {}
     files: dict[str, bytes] = {}
-    for config in configs():
+    names = configs()
+    for config in progress(names, desc="configs", total=len(names)):
         for split, ids in inputs.splits.items():
             table_rows = rows(config, [by_id[i] for i in ids])
             tables[config, split] = table_rows
@@ -475,10 +482,11 @@ def build(
     documents: Path | None = None,
     splits: Path | None = None,
     card: Path | None = None,
+    progress: Progress = silent,
 ) -> tuple[dict[str, bytes], list[str]]:
     """Build the dataset folder ``out`` (default ``dataset/``); return the files and the
     paths that changed. Raises :class:`BuildError`; nothing is written then."""
-    files = build_files(read_inputs(documents, splits, card))
+    files = build_files(read_inputs(documents, splits, card, progress), progress)
     return files, write_files(out or dataset_dir(), files)
 
 
@@ -529,14 +537,64 @@ def check(
     documents: Path | None = None,
     splits: Path | None = None,
     card: Path | None = None,
+    progress: Progress = silent,
 ) -> list[Problem]:
-    """Rebuild into a temporary folder and compare with ``folder`` (default ``dataset/``)."""
-    inputs = read_inputs(documents, splits, card)
+    """Rebuild into a temporary folder and compare with ``folder`` (default ``dataset/``),
+    then name every file of ``folder`` that the build neither writes nor reads
+    (:func:`stray_files`)."""
+    target = folder or dataset_dir()
+    inputs = read_inputs(documents, splits, card, progress)
     with tempfile.TemporaryDirectory(prefix="newsgold-build-") as tmp:
         fresh = Path(tmp)
-        write_files(fresh, build_files(inputs))
+        write_files(fresh, build_files(inputs, progress))
         files = {rel: (fresh / rel).read_bytes() for rel in _managed(fresh)}
-    return compare(folder or dataset_dir(), files)
+    from newsgold.reader import expand_paths
+
+    read = [
+        *expand_paths([documents or documents_dir()]),
+        splits or splits_file(),
+        card or card_source(),
+    ]
+    return compare(target, files) + stray_files(target, files, read)
+
+
+def _inside(path: Path, folder: Path) -> str | None:
+    """``path`` relative to ``folder`` as a POSIX path, or None when it lies outside."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(folder)).as_posix()
+    except ValueError:
+        return None
+
+
+def stray_files(folder: Path, written: Iterable[str], read: Iterable[Path]) -> list[Problem]:
+    """A ``stray-file`` problem for every file under ``folder`` that is not part of a dataset
+    folder, in path order: everything in it is published with it. Part of it are what the
+    build writes (``written``, paths relative to ``folder``), what it reads (``read``: the
+    documents, the split file, the card) and the places of the inputs in a dataset folder
+    (``documents/*.json``, ``splits.json``), so a copy of ``dataset/`` checks clean. Files
+    under ``data/`` are :func:`compare`'s (``built-file-extra``)."""
+    if not folder.is_dir():
+        return []
+    known = set(written) | set(_managed(folder)) | {"splits.json"}
+    known |= {f"documents/{p.name}" for p in (folder / "documents").glob("*.json")}
+    known |= {rel for path in read if (rel := _inside(path, folder)) is not None}
+    found = sorted(
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file() or path.is_symlink()
+    )
+    found = [rel for rel in found if rel not in known]
+    return [
+        problem(
+            "stray-file",
+            str(folder / rel),
+            "",
+            f"{rel} is neither written nor read by the build, and would be published with "
+            "the dataset",
+            f"move it out of {folder} (write converter output elsewhere, e.g. --out out/...)",
+        )
+        for rel in found
+    ]
 
 
 # ---------------------------------------------------------------- card checks

@@ -10,14 +10,15 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from newsgold import __version__
 from newsgold import layers as registry
 from newsgold.issues import Problem
 from newsgold.model import has_layer_key
+from newsgold.progress import Progress, silent
 
 if TYPE_CHECKING:
     from newsgold.convert import ConversionResult
@@ -27,6 +28,27 @@ if TYPE_CHECKING:
     from newsgold.new import Facts
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+T = TypeVar("T")
+
+
+def _progress(args: argparse.Namespace) -> Progress:
+    """A progress bar on stderr for long runs; none with --quiet or when stderr is no terminal."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        return silent
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    def bar(items: Iterable[T], *, desc: str, total: int | None = None) -> Iterable[T]:
+        shown: Iterable[T] = tqdm(
+            items,
+            desc=f"newsgold {args.command}: {desc}",
+            total=total,
+            file=sys.stderr,
+            leave=False,
+        )
+        return shown
+
+    return bar
 
 
 def _display(path: Path) -> str:
@@ -87,7 +109,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] if args.paths else None
     problems: list[Problem] = []
     files = 0
-    for result in read(paths):
+    for result in read(paths, _progress(args)):
         files += 1
         problems.extend(result.problems)
     if paths is not None and not expand_paths(paths):
@@ -103,7 +125,7 @@ def cmd_format(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     pending: list[tuple[Path, str]] = []
     files = expand_paths([Path(p) for p in args.paths])
-    for path in files:
+    for path in _progress(args)(files, desc="read", total=len(files)):
         _path, document, found = read_file(path, check_name=False)
         if document is None:
             problems.extend(found)
@@ -130,7 +152,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from newsgold.validate import CorpusError
 
     try:
-        docs = list(documents([Path(args.path)] if args.path is not None else None))
+        given = [Path(args.path)] if args.path is not None else None
+        docs = list(documents(given, _progress(args)))
     except CorpusError as err:
         return _report(err.problems, 1, "text")
     for doc in docs:
@@ -234,13 +257,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     }
     try:
         if args.check:
-            problems = check(out, **inputs)
+            problems = check(out, **inputs, progress=_progress(args))
             if problems:
                 return _report(problems, len({p.file for p in problems}), "text")
             where = _display(out or _dataset_dir())
             print(f"*** PASSED *** the built files in {where} are up to date")
             return EXIT_OK
-        files, changed = build(out, **inputs)
+        files, changed = build(out, **inputs, progress=_progress(args))
     except BuildError as err:
         return _report(err.problems, len({p.file for p in err.problems}), "text")
     except OSError as err:
@@ -273,17 +296,21 @@ def cmd_show(args: argparse.Namespace) -> int:
         known = ", ".join(configs())
         print(f"newsgold show: unknown config {args.config!r}; use: {known}", file=sys.stderr)
         return EXIT_USAGE
+    if _progress(args) is silent:
+        import datasets
+
+        datasets.disable_progress_bars()
     try:
-        rows = load_config(args.config, split=args.split, streaming=True)
+        # Not streaming: an abandoned streaming iterator leaves pyarrow threads running at
+        # exit, and the interpreter then aborts ("terminate called without an active exception").
+        rows = load_config(args.config, split=args.split)
     except DatasetError as err:
         return _report(err.problems, len({p.file for p in err.problems}), "text")
     except (ValueError, FileNotFoundError) as err:
         print(f"newsgold show: {err}", file=sys.stderr)
         return EXIT_USAGE
-    for i, row in enumerate(rows):
-        if i >= args.n:
-            break
-        print(json.dumps(decode_row(args.config, row), ensure_ascii=False))
+    for i in range(min(args.n, len(rows))):
+        print(json.dumps(decode_row(args.config, rows[i]), ensure_ascii=False))
     return EXIT_OK
 
 
@@ -310,7 +337,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if _refuse_overwrite("evaluate", "--errors", Path(args.errors), inputs):
             return EXIT_USAGE
     try:
-        report = evaluate(args.layer, Path(args.pred), gold, args.labels, args.errors is not None)
+        report = evaluate(
+            args.layer,
+            Path(args.pred),
+            gold,
+            args.labels,
+            errors=args.errors is not None,
+            progress=_progress(args),
+        )
     except PredictionError as err:
         return _report(err.problems, len({p.file for p in err.problems}), args.format)
     except ValueError as err:
@@ -403,7 +437,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document], int | None]:
+def _load_documents(
+    command: str, paths: Sequence[str], progress: Progress = silent
+) -> tuple[list[Document], int | None]:
     """Validate and load documents (default: the corpus).
 
     On a problem, report it and give the exit status as the second value.
@@ -419,7 +455,7 @@ def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document],
         return [], EXIT_USAGE
     docs: list[Document] = []
     problems: list[Problem] = []
-    for _path, document, found in read(given):
+    for _path, document, found in read(given, progress):
         problems.extend(found)
         if document is not None and not found:
             docs.append(document)
@@ -428,32 +464,36 @@ def _load_documents(command: str, paths: Sequence[str]) -> tuple[list[Document],
     return docs, None
 
 
-def _print_conversion(result: ConversionResult) -> None:
-    import textwrap
+FILES_LISTED = 10
+"""A conversion names this many of the files it wrote, then how many more."""
 
+
+def _print_conversion(result: ConversionResult, report: Path | None) -> None:
+    """What was written, and a count per kind of what was not carried; the full list is in
+    ``report``."""
+    names = ", ".join(result.files[:FILES_LISTED])
+    if len(result.files) > FILES_LISTED:
+        names += f", ... ({len(result.files) - FILES_LISTED} more)"
     print(
         f"wrote {len(result.files)} file(s) for {result.documents} document(s) to "
-        f"{_display(result.out)}: {', '.join(result.files)}"
+        f"{_display(result.out)}: {names}"
     )
-    print(f"not carried: {result.not_carried_count}")
+    listed = f" (listed in {_display(report)})" if report is not None else ""
+    print(f"not carried: {result.not_carried_count}{listed}")
     for reason, kept_in, count in result.summary():
         where = f"kept in {kept_in}" if kept_in else "dropped"
         print(f"  {count} x {reason} ({where})")
-        places = ", ".join(
-            f"{n.doc_id}#{n.pointer}"
-            for n in result.not_carried
-            if (n.reason, n.kept_in) == (reason, kept_in)
-        )
-        print(textwrap.fill(places, width=100, initial_indent="      ", subsequent_indent="      "))
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from newsgold.convert import ConversionError
+    from newsgold.convert import REPORT_NAME, ConversionError
+    from newsgold.io import write_text_atomic
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"newsgold convert: --out {args.out} exists and is not a folder", file=sys.stderr)
         return EXIT_USAGE
+    report: Path | None = None
     try:
         if args.source is not None:
             if args.to is not None or args.labels is not None or len(args.paths) != 1:
@@ -473,7 +513,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
             if facts is None:
                 print("newsgold convert: give --publisher and --address together", file=sys.stderr)
                 return EXIT_USAGE
-            result = brat_to_canonical(source, out, facts)
+            result = brat_to_canonical(source, out, facts, _progress(args))
         else:
             if args.to is None or _facts(args) != _facts(argparse.Namespace(**_NO_FACTS)):
                 print(
@@ -485,9 +525,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
             if args.labels is not None and args.to != "conll":
                 print("newsgold convert: --labels goes with --to conll", file=sys.stderr)
                 return EXIT_USAGE
-            docs, status = _load_documents("convert", args.paths)
+            progress = _progress(args)
+            loaded, status = _load_documents("convert", args.paths, progress)
             if status is not None:
                 return status
+            # The converters read their documents one at a time: the bar advances as they do.
+            docs = progress(loaded, desc=f"to {args.to}", total=len(loaded))
             if args.to == "conll":
                 from newsgold.convert.conll import LABEL_SETS, write_conll
 
@@ -504,6 +547,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 from newsgold.convert.brat import write_brat
 
                 result = write_brat(docs, out)
+            report = out / REPORT_NAME
+            write_text_atomic(report, result.report_tsv())
     except ConversionError as err:
         for problem in _relabel(err.problems):
             print(problem.format(), file=sys.stderr)
@@ -513,7 +558,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"newsgold convert: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
-    _print_conversion(result)
+    _print_conversion(result, report)
     return EXIT_OK
 
 
@@ -556,7 +601,7 @@ def _show_html(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         docs, overlay, status = _show_overlay(args)
     else:
-        docs, status = _load_documents("show", args.paths)
+        docs, status = _load_documents("show", args.paths, _progress(args))
     if status is not None:
         return status
     try:
@@ -585,19 +630,149 @@ def cmd_layers(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_agreement(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+Sub: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+EXIT_USAGE_TEXT = "usage error (unknown option, missing argument), or a path that cannot be read"
+
+
+def _command(
+    sub: Sub,
+    name: str,
+    summary: str,
+    description: str,
+    examples: Sequence[str],
+    exits: Sequence[tuple[int, str]],
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line help, a description, examples and its exit statuses."""
+    import textwrap
+
+    epilog = "examples:\n" + "".join(f"  {example}\n" for example in examples)
+    epilog += "\nexit status:\n" + "".join(
+        textwrap.fill(what, 79, initial_indent=f"  {code}  ", subsequent_indent="     ") + "\n"
+        for code, what in exits
+    )
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=textwrap.fill(description, 79),
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _add_quiet(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar (none is drawn off a terminal)"
+    )
+
+
+def _positive(value: str) -> int:
+    """An argparse type: an integer of 1 or more."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number (give 1 or more)")
+    return n
+
+
+def _add_validate_format_summary(sub: Sub) -> None:
+    p = _command(
+        sub,
+        "validate",
+        "validate documents (default: the whole corpus)",
+        "Check every document at all levels (L1 parse and encoding, L2 JSON Schema, L3 "
+        "integrity, L4 file name, duplicate ids and canonical form) and print each problem "
+        "with its file, JSON pointer, code, message and hint, then a summary line.",
+        [
+            "newsgold validate",
+            "newsgold validate dataset/documents/000_6f6c25f93ca58200.json",
+            "newsgold validate --format json my-folder/",
+        ],
+        [
+            (EXIT_OK, "every file is valid"),
+            (EXIT_INVALID, "a problem was found (all are listed)"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a folder without .json files"),
+        ],
+    )
+    p.add_argument("paths", nargs="*", help="document files or folders (default dataset/documents)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    _add_quiet(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = _command(
+        sub,
+        "format",
+        "rewrite valid documents in canonical form",
+        "Rewrite each valid document in canonical form (fixed key order, 2-space indent, "
+        "trailing newline); its content is unchanged. Nothing is rewritten while any file "
+        "is invalid.",
+        ["newsgold format dataset/documents", "newsgold format my-document.json"],
+        [
+            (EXIT_OK, "every file is valid, and rewritten where it was not canonical"),
+            (EXIT_INVALID, "a file is invalid (problems listed); nothing was rewritten"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a file that cannot be written"),
+        ],
+    )
+    p.add_argument("paths", nargs="+", help="document files or folders")
+    _add_quiet(p)
+    p.set_defaults(func=cmd_format)
+
+    p = _command(
+        sub,
+        "summary",
+        "print a summary of each document and layer",
+        "Print, for each document, its length, paragraphs and date, the layers it "
+        "annotates, and a count per layer with its main labels.",
+        ["newsgold summary", "newsgold summary my-folder/"],
+        [
+            (EXIT_OK, "summary printed"),
+            (EXIT_INVALID, "a document is invalid (problems listed)"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT),
+        ],
+    )
+    p.add_argument("path", nargs="?", default=None, help="documents folder (default: the corpus)")
+    _add_quiet(p)
+    p.set_defaults(func=cmd_summary)
+
+    p = _command(
+        sub,
+        "layers",
+        "list the annotation layers and what each provides",
+        "List the registered annotation layers: their ids, dependencies, Hugging Face "
+        "configs, evaluate and agreement views, and formats.",
+        ["newsgold layers"],
+        [(EXIT_OK, "list printed"), (EXIT_USAGE, "usage error")],
+    )
+    p.set_defaults(func=cmd_layers)
+
+
+def _add_agreement(sub: Sub) -> None:
     """The ``agreement`` command: its ``--layer`` choices and layer options from the registry."""
     from newsgold import agreement
 
-    p = sub.add_parser(
+    names = agreement.layer_names()
+    p = _command(
+        sub,
         "agreement",
-        help="inter-annotator agreement of two annotations of one document",
-        description="Compare two annotations of one document on one layer; A is the reference "
-        "for recall, B for precision. --docs prints the metric definitions.",
+        "inter-annotator agreement of two annotations of one document",
+        "Compare two annotations of one document on one layer; A is the reference for "
+        "recall, B for precision. --docs prints the metric definitions.",
+        [
+            f"newsgold agreement A.json B.json --layer {names[0] if names else 'LAYER'}",
+            "newsgold agreement A.json B.json --layer LAYER --format json",
+            "newsgold agreement --docs",
+        ],
+        [
+            (EXIT_OK, "report (or --docs) printed"),
+            (EXIT_INVALID, "a file is invalid, or the two are not annotations of one text"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a layer option that cannot be used"),
+        ],
     )
     p.add_argument("file_a", nargs="?", metavar="FILE_A", help="first annotation (A)")
     p.add_argument("file_b", nargs="?", metavar="FILE_B", help="second annotation (B)")
-    p.add_argument("--layer", choices=agreement.layer_names(), help="the layer to compare")
+    p.add_argument("--layer", choices=names, help=f"the layer to compare: {', '.join(names)}")
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     for option in agreement.options().values():
         p.add_argument(option.flag, dest=option.name, metavar=option.metavar, help=option.help)
@@ -605,23 +780,65 @@ def _add_agreement(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.set_defaults(func=cmd_agreement)
 
 
-def _add_build_and_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("build", help="build the Hugging Face dataset folder (Parquet, card)")
+def _add_build_and_show(sub: Sub) -> None:
+    p = _command(
+        sub,
+        "build",
+        "build the Hugging Face dataset folder (Parquet, card)",
+        "Write the Parquet file of every config and split, croissant.json and the card "
+        "(README.md) into the dataset folder, all or nothing. With --check, rebuild in a "
+        "temporary folder instead and fail naming every built file that is stale or "
+        "missing and every file of the dataset folder that the build neither writes nor "
+        "reads (it would be published with the dataset).",
+        ["newsgold build", "newsgold build --check", "newsgold build --out /tmp/dataset"],
+        [
+            (EXIT_OK, "built (or, with --check, up to date)"),
+            (EXIT_INVALID, "an input is invalid, or --check found a stale, missing or stray file"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a file that cannot be written"),
+        ],
+    )
     p.add_argument(
         "--check",
         action="store_true",
-        help="rebuild in a temporary folder; fail naming each stale, missing or extra file",
+        help="rebuild in a temporary folder; fail naming each stale, missing, extra or stray file",
     )
     p.add_argument("--out", metavar="DIR", help="dataset folder to write or check (dataset/)")
     p.add_argument("--documents", metavar="DIR", help="documents (default: dataset/documents)")
     p.add_argument("--splits", metavar="FILE", help="split file (default: dataset/splits.json)")
     p.add_argument("--card", metavar="FILE", help="hand-written card (default: DATASET_CARD.md)")
+    _add_quiet(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("show", help="load a config of the built dataset; print rows as JSON")
-    p.add_argument("--config", default="documents", help="config name (default: documents)")
+    from newsgold.features import configs
+
+    names = configs()
+    p = _command(
+        sub,
+        "show",
+        "load a config of the built dataset; print rows as JSON",
+        "Load one config of the built dataset folder with the Hugging Face datasets "
+        "library (offline, after checking the files against the checksums the card "
+        "records) and print its first rows as JSON, labels as names. With --html FILE, "
+        "write one self-contained HTML page showing documents and their annotations.",
+        [
+            "newsgold show --config ner --n 3",
+            "newsgold show --html out/newsgold.html",
+            "newsgold show --html out/one.html dataset/documents/000_6f6c25f93ca58200.json",
+        ],
+        [
+            (EXIT_OK, "rows printed, or the page written"),
+            (EXIT_INVALID, "the built files disagree with the card, or a document is invalid"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + " (unknown config, --n below 1, --html a folder)"),
+        ],
+    )
+    p.add_argument(
+        "--config",
+        default="documents",
+        metavar="CONFIG",
+        help=f"config name: {', '.join(names)} (default: documents)",
+    )
     p.add_argument("--split", default="test", help="split (default: test)")
-    p.add_argument("--n", type=int, default=1, help="number of rows (default: 1)")
+    p.add_argument("--n", type=_positive, default=1, help="number of rows, 1 or more (default: 1)")
     p.add_argument(
         "--html",
         metavar="FILE",
@@ -641,17 +858,33 @@ def _add_build_and_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     p.add_argument(
         "paths", nargs="*", help="with --html: document files or folders (default: the corpus)"
     )
+    _add_quiet(p)
     p.set_defaults(func=cmd_show)
 
 
-def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+def _add_convert(sub: Sub) -> None:
+    p = _command(
+        sub,
         "convert",
-        help="convert documents to CoNLL IOB2, CoNLL-2012, spaCy DocBin or brat; "
-        "brat back to canonical JSON",
-        description="Write the documents (default: the corpus) in another format into --out, "
-        "or read a brat folder back with --from brat. Prints what the format could not carry; "
-        "writes nothing when a conversion fails.",
+        "convert documents to CoNLL IOB2, CoNLL-2012, spaCy DocBin or brat; brat back to "
+        "canonical JSON",
+        "Write the documents (default: the corpus) in another format into --out, or read a "
+        "brat folder back with --from brat. Prints a count per kind of what the format "
+        "could not carry and writes the full list to not-carried.tsv in --out (one line "
+        "each: document, JSON pointer, reason, where it was kept). Writes nothing when a "
+        "conversion fails.",
+        [
+            "newsgold convert --to conll --out out/conll",
+            "newsgold convert --to conll --labels conll --out out/conll my-folder/",
+            "newsgold convert --to conll2012 --out out/coref",
+            "newsgold convert --to brat --out out/brat",
+            "newsgold convert --from brat out/brat --out out/canonical",
+        ],
+        [
+            (EXIT_OK, "converted"),
+            (EXIT_INVALID, "a document is invalid or cannot be converted; nothing written"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or --out that cannot be written"),
+        ],
     )
     p.add_argument("--to", choices=["conll", "conll2012", "docbin", "brat"], help="target format")
     p.add_argument(
@@ -665,6 +898,7 @@ def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
     _add_facts(p, "of a brat document annotated from scratch, with no side file")
+    _add_quiet(p)
     p.set_defaults(func=cmd_convert)
 
 
@@ -784,15 +1018,25 @@ def cmd_accept(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+def _add_new(sub: Sub) -> None:
+    p = _command(
+        sub,
         "new",
-        help="start a canonical document from a plain UTF-8 text file",
-        description="Write OUT/<id>.json: the text byte for byte (a file that would have to "
+        "start a canonical document from a plain UTF-8 text file",
+        "Write OUT/<id>.json: the text byte for byte (a file that would have to "
         "change is refused: not UTF-8, a byte-order mark, CR or CRLF line ends, a NUL byte), "
         "its SHA-256, the metadata given, and no annotated layer. Never overwrites a "
         "document. With --propose, spaCy proposes sentences into a review file (default "
         "<id>.review.json beside TEXT_FILE), for review and `newsgold accept`.",
+        [
+            "newsgold new story.txt --out work/docs --id story_001",
+            'newsgold new story.txt --out work/docs --headline "A headline" --propose',
+        ],
+        [
+            (EXIT_OK, "document (and review file) written"),
+            (EXIT_INVALID, "the text or a metadata value cannot be taken; nothing written"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a document of that id already exists"),
+        ],
     )
     p.add_argument("text_file", metavar="TEXT_FILE", help="plain UTF-8 text, LF line ends")
     p.add_argument("--out", required=True, metavar="DIR", help="folder of the new document")
@@ -812,28 +1056,54 @@ def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     _add_facts(p)
     p.set_defaults(func=cmd_new)
-    p = sub.add_parser(
+    p = _command(
+        sub,
         "accept",
-        help="move the records of a reviewed proposal into its document",
-        description='Check that REVIEW is marked "reviewed": true and is of DOCUMENT\'s text, '
+        "move the records of a reviewed proposal into its document",
+        'Check that REVIEW is marked "reviewed": true and is of DOCUMENT\'s text, '
         "then add its records to DOCUMENT and list their layers as annotated; the document "
         "is rewritten only if it then validates.",
+        ["newsgold accept story_001.review.json work/docs/story_001.json"],
+        [
+            (EXIT_OK, "records moved into the document"),
+            (EXIT_INVALID, "not reviewed, of another text, or the document would not validate"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a document that cannot be written"),
+        ],
     )
     p.add_argument("review", metavar="REVIEW", help="the <id>.review.json file")
     p.add_argument("document", metavar="DOCUMENT", help="the document it was proposed for")
     p.set_defaults(func=cmd_accept)
 
 
-def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "evaluate",
-        help="score predictions against the gold",
-        description="Validate a prediction file (schema/prediction.schema.json) and score one "
-        "layer against the gold; exit 1 with the problems when it does not validate. "
-        "--docs prints the definition of every measure.",
-    )
+def _add_evaluate(sub: Sub) -> None:
     views = [v.name for layer in registry.layers() for v in layer.evaluations]
-    p.add_argument("--layer", choices=views, help="the layer (view) to score")
+    p = _command(
+        sub,
+        "evaluate",
+        "score predictions against the gold",
+        "Validate a prediction file (schema/prediction.schema.json) and score one layer "
+        "against the gold; exit 1 with the problems when it does not validate. --docs "
+        "prints the scoring definitions (the text the dataset card points to): how "
+        "predictions are read and aligned, what each view scores, and the definitions "
+        "shared with `newsgold agreement` (P/R/F1, span matching).",
+        [
+            f"newsgold evaluate --layer {views[0] if views else 'LAYER'} --pred pred.jsonl",
+            "newsgold evaluate --layer LAYER --pred dataset/documents   # gold as prediction",
+            "newsgold evaluate --layer ner --pred ner.jsonl --labels conll --format json",
+            "newsgold evaluate --layer quotes --pred quotes.jsonl --errors errors.jsonl",
+            "newsgold evaluate --docs",
+        ],
+        [
+            (EXIT_OK, "scores (or --docs) printed"),
+            (EXIT_INVALID, "the predictions or the gold do not validate (problems listed)"),
+            (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a prediction folder with no prediction"),
+        ],
+    )
+    p.add_argument(
+        "--layer",
+        choices=views,
+        help=f"the evaluation view to score: {', '.join(views)}",
+    )
     p.add_argument("--pred", metavar="FILE", help=".json, .jsonl or a folder")
     p.add_argument("--gold", metavar="PATH", help="gold document or folder (default: the corpus)")
     p.add_argument(
@@ -845,16 +1115,52 @@ def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.Argument
         metavar="OUT.jsonl",
         help="also write one JSON line per gold or predicted unit with its error category",
     )
-    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
+    p.add_argument("--docs", action="store_true", help="print the scoring definitions and exit")
+    _add_quiet(p)
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("baseline", help="write the predictions of a baseline system")
+
+def _add_baseline(sub: Sub) -> None:
+    exits = [
+        (EXIT_OK, "predictions written"),
+        (EXIT_INVALID, "a gold document is invalid"),
+        (EXIT_USAGE, EXIT_USAGE_TEXT + ", or a pipeline that cannot be loaded"),
+    ]
+    p = _command(
+        sub,
+        "baseline",
+        "write the predictions of a baseline system",
+        "Run a baseline system on the documents and write its predictions as a .jsonl "
+        "file that `newsgold evaluate` scores.",
+        [
+            "newsgold baseline quotes --out quotes.jsonl",
+            "newsgold baseline ner --model en_core_web_sm --out ner.jsonl",
+        ],
+        exits,
+    )
     bsub = p.add_subparsers(dest="system", required=True, metavar="SYSTEM")
-    b = bsub.add_parser("quotes", help="rule-based quote attribution (text only)")
+    b = _command(
+        bsub,
+        "quotes",
+        "rule-based quote attribution (text only)",
+        "Find quotations by quotation marks and a cue-verb lexicon and attribute each to "
+        "the nearest named speaker (with simple pronoun resolution); reads the text only.",
+        ["newsgold baseline quotes --out quotes.jsonl", "newsgold evaluate --layer quotes "
+         "--pred quotes.jsonl"],
+        exits,
+    )  # fmt: skip
     b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
     b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
     b.set_defaults(func=cmd_baseline)
-    b = bsub.add_parser("ner", help="NER with an installed spaCy pipeline")
+    b = _command(
+        bsub,
+        "ner",
+        "NER with an installed spaCy pipeline",
+        "Run an installed spaCy pipeline over the text of each sentence and write its "
+        "entities with OntoNotes labels; labels outside OntoNotes are counted, not written.",
+        ["newsgold baseline ner --model en_core_web_sm --out ner.jsonl"],
+        exits,
+    )
     b.add_argument("--model", required=True, help="installed pipeline name or pipeline folder")
     b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
     b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
@@ -862,31 +1168,21 @@ def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.Argument
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsgold", description="newsgold corpus tools")
+    parser = argparse.ArgumentParser(
+        prog="newsgold",
+        description="newsgold corpus tools: validate, build, load, convert, score and compare "
+        "the annotated documents. `newsgold COMMAND --help` describes each command.",
+        epilog="exit status: 0 success or valid, 1 invalid input, 2 usage or I/O error",
+    )
     parser.add_argument("--version", action="version", version=f"newsgold {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("validate", help="validate documents (default: the whole corpus)")
-    p.add_argument("paths", nargs="*", help="document files or folders (default dataset/documents)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
-    p.set_defaults(func=cmd_validate)
-
-    p = sub.add_parser("format", help="rewrite valid documents in canonical form")
-    p.add_argument("paths", nargs="+", help="document files or folders")
-    p.set_defaults(func=cmd_format)
-
-    p = sub.add_parser("summary", help="print a summary of each document and layer")
-    p.add_argument("path", nargs="?", default=None, help="documents folder (default: the corpus)")
-    p.set_defaults(func=cmd_summary)
-
-    p = sub.add_parser("layers", help="list the annotation layers and what each provides")
-    p.set_defaults(func=cmd_layers)
-
+    _add_validate_format_summary(sub)
     _add_build_and_show(sub)
     _add_convert(sub)
     _add_new(sub)
     _add_agreement(sub)
-    _add_evaluate_and_baseline(sub)
+    _add_evaluate(sub)
+    _add_baseline(sub)
     return parser
 
 

@@ -49,6 +49,7 @@ from newsgold.layers.evaluation import (
     Tagged,
 )
 from newsgold.model import Document
+from newsgold.progress import Progress, silent
 from newsgold.scoring import DEFINITIONS, Table, plain, render_json, render_text, rounded
 
 
@@ -623,6 +624,7 @@ def read_predictions(
     layer: str,
     labels: str = "ontonotes",
     gold_sentences: GoldSentences | None = None,
+    progress: Progress = silent,
 ) -> tuple[PredictionSet, list[Problem]]:
     """Read, validate and normalise the predictions at ``path`` against ``gold``.
 
@@ -643,7 +645,7 @@ def read_predictions(
             message += " (its .conll files are CoNLL text, which evaluate does not read)"
             hint = "give predictions as JSON (schema/prediction.schema.json), not CoNLL"
         return reader.out, _l1(str(path), "", "prediction-folder-empty", message, hint)
-    for file_path in files:
+    for file_path in progress(files, desc="predictions", total=len(files)):
         reader.file(file_path)
     out = reader.out
     out.span_items = sum(len(p.items.get(layer, ())) for p in out.by_doc.values())
@@ -749,7 +751,7 @@ def _check_row(
 # ---------------------------------------------------------------- gold
 
 
-def load_gold(path: Path | None) -> list[Document]:
+def load_gold(path: Path | None, progress: Progress = silent) -> list[Document]:
     """The gold documents: a document file, a folder of them, or (``None``) the corpus."""
     from newsgold.reader import documents
     from newsgold.validate import CorpusError
@@ -767,7 +769,7 @@ def load_gold(path: Path | None) -> list[Document]:
                     )
                 ]
             )
-        return list(documents([path] if path is not None else None))
+        return list(documents([path] if path is not None else None, progress))
     except CorpusError as err:
         raise PredictionError(err.problems) from err
 
@@ -829,6 +831,7 @@ def evaluate(
     pred_path: Path,
     gold_path: Path | None = None,
     labels: str = "ontonotes",
+    progress: Progress = silent,
     errors: bool = False,
 ) -> Report:
     """Validate the predictions at ``pred_path`` and score one layer against the gold;
@@ -836,14 +839,14 @@ def evaluate(
 
     Raises :class:`PredictionError` with every problem when the predictions (or the
     gold) do not validate; ``ValueError`` when ``errors`` is asked of a view that has
-    no error records.
+    no error records. ``progress`` wraps the gold files and the prediction files read.
     """
     scored_view = view(layer)
     if errors and scored_view.errors is None:
         raise ValueError(f"--layer {layer} has no error records")
     if labels not in LABEL_SETS:
         raise ValueError(f'unknown label set "{labels}"; use one of: {", ".join(LABEL_SETS)}')
-    docs = load_gold(gold_path)
+    docs = load_gold(gold_path, progress)
     gold = {d.id: d for d in docs}
     scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
     if not scored:
@@ -856,7 +859,7 @@ def evaluate(
             cached.append(iob2.tagged(scored, labels) if iob2 is not None else {})
         return cached[0]
 
-    preds, problems = read_predictions(pred_path, gold, layer, labels, tagged)
+    preds, problems = read_predictions(pred_path, gold, layer, labels, tagged, progress)
     if problems:
         raise PredictionError(problems)
     scored_ids = {d.id for d in scored}

@@ -156,6 +156,7 @@ _BUILD: dict[str, tuple[Level, str]] = {
     "built-file-extra": (4, "a file under data/ that the build does not write"),
     "built-file-unwritten": (4, "a built file that cannot be written; nothing was published"),
     "out-not-a-build": (4, "a file in the output folder that the build did not write"),
+    "stray-file": (4, "a file in the dataset folder that the build neither writes nor reads"),
     "built-file-checksum": (4, "a built file whose SHA-256 is not the one the card records"),
 }
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from newsgold.io import canonical_json, parse_json_bytes, read_file_bytes
 from newsgold.issues import Problem, problem
 from newsgold.model import Document
+from newsgold.progress import Progress, silent
 from newsgold.resources import documents_dir
 from newsgold.validate import CorpusError, validate_parsed
 
@@ -119,17 +120,19 @@ def read_file(path: Path, *, check_name: bool = True) -> Read:
     return _read(path, check_name)[0]
 
 
-def read(paths: Iterable[Path] | None = None) -> Iterator[Read]:
+def read(paths: Iterable[Path] | None = None, progress: Progress = silent) -> Iterator[Read]:
     """Read files and folders (default: the corpus) one file at a time, all levels.
 
     Streaming: each file is yielded as soon as it is read. Checks L1 to L4, including
     duplicate ids across the files. In a folder, a symbolic link that leads out of the
     folder is reported, not followed; a file given by name is read where it points.
+    ``progress`` wraps the list of files.
     """
     given = list(paths) if paths is not None else [documents_dir()]
     folders = {p for p in given if p.is_dir() and not p.is_symlink()}
     seen: dict[str, tuple[str, Path]] = {}
-    for path in expand_paths(given):
+    files = expand_paths(given)
+    for path in progress(files, desc="read", total=len(files)):
         link = link_problem(path, path.parent) if path.parent in folders else None
         if link is not None:
             yield Read(path, None, [link])
@@ -153,13 +156,15 @@ def read(paths: Iterable[Path] | None = None) -> Iterator[Read]:
         yield result
 
 
-def documents(paths: Iterable[Path] | None = None) -> Iterator[Document]:
+def documents(
+    paths: Iterable[Path] | None = None, progress: Progress = silent
+) -> Iterator[Document]:
     """The documents of :func:`read`, in file-name order; strict.
 
     Raises :class:`~newsgold.validate.CorpusError` with its problems on the first file
     that has any problem.
     """
-    for result in read(paths):
+    for result in read(paths, progress):
         if result.problems or result.document is None:
             raise CorpusError(result.problems)
         yield result.document

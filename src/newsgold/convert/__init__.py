@@ -14,11 +14,12 @@ file is written: folders are staged in a temporary folder beside the output
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENTITY_COLOURS",
+    "REPORT_NAME",
     "ConversionError",
     "ConversionResult",
     "NotCarried",
@@ -78,14 +80,37 @@ class ConversionResult:
         return len(self.not_carried)
 
     def summary(self) -> list[tuple[str, str | None, int]]:
-        """``(reason, kept_in, count)`` for each kind of loss, in first-seen order."""
-        counts = Counter((n.reason, n.kept_in) for n in self.not_carried)
-        seen: list[tuple[str, str | None]] = []
+        """``(reason, kept_in, count)`` for each kind of loss, in first-seen order.
+
+        Side files named after their document are one kind: when a kind is kept in
+        more than one, ``kept_in`` shows the document id as ``<id>``
+        (``<id>.meta.json``)."""
+        groups: dict[tuple[str, str | None], list[NotCarried]] = {}
         for n in self.not_carried:
-            key = (n.reason, n.kept_in)
-            if key not in seen:
-                seen.append(key)
-        return [(reason, kept, counts[(reason, kept)]) for reason, kept in seen]
+            kept = n.kept_in.replace(n.doc_id, "<id>") if n.kept_in else None
+            groups.setdefault((n.reason, kept), []).append(n)
+        out: list[tuple[str, str | None, int]] = []
+        for (reason, kept), items in groups.items():
+            places = {n.kept_in for n in items}
+            out.append((reason, places.pop() if len(places) == 1 else kept, len(items)))
+        return out
+
+    def report_tsv(self) -> str:
+        """Every item of :attr:`not_carried`, one tab-separated line each under a header:
+        ``doc_id``, ``pointer`` (into the canonical document), ``reason``, ``kept_in``
+        (empty when dropped)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+        writer.writerow(["doc_id", "pointer", "reason", "kept_in"])
+        writer.writerows((n.doc_id, n.pointer, n.reason, n.kept_in or "") for n in self.not_carried)
+        return buffer.getvalue()
+
+
+REPORT_NAME = "not-carried.tsv"
+"""The file ``newsgold convert`` writes into its output folder with
+:meth:`ConversionResult.report_tsv` when anything was not carried. No reader of a
+converted folder reads it (brat reads ``.txt``, ``.ann`` and side files; the CoNLL and
+DocBin readers one named file)."""
 
 
 class ConversionError(ProblemError, ValueError):

@@ -60,6 +60,7 @@ from newsgold.layers.parts import (
     BratSpan,
 )
 from newsgold.model import Document, has_layer_key
+from newsgold.progress import Progress, silent
 
 if TYPE_CHECKING:
     from newsgold.new import Facts
@@ -980,10 +981,13 @@ def _read_one(folder: Path, txt_path: Path, facts: Facts) -> Document:
     return _read_scratch(txt_path, ann, facts)
 
 
-def read_brat(folder: Path, facts: Facts | None = None) -> list[Document]:
+def read_brat(
+    folder: Path, facts: Facts | None = None, progress: Progress = silent
+) -> list[Document]:
     """Read every document of a brat folder: one written by :func:`write_brat` (perhaps edited
     since), or ``.txt`` and ``.ann`` files annotated from scratch, with no side file: their
-    metadata comes from ``facts`` and an optional start file ``<id>.doc.json``."""
+    metadata comes from ``facts`` and an optional start file ``<id>.doc.json``. ``progress``
+    wraps its ``.txt`` files."""
     from newsgold.new import Facts
 
     if not folder.is_dir():
@@ -995,7 +999,7 @@ def read_brat(folder: Path, facts: Facts | None = None) -> list[Document]:
         raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
     docs = []
     errors: list[Problem] = []
-    for txt_path in txts:
+    for txt_path in progress(txts, desc="read brat", total=len(txts)):
         try:
             docs.append(_read_one(folder, txt_path, facts or Facts()))
         except ConversionError as err:
@@ -1005,10 +1009,12 @@ def read_brat(folder: Path, facts: Facts | None = None) -> list[Document]:
     return docs
 
 
-def brat_to_canonical(folder: Path, out: Path, facts: Facts | None = None) -> ConversionResult:
+def brat_to_canonical(
+    folder: Path, out: Path, facts: Facts | None = None, progress: Progress = silent
+) -> ConversionResult:
     """Read a brat folder and write one canonical ``<id>.json`` per document into ``out``
     (``facts``: the metadata of documents annotated from scratch, see :func:`read_brat`)."""
-    docs = read_brat(folder, facts)
+    docs = read_brat(folder, facts, progress)
     with staged_output(out) as tmp:
         for doc in docs:
             (tmp / f"{doc.id}.json").write_bytes(canonical_json(doc).encode("utf-8"))

@@ -2,7 +2,7 @@
 
 One file per label set holds every document::
 
-    -DOCSTART- -X- O O
+    -DOCSTART- -X- -X- O
     <blank line>
     <token> _ _ <tag>        one token per line, four space-separated columns
     ...
@@ -12,8 +12,10 @@ The second and third columns (part of speech and chunk in CoNLL-2003) are ``_``:
 the corpus does not annotate them. Tokens and tags come from
 :mod:`newsgold.tokens` (``spacy.blank("en")``'s tokenizer per sentence; IOB2
 over the spans the layers contribute, :attr:`~newsgold.layers.formats.ConllPart.tags`;
-:data:`newsgold.tokens.CONLL_MAPPING` for CoNLL-2003). The document delimiter
-is the one spaCy's ``ner`` converter splits on.
+:data:`newsgold.tokens.CONLL_MAPPING` for CoNLL-2003). The document header is
+CoNLL-2003's, as in its ``eng.train`` and as the readers made for those files expect;
+:func:`read_conll` also accepts the ``-DOCSTART- -X- O O`` that spaCy's ``ner``
+converter writes and splits on.
 
 IOB2 holds those spans and nothing else: the metadata is listed as not
 carried, and so is what each layer's part lists
@@ -42,7 +44,8 @@ from newsgold.tokens import TaggedSentence, to_conll
 
 LABEL_SETS = ("ontonotes", "conll")
 FILE_NAMES = {"ontonotes": "ontonotes.conll", "conll": "conll2003.conll"}
-DOCSTART = "-DOCSTART- -X- O O"
+DOCSTART = "-DOCSTART- -X- -X- O"
+"""The document header of CoNLL-2003 (token, part of speech and chunk ``-X-``, tag ``O``)."""
 PLACEHOLDER = "_"
 
 
@@ -77,59 +80,102 @@ def not_carried(document: Document, labels: Iterable[str] = LABEL_SETS) -> list[
     return out
 
 
-def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
-    """The IOB2 file for ``documents`` under ``labels`` ("ontonotes" or "conll")."""
+def _check_label_set(labels: str) -> None:
     if labels not in LABEL_SETS:
         message = f'label set "{labels}" is not one of {", ".join(LABEL_SETS)}'
         raise ConversionError([problem("label-set-unknown", "", "", message, "choose one of them")])
-    lines: list[str] = []
+
+
+def _whitespace_problems(document: Document, tagged: list[TaggedSentence]) -> list[Problem]:
+    return [
+        problem(
+            "token-whitespace",
+            document.id,
+            "/text",
+            f"token {token.start}-{token.end} {token.text!r} holds whitespace "
+            "and cannot be one column",
+            "IOB2 columns are split at spaces: a token must hold no whitespace",
+        )
+        for sent in tagged
+        for token in sent.tokens
+        if token.text.split() != [token.text]
+    ]
+
+
+def _conll_sentences(tagged: list[TaggedSentence], labels: str) -> list[ConllSentence]:
+    return [
+        ConllSentence(
+            tuple(t.text for t in sent.tokens),
+            tuple(sent.tags if labels == "ontonotes" else to_conll(sent.tags)),
+        )
+        for sent in tagged
+    ]
+
+
+Tagged = dict[str, list[list[ConllSentence]]]
+"""Label set -> one list of sentences per document."""
+
+
+def _tag(documents: Iterable[Document], labels: tuple[str, ...]) -> tuple[list[Document], Tagged]:
+    """The documents read, and the sentences of each under every label set, in one pass
+    over ``documents`` (each tokenised once); :class:`ConversionError` with every problem."""
+    for label_set in labels:
+        _check_label_set(label_set)
+    out: Tagged = {label_set: [] for label_set in labels}
     errors: list[Problem] = []
-    n = 0
+    docs: list[Document] = []
     for document in documents:
+        docs.append(document)
         try:
             tagged = tagged_sentences(document)
         except ConversionError as err:
             errors.extend(err.problems)
             continue
-        n += 1
-        lines += [DOCSTART, ""]
-        for sent in tagged:
-            tags = sent.tags if labels == "ontonotes" else to_conll(sent.tags)
-            for token, tag in zip(sent.tokens, tags, strict=True):
-                if token.text.split() != [token.text]:
-                    errors.append(
-                        problem(
-                            "token-whitespace",
-                            document.id,
-                            "/text",
-                            f"token {token.start}-{token.end} {token.text!r} holds whitespace "
-                            "and cannot be one column",
-                            "IOB2 columns are split at spaces: a token must hold no whitespace",
-                        )
-                    )
-                lines.append(f"{token.text} {PLACEHOLDER} {PLACEHOLDER} {tag}")
-            lines.append("")
+        errors += _whitespace_problems(document, tagged)
+        for label_set in labels:
+            out[label_set].append(_conll_sentences(tagged, label_set))
     if errors:
         raise ConversionError(errors)
-    return "".join(line + "\n" for line in lines), n
+    return docs, out
+
+
+def conll_text(documents: Iterable[Document], labels: str) -> tuple[str, int]:
+    """The IOB2 file for ``documents`` under ``labels`` ("ontonotes" or "conll")."""
+    sentences = _tag(documents, (labels,))[1][labels]
+    return format_conll(sentences), len(sentences)
+
+
+def format_conll(documents: Iterable[Iterable[ConllSentence]]) -> str:
+    """The file text for ``documents`` (each a list of sentences): :data:`DOCSTART` and a
+    blank line per document, one ``<token> _ _ <tag>`` line per token, a blank line after
+    every sentence. :func:`read_conll` of the result gives ``documents`` back."""
+    lines: list[str] = []
+    for sentences in documents:
+        lines += [DOCSTART, ""]
+        for sent in sentences:
+            lines += [
+                f"{w} {PLACEHOLDER} {PLACEHOLDER} {t}"
+                for w, t in zip(sent.words, sent.tags, strict=True)
+            ]
+            lines.append("")
+    return "".join(line + "\n" for line in lines)
 
 
 def write_conll(
     documents: Iterable[Document], out: Path, labels: Iterable[str] = LABEL_SETS
 ) -> ConversionResult:
-    """Write ``ontonotes.conll`` and/or ``conll2003.conll`` into ``out``."""
-    docs = list(documents)
+    """Write ``ontonotes.conll`` and/or ``conll2003.conll`` into ``out``.
+
+    ``documents`` is read once, one document at a time (a progress wrapper advances as
+    each is tokenised)."""
     labels = tuple(labels)
-    texts: dict[str, str] = {}
-    n = 0
-    for label_set in labels:
-        texts[label_set], n = conll_text(docs, label_set)
+    docs, tagged = _tag(documents, labels)
     lost = tuple(item for d in docs for item in not_carried(d, labels))
     with staged_output(out) as tmp:
-        for label_set, text in texts.items():
-            (tmp / FILE_NAMES[label_set]).write_bytes(text.encode("utf-8"))
+        for label_set, sentences in tagged.items():
+            (tmp / FILE_NAMES[label_set]).write_bytes(format_conll(sentences).encode("utf-8"))
         files = written_files(tmp)
-    return ConversionResult("conll", out, files, n, lost)
+    return ConversionResult("conll", out, files, len(docs), lost)
 
 
 def read_conll(text: str) -> list[list[ConllSentence]]:
