@@ -879,6 +879,26 @@ def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> No
     assert len(preds.by_doc["fixture_small"].items["ner"]) == 20_000
 
 
+def test_a_prediction_document_keeps_only_the_scored_view(tmp_path: Path) -> None:
+    """Every part of a prediction document is checked, but only the scored view's
+    normalised predictions are kept (memory grows with the scored view, not all)."""
+    from newsgold.evaluate import evaluations, read_predictions
+
+    gold = {d.id: d for d in documents([GOLD])}
+    for scored in evaluations():
+        preds, problems = read_predictions(GOLD, gold, scored.name)
+        assert problems == []
+        assert list(preds.by_doc["fixture_small"].items) == [scored.name]
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value["mentions"][0]["end"] = len(value["text"]) + 5
+    pred = tmp_path / "fixture_small.json"
+    pred.write_text(json.dumps(value), encoding="utf-8")
+    _, problems = read_predictions(pred, gold, "quotes")
+    assert [(p.code, p.pointer) for p in problems] == [
+        ("span-out-of-range", "/mentions/0/end")
+    ]
+
+
 # ---------------------------------------------------------------- messages
 
 

@@ -246,12 +246,14 @@ def _text_checks(ck: PredictionContext, value: dict[str, Any], gold: Document) -
 
 
 def _from_document(
-    value: dict[str, Any], gold: Document, file: str, base: tuple[str | int, ...]
+    value: dict[str, Any], gold: Document, file: str, base: tuple[str | int, ...], keep: str
 ) -> tuple[Prediction, list[Problem]]:
     """Normalise a schema-valid prediction document; check it against ``gold``.
 
     Every view normalises its part, in registry order (a view may use the referents
-    of the views before it); ids are checked as in a document.
+    of the views before it), so every part is checked; ids are checked as in a
+    document. Only the normalised predictions of the view called ``keep`` (the one
+    scored) are kept.
     """
     ck = PredictionContext(file, value, gold, base)
     _text_checks(ck, value, gold)
@@ -260,7 +262,9 @@ def _from_document(
         return pred, ck.problems
     ck.collect_ids(registry.layers())
     for v in evaluations():
-        pred.items[v.name] = v.from_document(ck, value)
+        items = v.from_document(ck, value)
+        if v.name == keep:
+            pred.items[v.name] = items
     return pred, ck.problems
 
 
@@ -503,7 +507,7 @@ class _Reader:
             )
             return
         self.sources[value["id"]] = f"{file}#{pointer(*base)}"
-        pred, found = _from_document(value, doc, file, base)
+        pred, found = _from_document(value, doc, file, base, self.view.name)
         self.problems.extend(found)
         name = self.view.name
         if not found:
