@@ -302,11 +302,19 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             from newsgold.baselines import quotes
 
             predictions = list(quotes.run(gold))
+        elif args.system == "quotes-parsed":
+            from newsgold.baselines import parsed_quotes
+
+            try:
+                predictions = list(parsed_quotes.run(args.model, gold))
+            except OSError as err:
+                print(f"newsgold baseline quotes-parsed: cannot load {args.model!r}: {err}", file=sys.stderr)
+                return EXIT_USAGE
         else:
             from newsgold.baselines import ner
 
             try:
-                result = ner.run(args.model, gold)
+                result = ner.run(args.model, gold, args.protocol)
             except OSError as err:
                 print(f"newsgold baseline ner: cannot load {args.model!r}: {err}", file=sys.stderr)
                 return EXIT_USAGE
@@ -314,7 +322,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             meta = result.pipeline
             notes.append(
                 f"pipeline {meta['name']} {meta['version']} (spaCy {meta['spacy_version']}, "
-                f"author {meta['author']}, licence {meta['license']})"
+                f"author {meta['author']}, licence {meta['license']}); protocol {args.protocol}"
             )
             if result.dropped:
                 dropped = ", ".join(f"{k} {v}" for k, v in sorted(result.dropped.items()))
@@ -560,10 +568,24 @@ def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.Argument
     b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
     b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
     b.set_defaults(func=cmd_baseline)
+    b = bsub.add_parser(
+        "quotes-parsed",
+        help="quote attribution by general rules over a spaCy dependency parse",
+    )
+    b.add_argument("--model", required=True, help="installed pipeline name or pipeline folder")
+    b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
+    b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
+    b.set_defaults(func=cmd_baseline)
     b = bsub.add_parser("ner", help="NER with an installed spaCy pipeline")
     b.add_argument("--model", required=True, help="installed pipeline name or pipeline folder")
     b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
     b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
+    b.add_argument(
+        "--protocol",
+        choices=["sentences", "text"],
+        default="sentences",
+        help="sentences: one call per gold sentence (default); text: the whole text in one call",
+    )
     b.set_defaults(func=cmd_baseline)
 
 
