@@ -12,23 +12,27 @@ content; cf. PARC, Pareti 2016):
    subject (``nsubj``) and a complement clause (``ccomp``) is a quote: the cue is
    the verb, the source its subject, the content the clause (the subtree of the
    ``ccomp`` word) without a leading complementiser (``mark``: "that",
-   "whether", "if") and without punctuation and quotation marks at either edge.
+   "whether", "if"), shaped by rule 4.
    A verb without a subject of its own that is conjoined (``conj``) to one takes
    that verb's subject. A passive subject (``nsubjpass``: "he was told") is the
    addressee, not a source, and makes no quote.
 2. **According to.** "according to X" (``according`` with a ``prep`` child
    ``to`` whose ``pobj`` is X) attached to a verb is a quote: the cue is the two
    words, the source X, the content the verb's clause (its subtree) without the
-   "according to X" phrase and the punctuation at its edges.
+   "according to X" phrase, shaped by rule 4.
 3. **Quotation marks.** A double-quoted stretch of :data:`~newsgold.baselines.quotes.MIN_WORDS`
    words or more (the quotation marks of :func:`newsgold.baselines.quotes.quotation_spans`)
    that no quote of rules 1–2 overlaps is a direct quote when its sentence, or the
    sentence holding its closing mark, has a reporting verb with a subject
    outside the quotation marks: the nearest such verb is the cue and its
    subject the source; the content is the text between the marks.
-4. **Type.** A content that is exactly the text between a pair of quotation
-   marks is ``direct``; one that holds a quotation mark is ``mixed``; any other
-   is ``indirect``.
+4. **Type and span**, by the span conventions of the corpus (``guidelines/quotes.md``):
+   a clause whose words are those between a pair of quotation marks is
+   ``direct``, its content all the text between the marks (punctuation inside
+   kept); else a clause that holds a quotation mark is ``mixed``, its content
+   the clause without whitespace and punctuation other than quotation marks at
+   its edges; else it is ``indirect``, its content the clause without
+   whitespace, punctuation and quotation marks at its edges.
 5. **Source and speaker.** The source is the subject's noun phrase: from the
    first word of its subtree to the subject word itself (modifiers after it,
    such as relative clauses and appositions, are left out). A proper-noun
@@ -68,6 +72,8 @@ class Found:
     source: Any
     """The spaCy token of the source's head word."""
     type: str
+    source_span: tuple[int, int] | None = None
+    """The source's span when a system gives it; else the noun phrase of ``source``."""
 
 
 def is_cue(token: Any) -> bool:
@@ -93,33 +99,39 @@ def noun_phrase(token: Any) -> tuple[int, int]:
     return first.idx, token.idx + len(token.text)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in _EDGE):
+def trim(text: str, start: int, end: int, keep: str = "") -> tuple[int, int]:
+    """``start, end`` without whitespace, punctuation and quotation marks (but those in
+    ``keep``) at either edge."""
+    edge = _EDGE - set(keep)
+    while start < end and (text[start].isspace() or text[start] in edge):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in edge):
         end -= 1
     return start, end
 
 
+def shape(text: str, raw: tuple[int, int], marks: list[tuple[int, int]]) -> tuple[tuple[int, int], str]:
+    """(content span, type) of a clause spanning ``raw`` (rule 4)."""
+    inner = trim(text, *raw)
+    for o, c in marks:
+        if trim(text, o + 1, c) == inner:
+            return (o + 1, c), "direct"
+    start, end = trim(text, *raw, keep=_MARKS)
+    if any(m in text[start:end] for m in _MARKS):
+        return (start, end), "mixed"
+    return inner, "indirect"
+
+
 def _clause(doc: Any, head: Any, skip: set[int]) -> tuple[int, int] | None:
-    """The character span of ``head``'s subtree without the token indices ``skip``
-    at its edges, trimmed."""
+    """The character span of ``head``'s subtree without the token indices ``skip`` and
+    a leading complementiser; None when nothing but punctuation is left."""
     tokens = [t for t in head.subtree if t.i not in skip]
     while tokens and tokens[0].lower_ in COMPLEMENTISERS and tokens[0].dep_ == "mark":
         tokens.pop(0)
     if not tokens:
         return None
-    start, end = _trim(doc.text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
-    return (start, end) if start < end else None
-
-
-def quote_type(text: str, content: tuple[int, int], marks: list[tuple[int, int]]) -> str:
-    """``direct``, ``mixed`` or ``indirect`` (rule 4)."""
-    if any(o + 1 == content[0] and c == content[1] for o, c in marks):
-        return "direct"
-    start, end = content
-    outer = text[max(0, start - 1) : end + 1]
-    return "mixed" if any(m in outer for m in _MARKS) else "indirect"
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return (start, end) if trim(doc.text, start, end)[0] < end else None
 
 
 def _complement_quotes(doc: Any, marks: list[tuple[int, int]]) -> Iterator[Found]:
@@ -130,10 +142,11 @@ def _complement_quotes(doc: Any, marks: list[tuple[int, int]]) -> Iterator[Found
         clause = next((c for c in verb.children if c.dep_ == COMPLEMENT), None)
         if source is None or clause is None:
             continue
-        content = _clause(doc, clause, set())
-        if content is not None:
+        raw = _clause(doc, clause, set())
+        if raw is not None:
             cue = (verb.idx, verb.idx + len(verb.text))
-            yield Found(content, cue, source, quote_type(doc.text, content, marks))
+            content, kind = shape(doc.text, raw, marks)
+            yield Found(content, cue, source, kind)
 
 
 def _according_quotes(doc: Any, marks: list[tuple[int, int]]) -> Iterator[Found]:
@@ -144,10 +157,10 @@ def _according_quotes(doc: Any, marks: list[tuple[int, int]]) -> Iterator[Found]
         source = None if to is None else next((c for c in to.children if c.dep_ == "pobj"), None)
         if to is None or source is None or word.head is word:
             continue
-        content = _clause(doc, word.head, {t.i for t in word.subtree})
-        if content is not None:
-            cue = (word.idx, to.idx + len(to.text))
-            yield Found(content, cue, source, quote_type(doc.text, content, marks))
+        raw = _clause(doc, word.head, {t.i for t in word.subtree})
+        if raw is not None:
+            content, kind = shape(doc.text, raw, marks)
+            yield Found(content, (word.idx, to.idx + len(to.text)), source, kind)
 
 
 def _marked_quotes(doc: Any, marks: list[tuple[int, int]], taken: list[Found]) -> Iterator[Found]:
@@ -218,9 +231,10 @@ class _Speakers:
     def _label(self, token: Any, default: str) -> str:
         return str(token.ent_type_) if token.ent_type_ else default
 
-    def source(self, token: Any) -> tuple[str | None, str | None]:
-        """(mention key, entity id) of the source whose head word is ``token``."""
-        span = noun_phrase(token)
+    def source(self, token: Any, given: tuple[int, int] | None) -> tuple[str | None, str | None]:
+        """(mention key, entity id) of the source whose head word is ``token`` (its span
+        ``given``, else the noun phrase of ``token``)."""
+        span = given or noun_phrase(token)
         lower = token.lower_
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
             labels = {"PERSON"} if lower in PERSON_PRONOUNS else GROUP_LABELS
@@ -244,12 +258,16 @@ def _span(text: str, span: tuple[int, int]) -> dict[str, Any]:
     return {"start": span[0], "end": span[1], "text": text[span[0] : span[1]]}
 
 
-def predict_parsed(doc_id: str, text_sha256: str, doc: Any) -> dict[str, Any]:
-    """The prediction document for the parsed spaCy ``Doc`` of a gold document's text."""
+def predict_parsed(
+    doc_id: str, text_sha256: str, doc: Any, found: list[Found] | None = None
+) -> dict[str, Any]:
+    """The prediction document for the parsed spaCy ``Doc`` of a gold document's text:
+    the quotes ``found`` (default: :func:`find_quotes`), their sources and speakers by
+    rule 5."""
     speakers = _Speakers(doc)
     records = []
-    for f in find_quotes(doc):
-        source, eid = speakers.source(f.source)
+    for f in find_quotes(doc) if found is None else found:
+        source, eid = speakers.source(f.source, f.source_span)
         records.append((f, source, eid))
     ordered = sorted(speakers.mentions.values(), key=lambda m: (m["start"], m["end"]))
     ids = {f"{m['start']}:{m['end']}": f"m{i + 1}" for i, m in enumerate(ordered)}
