@@ -157,7 +157,9 @@ def ner_rows(name: str, folder: Path, work: Path) -> list[dict[str, Any]]:
     for protocol in ("text", "sentences"):
         pred = work / f"ner-{name}-{protocol}.jsonl"
         model = f"<{name} folder>"
-        newsgold("baseline", "ner", "--model", str(folder), "--protocol", protocol, "--out", str(pred))
+        newsgold(
+            "baseline", "ner", "--model", str(folder), "--protocol", protocol, "--out", str(pred)
+        )
         rows.append(
             {
                 "system": f"spaCy {name} NER",
@@ -220,8 +222,9 @@ def quote_rows(name: str, folder: Path, work: Path) -> list[dict[str, Any]]:
             "protocol": "text",
             "pipeline": name,
             "commands": [
-                f"python benchmarks/leaderboard.py --wheel {name}=WHEEL (writes textacy.jsonl)",
-                "newsgold evaluate --layer quotes --pred textacy.jsonl",
+                f"PYTHONPATH=src python benchmarks/leaderboard.py --wheel {name}=WHEEL "
+                f"--work DIR (writes DIR/textacy-{name}.jsonl)",
+                f"newsgold evaluate --layer quotes --pred DIR/textacy-{name}.jsonl",
             ],
             "scores": quote_scores(evaluate("quotes", textacy_pred)),
         },
@@ -272,7 +275,9 @@ def table(board: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--wheel", action="append", default=[], metavar="NAME=FILE")
-    parser.add_argument("--work", required=True, type=Path, help="scratch folder (outside the repo)")
+    parser.add_argument(
+        "--work", required=True, type=Path, help="scratch folder (outside the repo)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "leaderboard.json")
     args = parser.parse_args()
     import spacy

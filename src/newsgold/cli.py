@@ -307,8 +307,14 @@ def cmd_baseline(args: argparse.Namespace) -> int:
 
             try:
                 predictions = list(parsed_quotes.run(args.model, gold))
+            except parsed_quotes.NoParse as err:
+                print(f"newsgold baseline quotes-parsed: {args.model}: {err}", file=sys.stderr)
+                return EXIT_USAGE
             except OSError as err:
-                print(f"newsgold baseline quotes-parsed: cannot load {args.model!r}: {err}", file=sys.stderr)
+                print(
+                    f"newsgold baseline quotes-parsed: cannot load {args.model!r}: {err}",
+                    file=sys.stderr,
+                )
                 return EXIT_USAGE
         else:
             from newsgold.baselines import ner

@@ -18,11 +18,11 @@ content; cf. PARC, Pareti 2016):
    addressee, not a source, and makes no quote.
 2. **According to.** "according to X" (``according`` with a ``prep`` child
    ``to`` whose ``pobj`` is X) attached to a verb is a quote: the cue is the two
-   words, the source X, the content the verb's clause (its subtree) without the
-   "according to X" phrase, shaped by rule 4.
+   words, the source X, the content the verb's clause (its subtree) on the
+   verb's side of the "according to X" phrase, shaped by rule 4.
 3. **Quotation marks.** A double-quoted stretch of :data:`~newsgold.baselines.quotes.MIN_WORDS`
    words or more (the quotation marks of :func:`newsgold.baselines.quotes.quotation_spans`)
-   that no quote of rules 1–2 overlaps is a direct quote when its sentence, or the
+   that no quote of rules 1 and 2 overlaps is a direct quote when its sentence, or the
    sentence holding its closing mark, has a reporting verb with a subject
    outside the quotation marks: the nearest such verb is the cue and its
    subject the source; the content is the text between the marks.
@@ -78,7 +78,7 @@ class Found:
 
 def is_cue(token: Any) -> bool:
     """A reporting verb of :data:`CUE_WORDS` (by its lower-cased form)."""
-    return bool(token.lower_ in CUE_WORDS)
+    return bool(token.text.lower() in CUE_WORDS)
 
 
 def subject(verb: Any) -> Any | None:
@@ -110,7 +110,9 @@ def trim(text: str, start: int, end: int, keep: str = "") -> tuple[int, int]:
     return start, end
 
 
-def shape(text: str, raw: tuple[int, int], marks: list[tuple[int, int]]) -> tuple[tuple[int, int], str]:
+def shape(
+    text: str, raw: tuple[int, int], marks: list[tuple[int, int]]
+) -> tuple[tuple[int, int], str]:
     """(content span, type) of a clause spanning ``raw`` (rule 4)."""
     inner = trim(text, *raw)
     for o, c in marks:
@@ -123,10 +125,15 @@ def shape(text: str, raw: tuple[int, int], marks: list[tuple[int, int]]) -> tupl
 
 
 def _clause(doc: Any, head: Any, skip: set[int]) -> tuple[int, int] | None:
-    """The character span of ``head``'s subtree without the token indices ``skip`` and
-    a leading complementiser; None when nothing but punctuation is left."""
+    """The character span of ``head``'s subtree without a leading complementiser and,
+    when token indices ``skip`` are given, only the words on ``head``'s side of them;
+    None when nothing but punctuation is left."""
     tokens = [t for t in head.subtree if t.i not in skip]
-    while tokens and tokens[0].lower_ in COMPLEMENTISERS and tokens[0].dep_ == "mark":
+    if skip:  # the run of words around ``head`` that the skipped words do not break
+        tokens = [
+            t for t in tokens if not any(min(t.i, head.i) < i < max(t.i, head.i) for i in skip)
+        ]
+    while tokens and tokens[0].text.lower() in COMPLEMENTISERS and tokens[0].dep_ == "mark":
         tokens.pop(0)
     if not tokens:
         return None
@@ -151,9 +158,9 @@ def _complement_quotes(doc: Any, marks: list[tuple[int, int]]) -> Iterator[Found
 
 def _according_quotes(doc: Any, marks: list[tuple[int, int]]) -> Iterator[Found]:
     for word in doc:
-        if word.lower_ != "according":
+        if word.text.lower() != "according":
             continue
-        to = next((c for c in word.children if c.lower_ == "to" and c.dep_ == "prep"), None)
+        to = next((c for c in word.children if c.text.lower() == "to" and c.dep_ == "prep"), None)
         source = None if to is None else next((c for c in to.children if c.dep_ == "pobj"), None)
         if to is None or source is None or word.head is word:
             continue
@@ -187,7 +194,7 @@ def _marked_quotes(doc: Any, marks: list[tuple[int, int]], taken: list[Found]) -
 
 
 def find_quotes(doc: Any) -> list[Found]:
-    """The quotes of a parsed spaCy ``Doc`` by rules 1–4, in text order."""
+    """The quotes of a parsed spaCy ``Doc`` by rules 1 to 4, in text order."""
     marks = quotation_spans(doc.text)
     found = list(_complement_quotes(doc, marks)) + list(_according_quotes(doc, marks))
     found += list(_marked_quotes(doc, marks, found))
@@ -235,7 +242,7 @@ class _Speakers:
         """(mention key, entity id) of the source whose head word is ``token`` (its span
         ``given``, else the noun phrase of ``token``)."""
         span = given or noun_phrase(token)
-        lower = token.lower_
+        lower = token.text.lower()
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
             labels = {"PERSON"} if lower in PERSON_PRONOUNS else GROUP_LABELS
             before = [e for e in self.doc.ents if e.end <= token.i and e.label_ in labels]
@@ -290,9 +297,21 @@ def predict_parsed(
     }
 
 
+class NoParse(ValueError):
+    """The pipeline gives no dependency parse, so the rules cannot run."""
+
+
 def predict_document(nlp: Any, doc: Document) -> dict[str, Any]:
-    """The prediction for one gold document: its whole text parsed in one call."""
-    return predict_parsed(doc.id, doc.text_sha256, nlp(doc.text))
+    """The prediction for one gold document: its whole text parsed in one call.
+    Raises :class:`NoParse` when the pipeline gives no dependency parse."""
+    parsed = nlp(doc.text)
+    if len(parsed) and not parsed.has_annotation("DEP"):
+        names = ", ".join(nlp.pipe_names) or "none"
+        raise NoParse(
+            f"the pipeline gives no dependency parse (its components: {names}); "
+            "use one with a parser"
+        )
+    return predict_parsed(doc.id, doc.text_sha256, parsed)
 
 
 def run(model: str, gold_path: Path | None = None) -> Iterator[dict[str, Any]]:
