@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from newsgold import __version__
+from newsgold.baselines.ner import PROTOCOLS
 from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
     DEFAULT_CONFIG,
@@ -321,7 +322,6 @@ _PROVENANCE = (
 """What ``benchmarks/leaderboard.json`` must record of each pipeline (non-empty strings)."""
 
 _SYSTEM = ("system", "layer", "protocol")
-_PROTOCOLS = ("text", "sentences")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
@@ -370,8 +370,8 @@ def leaderboard_problems(board: Any) -> list[tuple[str, str]]:
         out += [
             (f"/systems/{i}/{k}", "is missing or empty") for k in _SYSTEM if not _text(row.get(k))
         ]
-        if row.get("protocol") not in _PROTOCOLS:
-            out.append((f"/systems/{i}/protocol", f"is not one of {', '.join(_PROTOCOLS)}"))
+        if row.get("protocol") not in PROTOCOLS:
+            out.append((f"/systems/{i}/protocol", f"is not one of {', '.join(PROTOCOLS)}"))
         commands = row.get("commands")
         if not isinstance(commands, list) or not commands or not all(map(_text, commands)):
             out.append((f"/systems/{i}/commands", "is not a non-empty list of commands"))
