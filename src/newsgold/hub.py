@@ -411,7 +411,8 @@ def _pipelines(pipelines: Mapping[str, Any]) -> str:
             f"`{p['wheel']}`",
             f"`{p['wheel_sha256']}`",
             f"`{p['pipeline_folder']}`",
-            f"`{p['meta_name']}` {p['meta_version']}, spaCy `{p['meta_spacy_version']}`",
+            f"`{p['meta_name']}` {p['meta_version']}, spaCy `{p['meta_spacy_version']}`; "
+            f"sources: {', '.join(p.get('meta_sources') or ['none given'])}",
             p["caveat"],
         ]
         for name, p in pipelines.items()
