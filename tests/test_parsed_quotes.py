@@ -269,6 +269,7 @@ def test_named_source_gathers_every_entity_with_the_same_last_word() -> None:
         ("Sergei Lavrov", "e1"),
         ("Lavrov", "e1"),
     ]
+    assert pred["entities"] == [{"id": "e1", "name": "Lavrov"}]
     assert pred["quotes"][0]["speaker"] == "e1"
 
 

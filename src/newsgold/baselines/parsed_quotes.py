@@ -213,6 +213,8 @@ class _Speakers:
         self.mentions: dict[tuple[int, int], dict[str, Any]] = {}
         self.entities: dict[str, str] = {}
         """speaker key -> entity id"""
+        self.names: dict[str, str] = {}
+        """entity id -> name (the text that first named the speaker)"""
 
     def _mention(self, span: tuple[int, int], label: str, mtype: str, eid: str) -> None:
         if span not in self.mentions:
@@ -226,10 +228,11 @@ class _Speakers:
                 "entity_id": eid,
             }
 
-    def _entity(self, key: str, label: str) -> str:
+    def _entity(self, key: str, name: str) -> str:
         if key not in self.entities:
             eid = f"e{len(self.entities) + 1}"
             self.entities[key] = eid
+            self.names[eid] = name
             for ent in self.doc.ents:
                 if ent[-1].text == key:
                     self._mention((ent.start_char, ent.end_char), ent.label_, "NAM", eid)
@@ -242,6 +245,7 @@ class _Speakers:
         """(mention key, entity id) of the source whose head word is ``token`` (its span
         ``given``, else the noun phrase of ``token``)."""
         span = given or noun_phrase(token)
+        text = self.doc.text[span[0] : span[1]]
         lower = token.text.lower()
         if lower in PERSON_PRONOUNS | GROUP_PRONOUNS:
             labels = {"PERSON"} if lower in PERSON_PRONOUNS else GROUP_LABELS
@@ -249,14 +253,14 @@ class _Speakers:
             if not before:
                 return None, None
             ent = before[-1]
-            eid = self._entity(ent[-1].text, ent.label_)
+            eid = self._entity(ent[-1].text, ent.text)
             self._mention(span, ent.label_, "PRO", eid)
         elif token.pos_ == "PROPN" or token.ent_type_:
             label = self._label(token, "PERSON")
-            eid = self._entity(token.text, label)
+            eid = self._entity(token.text, text)
             self._mention(span, label, "NAM", eid)
         else:
-            eid = self._entity(self.doc.text[span[0] : span[1]].lower(), "ORG")
+            eid = self._entity(text.lower(), text)
             self._mention(span, self._label(token, "ORG"), "NOM", eid)
         return f"{span[0]}:{span[1]}", eid
 
@@ -282,7 +286,7 @@ def predict_parsed(
         "id": doc_id,
         "text_sha256": text_sha256,
         "mentions": [{"id": ids[f"{m['start']}:{m['end']}"], **m} for m in ordered],
-        "entities": [{"id": eid, "name": key} for key, eid in speakers.entities.items()],
+        "entities": [{"id": eid, "name": name} for eid, name in speakers.names.items()],
         "quotes": [
             {
                 "id": f"q{i + 1}",
