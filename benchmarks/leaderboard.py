@@ -147,6 +147,8 @@ def quote_scores(report: dict[str, Any]) -> dict[str, dict[str, float]]:
     for name, path in QUOTE_MEASURES:
         value: Any = report
         for key in path.split("/"):
+            if not isinstance(value, dict) or key not in value:
+                raise SystemExit(f"the quotes report has no {path!r}; update QUOTE_MEASURES")
             value = value[key]
         out[name] = prf(value)
     return out
