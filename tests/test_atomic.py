@@ -263,6 +263,7 @@ TARGETS = [
     ("brat", "annotation.conf"),
     ("brat", "visual.conf"),
     ("conll", "ontonotes.conll"),
+    ("conll2012", "conll2012.conll"),
     ("docbin", "newsgold.spacy"),
 ]
 

@@ -529,6 +529,7 @@ INVALID_CASES: dict[str, tuple[str, str, str]] = {
     "text-mismatch": ("text-mismatch.json", "/text", "ner"),
     "duplicate-prediction": ("duplicate-prediction.jsonl", "/1/id", "ner"),
     "duplicate-span": ("duplicate-span.json", "/mentions/1", "ner"),
+    "duplicate-mention": ("duplicate-mention.json", "/mentions/1/entity_id", "coref"),
     "label-set-mismatch": ("label-set-mismatch.jsonl", "/0/label", "ner"),
     "unknown-sentence": ("unknown-sentence.jsonl", "/0", "ner"),
     "tokens-mismatch": ("tokens-mismatch.jsonl", "/0/tokens/2", "ner"),
@@ -545,6 +546,7 @@ INVALID_CASES: dict[str, tuple[str, str, str]] = {
     "duplicate-id": ("duplicate-id.json", "/mentions/1/id", "ner"),
     "prediction-empty": ("prediction-empty.jsonl", "", "ner"),
     "prediction-folder-empty": ("prediction-folder-empty", "", "ner"),
+    "prediction-not-json": ("prediction-not-json.conll", "", "coref"),
 }
 
 # code -> (gold fixture under invalid_gold, pointer, layer): problems of the gold

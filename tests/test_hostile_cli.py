@@ -301,7 +301,7 @@ def test_dotdot_id_writes_nothing_outside_out(tmp_path: Path) -> None:
     need("convert")
     work = tmp_path / "a" / "b"
     hostile("dotdot-id", work / "in")
-    for fmt in ("conll", "brat", "docbin"):
+    for fmt in ("conll", "conll2012", "brat", "docbin"):
         result = newsgold("convert", "--to", fmt, "--out", "out", "in", cwd=work)
         found = assert_report(result, f"in/{DOC.name}", "schema-pattern", 1)
         assert any(m["pointer"] == "/id" and m["code"] == "schema-pattern" for m in found)

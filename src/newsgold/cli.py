@@ -412,7 +412,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         else:
             if args.to is None:
                 print(
-                    "newsgold convert: give --to conll|docbin|brat, or --from brat", file=sys.stderr
+                    "newsgold convert: give --to conll|conll2012|docbin|brat, or --from brat",
+                    file=sys.stderr,
                 )
                 return EXIT_USAGE
             if args.labels is not None and args.to != "conll":
@@ -425,6 +426,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
                 from newsgold.convert.conll import LABEL_SETS, write_conll
 
                 result = write_conll(docs, out, (args.labels,) if args.labels else LABEL_SETS)
+            elif args.to == "conll2012":
+                from newsgold.convert.conll2012 import write_conll2012
+
+                result = write_conll2012(docs, out)
             elif args.to == "docbin":
                 from newsgold.convert.docbin import write_docbin
 
@@ -532,12 +537,13 @@ def _add_build_and_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "convert",
-        help="convert documents to CoNLL IOB2, spaCy DocBin or brat; brat back to canonical JSON",
+        help="convert documents to CoNLL IOB2, CoNLL-2012, spaCy DocBin or brat; "
+        "brat back to canonical JSON",
         description="Write the documents (default: the corpus) in another format into --out, "
         "or read a brat folder back with --from brat. Prints what the format could not carry; "
         "writes nothing when a conversion fails.",
     )
-    p.add_argument("--to", choices=["conll", "docbin", "brat"], help="target format")
+    p.add_argument("--to", choices=["conll", "conll2012", "docbin", "brat"], help="target format")
     p.add_argument(
         "--from", dest="source", choices=["brat"], help="read this format (PATHS: its folder)"
     )

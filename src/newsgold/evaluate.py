@@ -295,6 +295,41 @@ def _json_lines_hint(path: Path, found: list[Problem]) -> list[Problem]:
     return [dataclasses.replace(found[0], hint=hint)]
 
 
+CONLL_MARKS: tuple[tuple[str, str, str], ...] = (
+    (
+        "-DOCSTART-",
+        "CoNLL IOB2 text (the layout of convert --to conll)",
+        "give IOB2 tags as JSON Lines rows in a .jsonl file, one sentence a line: "
+        '{"doc_id": ..., "sentence_id": ..., "tokens": [...], "ner_tags": [...]} '
+        "(schema/prediction.schema.json#/$defs/iob2_row; the tokens of the ner config)",
+    ),
+    (
+        "#begin document",
+        "CoNLL-2012 coreference text (the layout of convert --to conll2012)",
+        "give entities as a prediction document (mentions with entity_id) or as coref/linking "
+        "records in a .jsonl file (schema/prediction.schema.json); a CoNLL-2012 file is scored "
+        "by the reference scorer (scorer.pl) against the gold written by convert --to conll2012",
+    ),
+)
+"""The first line of a CoNLL file the tool writes, what it is, and what to give instead."""
+
+
+def _conll_problem(path: Path) -> list[Problem]:
+    """A ``prediction-not-json`` problem when ``path`` starts like a CoNLL file, else none."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return []  # the JSON reader reports it
+    first = next((line for line in head.splitlines() if line.strip()), b"")
+    text = first.decode("utf-8", "replace").lstrip("\ufeff")
+    for mark, what, hint in CONLL_MARKS:
+        if text.startswith(mark):
+            message = f"file is {what}, not JSON: its first line is {short(text, 40)}"
+            return [problem("prediction-not-json", str(path), "", message, hint)]
+    return []
+
+
 def _prediction_files(path: Path) -> tuple[list[Path], list[Problem]]:
     """The files to read at ``path``, and the links of its folder that are not followed.
 
@@ -487,6 +522,11 @@ class _Reader:
 
     def file(self, file_path: Path) -> None:
         file = str(file_path)
+        if file_path.is_file():
+            conll = _conll_problem(file_path)
+            if conll:
+                self.problems.extend(conll)
+                return
         if file_path.suffix != ".jsonl":
             value, found = parse_json_file(file_path)
             if found:
@@ -536,6 +576,9 @@ def read_predictions(
     if not files and not refused:
         message = "folder has no .json or .jsonl file: no prediction"
         hint = "give a folder of prediction files, or the path of one"
+        if any(path.glob("*.conll")):
+            message += " (its .conll files are CoNLL text, which evaluate does not read)"
+            hint = "give predictions as JSON (schema/prediction.schema.json), not CoNLL"
         return reader.out, _l1(str(path), "", "prediction-folder-empty", message, hint)
     for file_path in files:
         reader.file(file_path)

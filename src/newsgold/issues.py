@@ -162,6 +162,7 @@ _PREDICTION: dict[str, tuple[Level, str]] = {
     "text-mismatch": (3, "a prediction whose text or text_sha256 differs from the gold's"),
     "duplicate-prediction": (3, "a second prediction for the same document or sentence"),
     "duplicate-span": (3, "the same NER span and type predicted twice"),
+    "duplicate-mention": (3, "a coreference or linking mention span given twice"),
     "label-set-mismatch": (3, "a CoNLL-2003 type where OntoNotes types are scored"),
     "unknown-sentence": (3, "an IOB2 row for a sentence that the gold document does not have"),
     "tokens-mismatch": (3, "an IOB2 row whose tokens differ from the gold tokens"),
@@ -171,6 +172,7 @@ _PREDICTION: dict[str, tuple[Level, str]] = {
     "unknown-line-kind": (2, "a JSONL line that is not a JSON object"),
     "prediction-empty": (1, "a JSONL prediction file with no line (empty, or blank lines only)"),
     "prediction-folder-empty": (1, "a prediction folder with no .json or .jsonl file"),
+    "prediction-not-json": (1, "a prediction file in CoNLL text (IOB2 or CoNLL-2012), not JSON"),
     "gold-layer-not-annotated": (4, "a gold with no document that annotates the scored layer"),
 }
 
@@ -181,6 +183,7 @@ _CONVERSION: dict[str, tuple[Level, str]] = {
     "brat-file-missing": (1, "a .txt file without its .ann or side file beside it"),
     "label-set-unknown": (2, "an IOB2 label set that is not ontonotes or conll"),
     "conll-columns": (2, "an IOB2 line without the four columns token, _, _, tag"),
+    "conll2012-invalid": (2, "a CoNLL-2012 line whose coreference cell or place cannot be read"),
     "docbin-foreign": (2, "a spaCy Doc without the user data newsgold writes"),
     "brat-side-file-invalid": (2, "a side file that is not a newsgold brat side file"),
     "brat-line-invalid": (2, "a .ann line that is not a T, E, R, A, N or # line"),

@@ -385,15 +385,17 @@ def b_cubed(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
     return PRF(r_den, r_num, p_den, p_num)
 
 
-def max_assignment(weights: Sequence[Sequence[float]]) -> float:
-    """The largest sum of weights over a one-to-one assignment of rows to columns.
+def assignment(weights: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
+    """A one-to-one assignment of rows to columns with the largest sum of weights, as
+    (row, column) pairs in row order.
 
     The Hungarian (Kuhn-Munkres) algorithm with potentials, O(n^2 m).
     """
     if not weights or not weights[0]:
-        return 0.0
+        return []
     rows = [list(r) for r in weights]
-    if len(rows) > len(rows[0]):
+    flipped = len(rows) > len(rows[0])
+    if flipped:
         rows = [list(col) for col in zip(*rows, strict=True)]
     n, m = len(rows), len(rows[0])
     inf = float("inf")
@@ -429,18 +431,25 @@ def max_assignment(weights: Sequence[Sequence[float]]) -> float:
             j1 = way[j0]
             p[j0] = p[j1]
             j0 = j1
-    return sum(rows[p[j] - 1][j - 1] for j in range(1, m + 1) if p[j])
+    pairs = [(p[j] - 1, j - 1) for j in range(1, m + 1) if p[j]]
+    return sorted((c, r) for r, c in pairs) if flipped else sorted(pairs)
+
+
+def max_assignment(weights: Sequence[Sequence[float]]) -> float:
+    """The largest sum of weights over a one-to-one assignment of rows to columns."""
+    return sum(weights[i][j] for i, j in assignment(weights))
 
 
 def _phi4(k: Cluster, r: Cluster) -> float:
     return 2 * len(k & r) / (len(k) + len(r))
 
 
-def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
-    """Entity-based CEAF (Luo 2005, phi4) as in the CoNLL-2012 reference scorer.
+def ceaf_e_pairs(key: Sequence[Cluster], response: Sequence[Cluster]) -> list[tuple[int, int]]:
+    """The CEAF-e alignment: (key index, response index) of the aligned clusters that share
+    a mention, in key order.
 
     Clusters that share no mention have similarity 0, so the optimal alignment
-    is solved per connected group of overlapping clusters.
+    (largest sum of phi4) is solved per connected group of overlapping clusters.
     """
     where = _where(response)
     parent: dict[tuple[str, int], tuple[str, int]] = {}
@@ -463,10 +472,17 @@ def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
         root = find(("r", j))
         if root in groups:
             groups[root][1].append(j)
-    total = 0.0
+    out: list[tuple[int, int]] = []
     for ks, rs in groups.values():
         if rs:
-            total += max_assignment([[_phi4(key[i], response[j]) for j in rs] for i in ks])
+            weights = [[_phi4(key[i], response[j]) for j in rs] for i in ks]
+            out += [(ks[a], rs[b]) for a, b in assignment(weights) if weights[a][b] > 0]
+    return sorted(out)
+
+
+def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
+    """Entity-based CEAF (Luo 2005, phi4) as in the CoNLL-2012 reference scorer."""
+    total = sum(_phi4(key[i], response[j]) for i, j in ceaf_e_pairs(key, response))
     return PRF(len(key), total, len(response), total)
 
 
@@ -480,6 +496,31 @@ def coreference_scores(key: Sequence[Cluster], response: Sequence[Cluster]) -> C
         len(response),
         sum(len(k) for k in key),
         sum(len(r) for r in response),
+    )
+
+
+def _summed_prf(prfs: Sequence[PRF]) -> PRF:
+    return PRF(
+        sum(x.a_total for x in prfs),
+        sum(x.a_matched for x in prfs),
+        sum(x.b_total for x in prfs),
+        sum(x.b_matched for x in prfs),
+    )
+
+
+def summed(scores: Sequence[CorefScores]) -> CorefScores:
+    """The scores of several documents pooled as the reference scorer pools them: every
+    numerator, denominator and count summed (no cluster spans two documents, so this
+    equals scoring the documents' clusters together, without comparing clusters of
+    different documents)."""
+    return CorefScores(
+        _summed_prf([s.muc for s in scores]),
+        _summed_prf([s.b_cubed for s in scores]),
+        _summed_prf([s.ceaf_e for s in scores]),
+        sum(s.a_clusters for s in scores),
+        sum(s.b_clusters for s in scores),
+        sum(s.a_mentions for s in scores),
+        sum(s.b_mentions for s in scores),
     )
 
 

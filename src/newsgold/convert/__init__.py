@@ -32,7 +32,7 @@ from newsgold.layers.formats import ENTITY_COLOURS
 from newsgold.model import Document, Sentence
 
 if TYPE_CHECKING:
-    from newsgold.tokens import TaggedSentence
+    from newsgold.tokens import TaggedSentence, Token
 
 __all__ = [
     "ENTITY_COLOURS",
@@ -159,6 +159,15 @@ def tagging_view(document: Document) -> tuple[Document, bool]:
     if document.sentences:
         return document, True
     return dataclasses.replace(document, sentences=paragraph_sentences(document)), False
+
+
+def sentence_tokens(document: Document) -> list[tuple[Token, ...]]:
+    """The tokens of each sentence of ``document`` (each paragraph without sentences), as
+    the ``ner`` configs tokenise them (see :func:`tagging_view`); nothing is tagged."""
+    from newsgold.tokens import tokenize_sentence
+
+    view, _ = tagging_view(document)
+    return [tokenize_sentence(s) for s in view.sentences]
 
 
 def tagged_for_conversion(document: Document) -> tuple[list[TaggedSentence], bool]:

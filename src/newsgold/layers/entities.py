@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import d
 from newsgold.issues import pointer
 from newsgold.labels import inventory
-from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts
+from newsgold.layers.agreement_part import coref_pair
+from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts, dicts
+from newsgold.layers.evaluation import Evaluation, PredictionContext, Run, Spn, spans_of
 from newsgold.layers.formats import (
+    Conll2012Part,
     ConllPart,
     DocbinPart,
     HtmlKit,
@@ -20,6 +24,17 @@ from newsgold.layers.formats import (
     each_record,
 )
 from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
+from newsgold.scoring import (
+    COREFERENCE,
+    Agreement,
+    Cluster,
+    CorefScores,
+    Counted,
+    Row,
+    ceaf_e_pairs,
+    prf_header,
+    summed,
+)
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -72,6 +87,12 @@ def participant(ck: Context, entity_id: Any, role: str, *path: str | int) -> Non
             f'{role} "{entity_id}" is a {etype} entity',
             f"a {role} is a person, organisation, GPE or group: link the entity that acts",
         )
+
+
+def norm_title(title: str) -> str:
+    """A Wikipedia title as titles are compared (agreement, ``evaluate --layer linking``):
+    NFKC, underscores read as spaces, runs of spaces as one, case-folded."""
+    return " ".join(unicodedata.normalize("NFKC", title).replace("_", " ").split()).casefold()
 
 
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -215,7 +236,295 @@ def _rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- evaluation
 # The views ``newsgold evaluate --layer`` scores: prediction normaliser and scorer.
 
-EVALUATIONS: tuple[Any, ...] = ()
+
+@dataclass(frozen=True)
+class PMention:
+    """A predicted mention: its span, its entity (the spans of all the entity's mentions)
+    and the entity's Wikipedia title (``None``: NIL).
+
+    A mention is its span: equality and hash ignore the entity, so one span given
+    for two entities (two records, or a record and a prediction document) is one
+    mention predicted twice.
+    """
+
+    span: Spn
+    entity: frozenset[Spn] = field(compare=False)
+    title: str | None = field(compare=False, default=None)
+
+
+def _entity_keys(ck: PredictionContext, value: dict[str, Any], report: bool) -> dict[Spn, Any]:
+    """Each predicted mention span and the entity id it links to (``("#", i)``: none).
+
+    Mentions with one span are one mention; two different entity ids for one span
+    is a problem (reported when ``report``).
+    """
+    owner: dict[Spn, tuple[Any, int]] = {}
+    for i, m in dicts(value.get(MENTIONS)):
+        sp = ck.span(m, MENTIONS, i)
+        eid = m.get("entity_id")
+        if sp is None or (eid is not None and not ck.ref(NAME, eid, MENTIONS, i, "entity_id")):
+            continue
+        first = owner.get(sp)
+        if first is None or (first[0] is None and eid is not None):
+            owner[sp] = (eid, i)
+        elif eid is not None and first[0] != eid and report:
+            ck.add(
+                pointer(MENTIONS, i, "entity_id"),
+                "duplicate-mention",
+                f'span {sp[0]}-{sp[1]} links to "{eid}" but /{MENTIONS}/{first[1]} '
+                f'with the same span links to "{first[0]}"',
+                "a mention refers to one entity: link the span once",
+            )
+    return {sp: eid if eid is not None else ("#", i) for sp, (eid, i) in owner.items()}
+
+
+def _mentions_from_document(
+    ck: PredictionContext, value: dict[str, Any], report: bool
+) -> list[Any]:
+    keys = _entity_keys(ck, value, report)
+    spans: dict[Any, set[Spn]] = {}
+    for sp, key in keys.items():
+        spans.setdefault(key, set()).add(sp)
+    titles = {e.get("id"): e.get("wikipedia") for _, e in dicts(value.get(NAME))}
+    return [
+        PMention(sp, frozenset(spans[key]), titles.get(key) if isinstance(key, str) else None)
+        for sp, key in sorted(keys.items())
+    ]
+
+
+def _mentions_from_record(
+    ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
+) -> list[Any]:
+    if not ck.spans(value["mentions"], "mentions"):
+        return []
+    seen: dict[Spn, int] = {}
+    for k, sp in enumerate(spans_of(value["mentions"])):
+        if sp in seen:
+            ck.add(
+                pointer("mentions", k),
+                "duplicate-mention",
+                f"span {sp[0]}-{sp[1]} is also /mentions/{seen[sp]}",
+                "give each mention of the entity once",
+            )
+            return []
+        seen[sp] = k
+    entity = frozenset(seen)
+    return [PMention(sp, entity, value.get("wikipedia")) for sp in sorted(entity)]
+
+
+def _gold_entities(doc: Document) -> tuple[list[str], list[frozenset[Spn]]]:
+    """The gold entities that have mentions, in entity order, and their clusters of spans."""
+    chains = _chains(doc)
+    ids = [e.id for e in doc.layer(NAME) if chains.get(e.id)]
+    return ids, [frozenset((m["start"], m["end"]) for m in chains[i]) for i in ids]
+
+
+def _pred_entities(pred: list[Any]) -> list[tuple[frozenset[Spn], str | None]]:
+    """The predicted entities (cluster, title) in text order of their first mention."""
+    out = {m.entity: m.title for m in pred}
+    return sorted(out.items(), key=lambda kv: sorted(kv[0]))
+
+
+def _score_coref(run: Run) -> dict[str, Any]:
+    """Scores per document, pooled as the reference scorer pools them."""
+    per_doc: list[tuple[CorefScores, CorefScores]] = []
+    found = [0, 0, 0]
+    for doc, pred in run.pairs:
+        gold: list[Cluster] = list(_gold_entities(doc)[1])
+        per_doc.append(coref_pair(gold, [c for c, _ in _pred_entities(pred)]))
+        gold_spans = {sp for c in gold for sp in c}
+        pred_spans = {m.span for m in pred}
+        found = [
+            found[0] + len(gold_spans & pred_spans),
+            found[1] + len(pred_spans),
+            found[2] + len(gold_spans),
+        ]
+    return {
+        "mentions": Counted.of(*found),
+        "coreference": summed([x for x, _ in per_doc]),
+        "coreference_without_singletons": summed([x for _, x in per_doc]),
+    }
+
+
+def _coref_block(label: str, c: CorefScores) -> list[Row]:
+    return [
+        Row(label, heading=True),
+        Row("  MUC", c.muc),
+        Row("  B-cubed", c.b_cubed),
+        Row("  CEAF-e", c.ceaf_e),
+        Row("  CoNLL F1 (mean of the three F1)", c.conll_f1),
+    ]
+
+
+def _coref_rows(s: Mapping[str, Any]) -> list[Row]:
+    return [
+        Row("mentions (exact span)", s["mentions"]),
+        Row(prf_header(34, "A gold: R num/den  B predicted: P num/den"), heading=True),
+        *_coref_block("all entities (singletons kept)", s["coreference"]),
+        *_coref_block("entities of two or more mentions", s["coreference_without_singletons"]),
+    ]
+
+
+def _coref_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
+    c = s["coreference"]
+    return "", [
+        f"clusters: gold {c['a_clusters']}, predicted {c['b_clusters']}; "
+        f"mentions: gold {c['a_mentions']}, predicted {c['b_mentions']}"
+    ]
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    """Two titles name one article (:func:`norm_title`); NIL equals NIL only."""
+    if a is None or b is None:
+        return a is None and b is None
+    return norm_title(a) == norm_title(b)
+
+
+@dataclass(frozen=True)
+class Accuracy(Agreement):
+    """An accuracy of evaluate: 0.0 over no pair (the rule of ``newsgold evaluate``)."""
+
+    @property
+    def observed(self) -> float:
+        return 0.0 if self.n == 0 else self.agreed / self.n
+
+
+@dataclass
+class _LinkTally:
+    entities: list[int] = field(default_factory=lambda: [0, 0])
+    mentions: list[int] = field(default_factory=lambda: [0, 0])
+    pairs: list[int] = field(default_factory=lambda: [0, 0, 0])
+    titles: list[int] = field(default_factory=lambda: [0, 0, 0])
+
+    @staticmethod
+    def count(slot: list[int], gold: set[Any], pred: set[Any]) -> None:
+        slot[0] += len(gold & pred)
+        slot[1] += len(pred)
+        slot[2] += len(gold)
+
+
+def _link_document(t: _LinkTally, doc: Document, pred: list[Any]) -> None:
+    ids, clusters = _gold_entities(doc)
+    title_of = {e.id: e.wikipedia for e in doc.layer(NAME)}
+    gold_titles = [title_of[i] for i in ids]
+    predicted = _pred_entities(pred)
+    for i, j in ceaf_e_pairs(clusters, [c for c, _ in predicted]):
+        t.entities[0] += 1
+        t.entities[1] += _same_title(gold_titles[i], predicted[j][1])
+    gold_span = {sp: gold_titles[i] for i, c in enumerate(clusters) for sp in c}
+    for m in pred:
+        if m.span in gold_span:
+            t.mentions[0] += 1
+            t.mentions[1] += _same_title(gold_span[m.span], m.title)
+    t.count(
+        t.pairs,
+        {(sp, norm_title(x)) for sp, x in gold_span.items() if x is not None},
+        {(m.span, norm_title(m.title)) for m in pred if m.title is not None},
+    )
+    t.count(
+        t.titles,
+        {norm_title(x) for x in gold_titles if x is not None},
+        {norm_title(x) for _, x in predicted if x is not None},
+    )
+
+
+def _score_linking(run: Run) -> dict[str, Any]:
+    t = _LinkTally()
+    for doc, pred in run.pairs:
+        _link_document(t, doc, pred)
+    return {
+        "entity_accuracy": Accuracy(*t.entities),
+        "mention_accuracy": Accuracy(*t.mentions),
+        "mention_title_pairs": Counted.of(*t.pairs),
+        "document_titles": Counted.of(*t.titles),
+    }
+
+
+def _linking_rows(s: Mapping[str, Any]) -> list[Row]:
+    return [
+        Row("title accuracy, entities (CEAF-e)", s["entity_accuracy"]),
+        Row("title accuracy, mentions (span)", s["mention_accuracy"]),
+        Row("(mention span, title) pairs", s["mention_title_pairs"]),
+        Row("titles per document", s["document_titles"]),
+    ]
+
+
+_COREF_DOC = """Coreference (``--layer coref``). Gold: every mention (NAM, NOM and PRO) of the
+documents that annotate mentions and entities; an entity is the cluster of the
+spans of its mentions (a group entity is a cluster of its own mentions; its
+members do not change it). Predicted: the mentions of a prediction document
+(several mentions with one span are one mention), each in the cluster of its
+``entity_id``; a mention without ``entity_id`` is an entity of its own; or
+``coref`` layer records, one entity each, given as the spans of its mentions.
+One span linked to two predicted entities is the problem ``duplicate-mention``.
+Mentions are aligned by exact span (the same start and end); nothing else
+aligns. Twinless mentions (in one side only) are kept as they are, as in the
+CoNLL-2012 reference scorer v8.01: a gold mention that was not predicted lowers
+recall, a predicted mention that is not in the gold lowers precision; neither
+side is changed (no Cai and Strube 2010 or Rahman and Ng 2009 adjustment).
+MUC, B-cubed, CEAF-e and the CoNLL F1 (their mean) are those of
+:mod:`newsgold.scoring` (quoted below), micro-averaged as the reference
+scorer does over several documents: the numerators and denominators of all
+documents are summed. They are given over
+all entities (singletons kept, which is what the reference scorer computes on
+the ``convert --to conll2012`` export, where a singleton is written ``(n)``),
+and over the entities of two or more mentions on each side (singletons
+removed, as in the CoNLL-2012 shared task data). ``mentions`` is exact-span
+P/R/F1 of the mention spans. In the table, a metric's counts are its recall
+numerator and denominator (A, the gold) and its precision numerator and
+denominator (B, the prediction).
+"""
+_COREF_DOC += COREFERENCE + "\n"
+
+_LINKING_DOC = """Entity linking (``--layer linking``). Gold: each entity that has mentions, with
+its Wikipedia title or NIL (``wikipedia`` null). Predicted: as for ``coref``,
+each predicted entity with its ``wikipedia`` (absent or null: NIL), or
+``linking`` layer records (the spans of an entity's mentions and its
+``wikipedia``). Titles are compared NFKC-normalised, underscores read as
+spaces, case-folded; NIL agrees with NIL only. ``entity_accuracy``: gold and
+predicted entities are matched by the CEAF-e alignment (the one-to-one
+alignment with the largest sum of phi4 similarities, pairs that share at least
+one mention span; a tie between alignments goes the way the Kuhn-Munkres
+solver of :func:`newsgold.scoring.assignment` takes it, always the same);
+accuracy = matched pairs whose titles agree / matched pairs, 0 over no pair.
+``mention_accuracy``: each predicted mention whose span is a gold mention's,
+the title of its entity against the gold entity's. ``mention_title_pairs``:
+P/R/F1 of the (mention span, title) pairs of the mentions of linked entities on
+each side (NIL mentions are no pair: a NIL predicted for a linked gold mention
+lowers recall only, a title predicted for a NIL gold mention lowers precision
+only). ``document_titles``: P/R/F1 of the set of titles per document.
+"""
+
+
+def _describe(m: Any) -> str:
+    return f"mention span {m.span[0]}-{m.span[1]}"
+
+
+EVALUATIONS: tuple[Any, ...] = (
+    Evaluation(
+        name="coref",
+        needs=(MENTIONS, NAME),
+        from_document=lambda ck, value: _mentions_from_document(ck, value, True),
+        from_record=_mentions_from_record,
+        score=_score_coref,
+        rows=_coref_rows,
+        notes=_coref_notes,
+        description=_COREF_DOC,
+        duplicate_code="duplicate-mention",
+        describe=_describe,
+    ),
+    Evaluation(
+        name="linking",
+        needs=(MENTIONS, NAME),
+        from_document=lambda ck, value: _mentions_from_document(ck, value, False),
+        from_record=_mentions_from_record,
+        score=_score_linking,
+        rows=_linking_rows,
+        description=_LINKING_DOC,
+        duplicate_code="duplicate-mention",
+        describe=_describe,
+    ),
+)
 
 
 # ---------------------------------------------------------------- agreement
@@ -363,6 +672,34 @@ HTML = HtmlPart(
 CONLL = ConllPart(not_carried=each_record(NAME, "entity record and coreference"))
 
 
+# ---------------------------------------------------------------- CoNLL-2012
+# This layer's part in the CoNLL-2012 coreference file: each entity that has
+# mentions is one chain, numbered by its index in /entities.
+
+
+def _conll2012_chains(doc: Document) -> list[tuple[int, list[tuple[str, int, int]]]]:
+    by_entity: dict[str, list[tuple[str, int, int]]] = {}
+    for i, m in enumerate(doc.layer(MENTIONS)):
+        by_entity.setdefault(m.entity_id, []).append((pointer(MENTIONS, i), m.start, m.end))
+    return [(n, by_entity[e.id]) for n, e in enumerate(doc.layer(NAME)) if by_entity.get(e.id)]
+
+
+CONLL2012 = Conll2012Part(
+    not_carried=lambda doc: (
+        [
+            (
+                pointer(NAME),
+                "entity records (name, type, Wikipedia, members); an entity's chain number "
+                "is its index in /entities",
+            )
+        ]
+        if doc.layer(NAME)
+        else []
+    ),
+    chains=_conll2012_chains,
+)
+
+
 LAYER = Layer(
     name=NAME,
     record=Entity,
@@ -372,6 +709,12 @@ LAYER = Layer(
     summary=lambda records: [(NAME, len(records), counts(e.type for e in records))],
     evaluations=EVALUATIONS,
     agreement=AGREEMENT,
-    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
+    formats={
+        "brat": BRAT,
+        "docbin": DOCBIN,
+        "html": HTML,
+        "conll": CONLL,
+        "conll2012": CONLL2012,
+    },
     description="Referents of mentions: name, type, Wikipedia title, group members.",
 )

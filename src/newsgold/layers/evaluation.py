@@ -66,6 +66,9 @@ class PredictionContext(Context):
     ``base`` is the pointer of the prediction in its file (``(index,)`` for a JSONL
     line). ``referents`` holds, by id kind, the spans of each predicted referent
     (an entity: the spans that refer to it), filled by the views in registry order.
+    Every view reads the whole prediction, so a span or a reference is checked
+    once, at its pointer: a second view that checks it gets the first answer and
+    reports nothing again.
     """
 
     relaxed = True
@@ -77,6 +80,20 @@ class PredictionContext(Context):
         self.gold = gold
         self.base = base
         self.referents: dict[str, dict[str, set[Spn]]] = {}
+        self._spans: dict[str, Spn | None] = {}
+        self._refs: dict[tuple[str, str], bool] = {}
+
+    def span(self, span: dict[str, Any], *path: str | int) -> Spn | None:
+        where = pointer(*path)
+        if where not in self._spans:
+            self._spans[where] = super().span(span, *path)
+        return self._spans[where]
+
+    def ref(self, kind: str, value: Any, *path: str | int) -> bool:
+        key = (kind, pointer(*path))
+        if key not in self._refs:
+            self._refs[key] = super().ref(kind, value, *path)
+        return self._refs[key]
 
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         super().add(pointer(*self.base) + where, code, message, hint)

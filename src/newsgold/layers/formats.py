@@ -1,7 +1,7 @@
-"""A layer's part in the spaCy DocBin, the HTML viewer and the CoNLL IOB2 files.
+"""A layer's part in the spaCy DocBin, the HTML viewer, the CoNLL IOB2 and CoNLL-2012 files.
 
 Each layer module holds one value of each type here (``DOCBIN``, ``HTML``,
-``CONLL``; ``None`` where the layer has no part in the format); the converters
+``CONLL``, ``CONLL2012``; ``None`` where the layer has no part in the format); the converters
 in :mod:`newsgold.convert` keep the generic machinery and loop over the
 registry. The converters hand a layer what it needs through the small
 protocols below (:class:`DocbinSource`, :class:`HtmlKit`), so this module
@@ -241,3 +241,24 @@ def each_record(
         return [(f"/{layer}/{i}", what) for i in range(len(document.layer(layer)))]
 
     return not_carried
+
+
+# ---------------------------------------------------------------- CoNLL-2012
+
+
+ChainMention = tuple[str, int, int]
+"""A mention of a coreference chain: its JSON pointer, start and end (exclusive)."""
+
+
+@dataclass(frozen=True)
+class Conll2012Part:
+    """A layer's part in the CoNLL-2012 coreference file (``convert --to conll2012``).
+
+    ``chains`` gives the layer's coreference chains as ``(number, mentions)``, the
+    number written in the coreference column (unique in the document); ``None``
+    when the layer adds none. ``not_carried`` gives ``(pointer, reason)`` for what
+    the file cannot hold of the layer.
+    """
+
+    not_carried: Callable[[Document], list[tuple[str, str]]]
+    chains: Callable[[Document], list[tuple[int, list[ChainMention]]]] | None = None

@@ -25,6 +25,7 @@ from newsgold.layers.base import (
     dicts,
     short,
 )
+from newsgold.layers.entities import norm_title
 from newsgold.layers.evaluation import (
     HEADER,
     Evaluation,
@@ -36,6 +37,7 @@ from newsgold.layers.evaluation import (
 )
 from newsgold.layers.formats import (
     ENTITY_COLOURS,
+    Conll2012Part,
     ConllPart,
     DocbinPart,
     DocbinSource,
@@ -768,10 +770,6 @@ EVALUATIONS: tuple[Any, ...] = (NER,)
 # How ``newsgold agreement`` compares two annotations of this layer.
 
 
-def _norm_title(title: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", title).replace("_", " ").split()).casefold()
-
-
 def _norm_name(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).casefold()
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
@@ -779,7 +777,7 @@ def _norm_name(name: str) -> str:
 
 def _same_referent_single(ea: Entity, eb: Entity) -> bool:
     if ea.wikipedia and eb.wikipedia:
-        return _norm_title(ea.wikipedia) == _norm_title(eb.wikipedia)
+        return norm_title(ea.wikipedia) == norm_title(eb.wikipedia)
     return _norm_name(ea.name) == _norm_name(eb.name)
 
 
@@ -1149,6 +1147,13 @@ CONLL = ConllPart(
     not_carried=_conll_not_carried,
     tags=_conll_tags,
 )
+CONLL2012 = Conll2012Part(
+    not_carried=lambda document: (
+        [(pointer(NAME), "mention ids, labels and types (spans are in the coreference column)")]
+        if document.layer(NAME)
+        else []
+    )
+)
 
 
 LAYER = Layer(
@@ -1171,6 +1176,12 @@ LAYER = Layer(
     summary=_summary,
     evaluations=EVALUATIONS,
     agreement=AGREEMENT,
-    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
+    formats={
+        "brat": BRAT,
+        "docbin": DOCBIN,
+        "html": HTML,
+        "conll": CONLL,
+        "conll2012": CONLL2012,
+    },
     description="Spans that refer to an entity (NAM, NOM, PRO).",
 )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, IdKind, Layer, short
 from newsgold.layers.formats import (
+    Conll2012Part,
     ConllPart,
     DocbinPart,
     DocbinSource,
@@ -173,6 +174,7 @@ def _conll_not_carried(
 
 
 CONLL = ConllPart(not_carried=_conll_not_carried)
+CONLL2012 = Conll2012Part(not_carried=lambda document: _conll_not_carried(document, (), {}))
 
 
 LAYER = Layer(
@@ -183,6 +185,6 @@ LAYER = Layer(
     summary=lambda records: [(NAME, len(records), "")],
     evaluations=EVALUATIONS,
     agreement=AGREEMENT,
-    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
+    formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL, "conll2012": CONLL2012},
     description="Sentence spans covering the text.",
 )
