@@ -262,6 +262,7 @@ TARGETS = [
     ("brat", "fixture_small.meta.json"),
     ("brat", "annotation.conf"),
     ("brat", "visual.conf"),
+    ("brat", "tools.conf"),
     ("conll", "ontonotes.conll"),
     ("conll2012", "conll2012.conll"),
     ("docbin", "newsgold.spacy"),
@@ -332,3 +333,44 @@ def test_convert_into_the_working_directory_keeps_the_folder(
     assert cli.main(["convert", "--to", "conll", "--out", ".", str(FIXTURE)]) == 0
     assert capsys.readouterr().out.startswith("wrote 2 file(s) for 1 document(s) to ")
     assert Path.cwd().stat().st_ino == inode and (out / "notes.md").read_bytes() == b"mine\n"
+
+
+# ------------------------------------------------------------------ permissions of new folders
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old_umask = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old_umask)
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    """The permission bits of ``folder`` and of every folder and file under it."""
+    found = {".": stat.S_IMODE(folder.stat().st_mode)}
+    for p in sorted(folder.rglob("*")):
+        found[p.relative_to(folder).as_posix()] = stat.S_IMODE(p.stat().st_mode)
+    return found
+
+
+@pytest.mark.parametrize("fmt", ["conll", "conll2012", "docbin", "brat", "canonical"])
+def test_converted_folders_have_the_umasks_permissions(
+    tmp_path: Path, fmt: str, umask_022: None
+) -> None:
+    """Under umask 022 a converter's new --out folder (and any parent it makes) is 0o755 and
+    its files 0o644, so that a server running as another user can read them; mkdtemp's
+    0o700 does not leak through the staging folder."""
+    brat = tmp_path / "brat"
+    assert cli.main(["convert", "--to", "brat", "--out", str(brat), str(FIXTURE)]) == 0
+    out = tmp_path / "made" / "out"
+    if fmt == "canonical":
+        argv = ["convert", "--from", "brat", str(brat), "--out", str(out)]
+    else:
+        argv = ["convert", "--to", fmt, "--out", str(out), str(FIXTURE)]
+    assert cli.main(argv) == 0
+    modes = _modes(out)
+    assert modes.pop(".") == 0o755
+    assert modes and set(modes.values()) == {0o644}
+    assert stat.S_IMODE((tmp_path / "made").stat().st_mode) == 0o755

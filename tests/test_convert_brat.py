@@ -19,6 +19,7 @@ from newsgold.convert.brat import (
     from_brat,
     read_brat,
     to_brat,
+    tools_conf,
     visual_conf,
     write_brat,
 )
@@ -50,7 +51,7 @@ E1\tCONSULT:T10 Actor:T3 Actor2:T2
 R1\tCoref Arg1:T3 Arg2:T1
 R2\tCoref Arg1:T4 Arg2:T2
 R3\tCoref Arg1:T6 Arg2:T5
-R4\tCue Arg1:T8 Arg2:T9
+R4\tHasCue Arg1:T8 Arg2:T9
 R5\tSource Arg1:T8 Arg2:T6
 R6\tSpeaker Arg1:T8 Arg2:T5
 R7\tHolder Arg1:T11 Arg2:T5
@@ -130,7 +131,8 @@ def test_round_trip_is_byte_identical(source: Path, tmp_path: Path) -> None:
     doc = load(source)
     result = write_brat([doc], tmp_path / "brat")
     assert set(result.files) == {
-        "annotation.conf", "visual.conf", f"{doc.id}.txt", f"{doc.id}.ann", f"{doc.id}.meta.json",
+        "annotation.conf", "visual.conf", "tools.conf",
+        f"{doc.id}.txt", f"{doc.id}.ann", f"{doc.id}.meta.json",
     }  # fmt: skip
     assert (tmp_path / "brat" / f"{doc.id}.txt").read_bytes() == doc.text.encode("utf-8")
     out = brat_to_canonical(tmp_path / "brat", tmp_path / "back")
@@ -319,7 +321,7 @@ def test_configuration_files_cover_the_inventory() -> None:
     assert {
         "Coref",
         "Member",
-        "Cue",
+        "HasCue",
         "Source",
         "Speaker",
         "Holder",
@@ -339,11 +341,60 @@ def test_configuration_files_cover_the_inventory() -> None:
     assert "GPE\tbgColor:#9ad89a" in visual and "Quote | Quote content | Quote" in visual
 
 
+def _conf_sections(conf: str) -> dict[str, list[str]]:
+    """The non-comment, non-blank lines of each ``[section]`` of a brat configuration."""
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in conf.splitlines():
+        if line.startswith("["):
+            current = line.strip("[]")
+            sections[current] = []
+        elif line.strip() and not line.startswith("#") and current:
+            sections[current].append(line)
+    return sections
+
+
+def test_span_and_relation_types_have_distinct_names() -> None:
+    """brat keeps one namespace of types: the cue span type and the quote's cue relation
+    have different names (a relation ``Cue`` to a span ``Cue`` was ambiguous)."""
+    sections = _conf_sections(annotation_conf())
+    spans = [line.split("\t")[0] for line in sections["entities"]]
+    relations = [line.split("\t")[0] for line in sections["relations"]]
+    events = [line.split("\t")[0] for line in sections["events"]]
+    assert "Cue" in spans and "HasCue" in relations and "Cue" not in relations
+    assert set(relations).isdisjoint(spans) and set(relations).isdisjoint(events)
+    assert "HasCue\tArg1:Quote, Arg2:Cue" in sections["relations"]
+
+
+def test_wikipedia_normalisation_is_configured_as_brat_reads_it() -> None:
+    """tools.conf declares the resource of the N lines (``Wikipedia``) in brat's format
+    (``NAME<TAB>DB:..., <URL>:..., <URLBASE>:...%s``, as in brat's example configurations),
+    with no look-up database; annotation.conf lets every mention type take it (``<NORM>``)."""
+    tools = _conf_sections(tools_conf())
+    assert tools["normalization"] == [
+        "Wikipedia\tDB:<NONE>, <URL>:https://en.wikipedia.org, "
+        "<URLBASE>:https://en.wikipedia.org/wiki/%s"
+    ]
+    assert set(tools) == {"options", "search", "annotators", "disambiguators", "normalization"}
+    name, args = tools["normalization"][0].split("\t")
+    parsed = dict(a.strip().split(":", 1) for a in args.split(","))
+    assert parsed["<URLBASE>"].replace("%s", "Rex_Tillerson") == (
+        "https://en.wikipedia.org/wiki/Rex_Tillerson"
+    )
+    entities = _conf_sections(annotation_conf())["entities"]
+    for label in inventory().entity_types:
+        assert f"{label}\t<NORM>:Wikipedia" in entities
+    assert "Quote" in entities and "Cue" in entities  # not normalised
+    ann = to_brat(fixture()).ann
+    refs = [line.split("\t")[1].split(" ")[2] for line in ann.splitlines() if line[0] == "N"]
+    assert refs and all(r.split(":", 1)[0] == name for r in refs)
+
+
 def test_cli_both_ways(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "brat"
     assert main(["convert", "--to", "brat", "--out", str(out), str(FIXTURE)]) == 0
     printed = capsys.readouterr().out
-    assert "wrote 5 file(s) for 1 document(s)" in printed
+    assert "wrote 6 file(s) for 1 document(s)" in printed
     assert "not carried: 6" in printed
     assert (
         "2 x sentence span: brat has no sentence layer (kept in fixture_small.meta.json)" in printed

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsgold import __version__
 from newsgold import layers as registry
@@ -21,6 +21,7 @@ from newsgold.issues import Problem
 if TYPE_CHECKING:
     from newsgold.convert import ConversionResult
     from newsgold.model import Document
+    from newsgold.new import Facts
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -408,11 +409,16 @@ def cmd_convert(args: argparse.Namespace) -> int:
             if not source.is_dir():
                 print(f"newsgold convert: {args.paths[0]} is not a folder", file=sys.stderr)
                 return EXIT_USAGE
-            result = brat_to_canonical(source, out)
+            facts = _facts(args)
+            if facts is None:
+                print("newsgold convert: give --publisher and --address together", file=sys.stderr)
+                return EXIT_USAGE
+            result = brat_to_canonical(source, out, facts)
         else:
-            if args.to is None:
+            if args.to is None or _facts(args) != _facts(argparse.Namespace(**_NO_FACTS)):
                 print(
-                    "newsgold convert: give --to conll|conll2012|docbin|brat, or --from brat",
+                    "newsgold convert: give --to conll|conll2012|docbin|brat, or --from brat "
+                    "(the metadata options go with --from brat)",
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
@@ -554,7 +560,164 @@ def _add_convert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("paths", nargs="*", help="document files or folders (default: the corpus)")
+    _add_facts(p, "of a brat document annotated from scratch, with no side file")
     p.set_defaults(func=cmd_convert)
+
+
+def _add_facts(p: argparse.ArgumentParser, of: str = "of the new document") -> None:
+    """The metadata options of a new document (``newsgold new``, ``convert --from brat``)."""
+    g = p.add_argument_group(f"metadata {of} (what is not given is recorded as not given)")
+    g.add_argument("--headline", help="the document's headline (default: null)")
+    g.add_argument("--publisher", help="publisher of the text (needs --address)")
+    g.add_argument("--address", metavar="URL", help="https address of the published text")
+    g.add_argument("--published", metavar="YYYY-MM-DD", help="day the text was published")
+    g.add_argument("--date", metavar="YYYY-MM-DD", help="the document date (default: null)")
+    g.add_argument(
+        "--source-outlet",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an outlet the text names as its source (repeat for more)",
+    )
+    g.add_argument("--provenance", help="where the text comes from (default: the file, kept as is)")
+    g.add_argument("--license", help="licence of the annotations and status of the text")
+
+
+_NO_FACTS: dict[str, Any] = {
+    "headline": None,
+    "publisher": None,
+    "address": None,
+    "published": None,
+    "date": None,
+    "source_outlet": [],
+    "provenance": None,
+    "license": None,
+}
+
+
+def _facts(args: argparse.Namespace) -> Facts | None:
+    from newsgold.new import Facts
+
+    if (args.publisher is None) != (args.address is None) or (
+        args.published is not None and args.publisher is None
+    ):
+        return None
+    return Facts(
+        headline=args.headline,
+        publisher=args.publisher,
+        address=args.address,
+        published=args.published,
+        date=args.date,
+        source_outlets=tuple(args.source_outlet),
+        provenance=args.provenance,
+        license=args.license,
+    )
+
+
+def _start_failed(command: str, problems: list[Problem]) -> int:
+    for found in _relabel(problems):
+        print(found.format(), file=sys.stderr)
+    failed = f"*** FAILED *** newsgold {command}: {len(problems)} problem(s); nothing written"
+    print(failed, file=sys.stderr)
+    usage = ("document-exists", "file-unreadable", "file-too-large")
+    return EXIT_USAGE if any(p.code in usage for p in problems) else EXIT_INVALID
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Start a canonical document from a plain UTF-8 text file."""
+    from newsgold.new import StartError, new_document
+
+    facts = _facts(args)
+    if facts is None:
+        print("newsgold new: give --publisher and --address together", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"newsgold new: --out {args.out} exists and is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        review = Path(args.review) if args.review else None
+        started = new_document(
+            Path(args.text_file),
+            out,
+            facts,
+            args.id,
+            propose=args.propose,
+            model=args.spacy_model,
+            review_file=review,
+        )
+    except StartError as err:
+        return _start_failed("new", err.problems)
+    except OSError as err:
+        print(f"newsgold new: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    doc = started.document
+    print(f"wrote {_display(started.path)}: {len(doc.text)} characters, no layer annotated")
+    if started.review is not None:
+        counts = ", ".join(f"{n} {name}" for name, n in started.proposed.items())
+        print(f"wrote {_display(started.review)}: proposed {counts}, not reviewed")
+        print(
+            f'  review it, set "reviewed": true, then: newsgold accept '
+            f"{_display(started.review)} {_display(started.path)}"
+        )
+    return EXIT_OK
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    """Move the records of a reviewed proposal into its document."""
+    from newsgold.new import StartError, accept
+
+    try:
+        _, names = accept(Path(args.review), Path(args.document))
+    except StartError as err:
+        return _start_failed("accept", err.problems)
+    except OSError as err:
+        print(
+            f"newsgold accept: cannot write {args.document}: {err.strerror or err}", file=sys.stderr
+        )
+        return EXIT_USAGE
+    print(f"wrote {_display(Path(args.document))}: annotated {', '.join(names)}")
+    return EXIT_OK
+
+
+def _add_new(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "new",
+        help="start a canonical document from a plain UTF-8 text file",
+        description="Write OUT/<id>.json: the text byte for byte (a file that would have to "
+        "change is refused: not UTF-8, a byte-order mark, CR or CRLF line ends, a NUL byte), "
+        "its SHA-256, the metadata given, and no annotated layer. Never overwrites a "
+        "document. With --propose, spaCy proposes sentences into a review file (default "
+        "<id>.review.json beside TEXT_FILE), for review and `newsgold accept`.",
+    )
+    p.add_argument("text_file", metavar="TEXT_FILE", help="plain UTF-8 text, LF line ends")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder of the new document")
+    p.add_argument("--id", help="document id (default: the file name without its suffix)")
+    p.add_argument(
+        "--propose", action="store_true", help="write proposed sentences to a review file"
+    )
+    p.add_argument(
+        "--spacy-model",
+        metavar="NAME",
+        help="installed spaCy pipeline for --propose (default: rule-based sentencizer)",
+    )
+    p.add_argument(
+        "--review",
+        metavar="FILE",
+        help="review file for --propose (default: <id>.review.json beside TEXT_FILE)",
+    )
+    _add_facts(p)
+    p.set_defaults(func=cmd_new)
+    p = sub.add_parser(
+        "accept",
+        help="move the records of a reviewed proposal into its document",
+        description='Check that REVIEW is marked "reviewed": true and is of DOCUMENT\'s text, '
+        "then add its records to DOCUMENT and list their layers as annotated; the document "
+        "is rewritten only if it then validates.",
+    )
+    p.add_argument("review", metavar="REVIEW", help="the <id>.review.json file")
+    p.add_argument("document", metavar="DOCUMENT", help="the document it was proposed for")
+    p.set_defaults(func=cmd_accept)
 
 
 def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -624,6 +787,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_build_and_show(sub)
     _add_convert(sub)
+    _add_new(sub)
     _add_agreement(sub)
     _add_evaluate_and_baseline(sub)
     return parser

@@ -409,3 +409,38 @@ def write_staged(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def create_new(files: dict[Path, bytes]) -> None:
+    """Write new files, all or none, never over an existing one.
+
+    Each file is written whole to a temporary file beside it, flushed to disk and linked
+    to its name (a hard link, which fails when the name exists, even if another process
+    made it a moment ago); on any failure the names linked so far are removed. Raises
+    :class:`FileExistsError` naming the first file that exists, before anything is written.
+    """
+    for path in files:
+        if path.exists() or path.is_symlink():
+            raise FileExistsError(errno.EEXIST, "exists; newsgold does not overwrite it", str(path))
+    temps: list[tuple[Path, Path]] = []
+    linked: list[Path] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            temps.append((Path(tmp), path))
+            os.chmod(tmp, _file_mode(path))  # mkstemp gives 0600; give what open() would
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp_path, path in temps:
+            os.link(tmp_path, path)
+            linked.append(path)
+    except BaseException:
+        for path in linked:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for tmp_path, _ in temps:
+            tmp_path.unlink(missing_ok=True)

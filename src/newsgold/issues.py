@@ -180,7 +180,7 @@ _CONVERSION: dict[str, tuple[Level, str]] = {
     "output-not-folder": (1, "the output path exists and is not a folder"),
     "brat-folder-invalid": (1, "the brat path is not a folder, or holds no .txt files"),
     "brat-symlink": (1, "a brat file that is a symbolic link"),
-    "brat-file-missing": (1, "a .txt file without its .ann or side file beside it"),
+    "brat-file-missing": (1, "a .txt file without its .ann beside it"),
     "label-set-unknown": (2, "an IOB2 label set that is not ontonotes or conll"),
     "conll-columns": (2, "an IOB2 line without the four columns token, _, _, tag"),
     "conll2012-invalid": (2, "a CoNLL-2012 line whose coreference cell or place cannot be read"),
@@ -189,6 +189,8 @@ _CONVERSION: dict[str, tuple[Level, str]] = {
     "brat-line-invalid": (2, "a .ann line that is not a T, E, R, A, N or # line"),
     "brat-equivalence-line": (2, "a .ann equivalence (*) line, which is not read"),
     "brat-type-unknown": (2, "a .ann type, relation or attribute that annotation.conf lacks"),
+    "brat-start-file-invalid": (2, "a start file <id>.doc.json that is not metadata and layers"),
+    "review-invalid": (2, "a review file not of this document and text, or not reviewed"),
     "round-trip-mismatch": (3, "a conversion that does not read back as its source"),
     "token-whitespace": (3, "a token that holds whitespace and cannot be one IOB2 column"),
     "docbin-span-missing": (3, "a record of the Doc's user data whose span is not in the Doc"),
@@ -202,7 +204,9 @@ _CONVERSION: dict[str, tuple[Level, str]] = {
     "brat-annotation-invalid": (3, "a .ann annotation that does not map to the document model"),
     "brat-ann-emptied": (3, "an empty .ann whose side file maps annotations to it"),
     "brat-override-invalid": (3, "a side-file override that no longer applies to the .ann"),
+    "brat-line-not-carried": (3, "a .ann line that no layer reads (on the wrong annotation)"),
     "brat-id-mismatch": (4, "a side file whose document id is not its file name"),
+    "document-exists": (4, "a new document whose id (up to case) the folder already has"),
 }
 
 _AGREEMENT: dict[str, tuple[Level, str]] = {

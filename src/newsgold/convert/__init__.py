@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsgold.io import publish_over
+from newsgold.io import folder_mode, publish_over
 from newsgold.issues import ProblemError, problem
 from newsgold.layers import tag_spans
 from newsgold.layers.formats import ENTITY_COLOURS
@@ -109,7 +109,8 @@ def check_output_dir(out: Path) -> None:
 def staged_output(out: Path) -> Iterator[Path]:
     """Yield an empty temporary folder beside ``out``; publish its files to ``out`` on success.
 
-    When ``out`` does not exist the temporary folder is renamed to it (one step);
+    When ``out`` does not exist the temporary folder is given the permissions ``mkdir``
+    would give (0o777 less the umask, not mkdtemp's 0o700) and renamed to it (one step);
     otherwise :func:`newsgold.io.publish_over` moves the new files in, all or nothing
     (the files they replace are set aside and put back on any failure; files of
     ``out`` that the conversion did not write stay, and the folder itself is never
@@ -124,6 +125,7 @@ def staged_output(out: Path) -> Iterator[Path]:
     try:
         yield tmp
         if not out.exists():
+            os.chmod(tmp, folder_mode())  # mkdtemp gives 0o700; give what mkdir would
             os.rename(tmp, out)
             return
         publish_over(tmp, out)

@@ -1,7 +1,8 @@
 """brat standoff, both ways.
 
 A brat folder holds ``<id>.txt``, ``<id>.ann`` and ``<id>.meta.json`` per document,
-and ``annotation.conf`` and ``visual.conf``.
+and ``annotation.conf``, ``visual.conf`` and ``tools.conf`` (the ``Wikipedia``
+normalisation of the ``N`` lines).
 
 The ``.txt`` file is the document text, byte for byte. The ``.ann`` file holds
 every annotation brat can show and edit, in ``T`` (spans; discontinuous ones as
@@ -28,6 +29,7 @@ column is not the ``.txt`` at its offsets, is refused.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import hashlib
 import json
@@ -36,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgold import layers
 from newsgold.convert import (
@@ -58,6 +60,9 @@ from newsgold.layers.parts import (
     BratSpan,
 )
 from newsgold.model import Document
+
+if TYPE_CHECKING:
+    from newsgold.new import Facts
 
 SIDE_SUFFIX = ".meta.json"
 SIDE_FORMAT = "newsgold-brat"
@@ -97,12 +102,19 @@ def _parts() -> list[tuple[str, BratPart]]:
 # ---------------------------------------------------------------- configuration files
 
 
+def _span_type_line(name: str, confs: Sequence[BratConf]) -> str:
+    """A line of ``[entities]``: the type, and ``<NORM>:`` the resources that normalise it."""
+    norms = [n.name for c in confs for n in c.normalizations if name in n.types]
+    return f"{name}\t<NORM>:{'|'.join(norms)}" if norms else name
+
+
 def annotation_conf() -> str:
     """The ``annotation.conf`` for the label inventory and the registered layers."""
     confs = [part.conf() for _, part in _parts()]
     lines = ["# newsgold: brat annotation configuration, generated from schema/labels.json."]
     lines += [f"# {line}" for c in confs for line in c.about]
-    lines += ["", "[entities]", "", *(t.name for c in confs for t in c.span_types)]
+    spans = [_span_type_line(t.name, confs) for c in confs for t in c.span_types]
+    lines += ["", "[entities]", "", *spans]
     lines += ["", "[relations]", ""]
     for rel in (r for c in confs for r in c.relations):
         lines += [f"# {rel.name}: {rel.what}", f"{rel.name}\tArg1:{rel.arg1}, Arg2:{rel.arg2}"]
@@ -127,6 +139,40 @@ def visual_conf() -> str:
         "ATTRIBUTE_DEFAULT\tglyph:*",
     ]
     return "\n".join(lines) + "\n"
+
+
+def tools_conf() -> str:
+    """The ``tools.conf``: brat's options, a search link, and one ``[normalization]`` line per
+    resource the layers declare (``Wikipedia``), with no look-up database (``DB:<NONE>``):
+    brat then accepts the ``N`` lines, lets the annotator type an ID and links it."""
+    norms = [n for _, part in _parts() for n in part.conf().normalizations]
+    return (
+        "\n".join(
+            [
+                "# newsgold: brat tools configuration.",
+                "",
+                "[options]",
+                "",
+                "Validation\tvalidate:all",
+                "Tokens\ttokenizer:whitespace",
+                "Sentences\tsplitter:newline",
+                "Annotation-log\tlogfile:<NONE>",
+                "",
+                "[search]",
+                "",
+                "Wikipedia\t<URL>:https://en.wikipedia.org/wiki/Special:Search?search=%s",
+                "",
+                "[annotators]",
+                "",
+                "[disambiguators]",
+                "",
+                "[normalization]",
+                "",
+                *(f"{n.name}\tDB:<NONE>, <URL>:{n.url}, <URLBASE>:{n.urlbase}" for n in norms),
+            ]
+        )
+        + "\n"
+    )
 
 
 # ---------------------------------------------------------------- writing
@@ -294,11 +340,12 @@ def to_brat(document: Document) -> BratDocument:
 
 
 def write_brat(documents: Iterable[Document], out: Path) -> ConversionResult:
-    """Write a brat folder: ``.txt``, ``.ann``, ``.meta.json`` per document, two .conf files."""
+    """Write a brat folder: ``.txt``, ``.ann``, ``.meta.json`` per document, three .conf files."""
     converted = [to_brat(d) for d in documents]
     with staged_output(out) as tmp:
         (tmp / "annotation.conf").write_text(annotation_conf(), encoding="utf-8", newline="\n")
         (tmp / "visual.conf").write_text(visual_conf(), encoding="utf-8", newline="\n")
+        (tmp / "tools.conf").write_text(tools_conf(), encoding="utf-8", newline="\n")
         for b in converted:
             (tmp / f"{b.doc_id}.txt").write_bytes(b.txt.encode("utf-8"))
             (tmp / f"{b.doc_id}.ann").write_bytes(b.ann.encode("utf-8"))
@@ -498,6 +545,7 @@ class _Reader:
 
     def __init__(self, doc_id: str, text: str, ann: str, meta: dict[str, Any]) -> None:
         self.doc_id = doc_id
+        self.read_lines: set[int] = set()
         self.name = f"{doc_id}.ann"
         self.text = text
         self.meta = meta
@@ -505,6 +553,7 @@ class _Reader:
         self.errors: list[Problem] = []
         self.parts = _parts()
         self.ids: dict[str, str] = dict(meta.get("ids", {}))
+        self.exported = set(self.ids)
         self.used: set[str] = set(self.ids.values())
         for _, part in self.parts:
             if part.reserved is not None:
@@ -540,10 +589,19 @@ class _Reader:
     def spans(self, t: BratSpan) -> list[dict[str, Any]]:
         return [{"start": s, "end": e, "text": self.text[s:e]} for s, e in t.fragments]
 
+    def use(self, line: int) -> None:
+        self.read_lines.add(line)
+
+    def is_new(self, bid: str) -> bool:
+        return bid not in self.exported
+
     def note(self, bid: str) -> dict[str, Any]:
         if bid not in self.ann.notes:
             return {}
         raw, line = self.ann.notes[bid]
+        self.use(line)
+        if self.is_new(bid) and not raw.lstrip().startswith("{"):
+            return {"description": raw.strip()}
         try:
             value = json.loads(raw)
         except json.JSONDecodeError as err:
@@ -558,7 +616,9 @@ class _Reader:
         return value
 
     def targets(self, rtype: str, arg1: str) -> list[str]:
-        return [a2 for a1, a2, _ in self.rels[rtype] if a1 == arg1]
+        found = [(a2, line) for a1, a2, line in self.rels[rtype] if a1 == arg1]
+        self.read_lines.update(line for _, line in found)
+        return [a2 for a2, _ in found]
 
     def one(self, rtype: str, arg1: str) -> str | None:
         found = self.targets(rtype, arg1)
@@ -567,12 +627,14 @@ class _Reader:
         return found[0] if found else None
 
     def attr(self, atype: str, bid: str, line: int) -> str | None:
+        self.read_lines.update(n for a, t, _, n in self.ann.a if (a, t) == (atype, bid))
         value = self.attrs.get((atype, bid))
         if value is None:
             self.fail(line, f"{bid} has no {atype} attribute; add one")
         return value
 
     def flags(self, bid: str) -> list[str]:
+        self.read_lines.update(n for _, t, v, n in self.ann.a if t == bid and v is None)
         return self.flagged[bid]
 
     def resolve(self, kind: str, bid: str | None) -> str | None:
@@ -606,7 +668,34 @@ class _Reader:
         }
         for name, part in self.parts:
             derived[name] = part.read(self)
+        self._unread()
         return derived
+
+    def _unread(self) -> None:
+        """Report every ``A``, ``R``, ``N`` and ``#`` line that no layer read: one on an
+        annotation of the wrong kind (a ``MentionType`` on a quote, a normalisation on a
+        mention that is not its entity's first), which the document would lose."""
+        if self.errors:  # a layer that failed may not have read its lines
+            return
+        lines = [
+            *((n, f"attribute {a} on {t}") for a, t, _, n in self.ann.a),
+            *((n, f"relation {r} from {a1} to {a2}") for r, a1, a2, n in self.ann.r),
+            *((n, f"normalisation {ref} on {t}") for t, ref, _, n in self.ann.n),
+            *((n, f"note on {t}") for t, (_, n) in self.ann.notes.items()),
+        ]
+        for line, what in sorted(lines):
+            if line not in self.read_lines:
+                self.errors.append(
+                    problem(
+                        "brat-line-not-carried",
+                        self.name,
+                        "",
+                        f"line {line}: the {what} is read by no layer: no layer has it "
+                        "on an annotation of this type or in this place",
+                        "remove the line, or put it on the annotation it belongs to "
+                        "(an entity's note and normalisation go on its first mention)",
+                    )
+                )
 
 
 def _derive(
@@ -696,7 +785,11 @@ def _text_problems(doc_id: str, txt: str, meta: Mapping[str, Any]) -> list[Probl
 
 
 def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document:
-    """Read one document from its brat files; raise :class:`ConversionError` on anything wrong."""
+    """Read one document from its brat files; raise :class:`ConversionError` on anything wrong.
+
+    The annotated layers are those the side file lists (none when ``annotated_layers`` is
+    None, as for a ``.ann`` annotated from scratch, see :func:`scratch_meta`), and after
+    them each layer that has records now (annotated in brat)."""
     from newsgold.validate import validate_document_value
 
     side = side_file_name(doc_id)
@@ -733,6 +826,10 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
     except ConversionError as err:
         raise ConversionError([*found, *err.problems]) from err
     found += mismatches
+    listed = derived["annotated_layers"] or []
+    if isinstance(listed, list):
+        found_in = [n for n in layers.names() if derived.get(n) and n not in listed]
+        derived["annotated_layers"] = [*listed, *found_in]
     errors = _apply_overrides(side, derived, list(meta.get("overrides", [])))
     if errors:
         raise ConversionError([*found, *errors])
@@ -742,58 +839,160 @@ def from_brat(doc_id: str, txt: str, ann: str, meta: dict[str, Any]) -> Document
     return Document.from_dict(derived)
 
 
-def read_brat(folder: Path) -> list[Document]:
-    """Read every document of a brat folder written by :func:`write_brat` (perhaps edited since)."""
+START_SUFFIX = ".doc.json"
+"""The start file a user may write beside a ``.txt`` annotated from scratch."""
+_START_KEYS = ("metadata", "annotated_layers")
+
+
+def _start_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """The start file ``<id>.doc.json`` (none: ``{}``): a JSON object with ``metadata`` (an
+    object whose keys replace the defaults) and ``annotated_layers``, both optional."""
+    from newsgold.io import parse_json_file
+
+    if not path.exists() and not path.is_symlink():
+        return {}, []
+    value, found = parse_json_file(path)
+    if found:
+        return {}, found
+
+    def bad(at: str, message: str) -> list[Problem]:
+        hint = 'write {"metadata": {...}, "annotated_layers": [...]}, both optional'
+        return [problem("brat-start-file-invalid", str(path), at, message, hint)]
+
+    if not isinstance(value, dict):
+        return {}, bad("", "not a JSON object")
+    unknown = [k for k in value if k not in _START_KEYS]
+    if unknown:
+        return {}, bad(pointer(unknown[0]), f'unknown key "{unknown[0]}"')
+    if not isinstance(value.get("metadata", {}), dict):
+        return {}, bad("/metadata", "metadata is not a JSON object")
+    return value, []
+
+
+def scratch_meta(doc_id: str, text: str, facts: Facts, start: Mapping[str, Any]) -> dict[str, Any]:
+    """The side file of a document annotated from scratch: the metadata of :mod:`newsgold.new`
+    from ``facts``, each key of the start file's ``metadata`` in place of the default, and
+    its ``annotated_layers`` (None when it gives none)."""
+    from newsgold.model import SCHEMA_VERSION
+    from newsgold.new import metadata
+
+    meta = metadata(facts, f"{doc_id}.txt", text)
+    meta.update(start.get("metadata", {}))
+    return {
+        "format": SIDE_FORMAT,
+        "version": SIDE_VERSION,
+        "id": doc_id,
+        "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "schema_version": SCHEMA_VERSION,
+        "metadata": meta,
+        "annotated_layers": start.get("annotated_layers"),
+        "ids": {},
+        "overrides": [],
+    }
+
+
+def _from_start(problems: list[Problem], start: Path, value: Mapping[str, Any]) -> list[Problem]:
+    """Problems at a value the start file gave, named by the start file."""
+    given = [pointer("metadata", k) for k in value.get("metadata", {})]
+    if "annotated_layers" in value:
+        given.append(pointer("annotated_layers"))
+    return [
+        dataclasses.replace(p, file=str(start))
+        if any(p.pointer == g or p.pointer.startswith(g + "/") for g in given)
+        else p
+        for p in problems
+    ]
+
+
+def _read_scratch(txt_path: Path, ann: str, facts: Facts) -> Document:
+    """One document annotated from scratch: the ``.txt`` bytes are its text, unchanged (a
+    file that would have to change is refused); metadata from ``facts`` and the start file."""
+    from newsgold.new import text_of
+
+    doc_id = txt_path.stem
+    start_path = txt_path.with_name(doc_id + START_SUFFIX)
+    start, found = _start_file(start_path)
+    text, refused = text_of(txt_path.read_bytes(), str(txt_path))
+    found += refused
+    if found or text is None:
+        raise ConversionError(found)
+    meta = scratch_meta(doc_id, text, facts, start)
+    try:
+        return from_brat(doc_id, text, ann, meta)
+    except ConversionError as err:
+        raise ConversionError(_from_start(err.problems, start_path, start)) from err
+
+
+def _read_exported(folder: Path, txt_path: Path, ann: str, meta_path: Path) -> Document:
+    """One document of a folder written by :func:`write_brat`, with its side file."""
+    doc_id = txt_path.stem
+    try:
+        text = txt_path.read_bytes().decode("utf-8")
+        meta = json.loads(meta_path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as err:
+        message, hint = f"not UTF-8 at byte {err.start}", "save the files as UTF-8"
+        raise ConversionError(
+            [problem("invalid-utf8", f"{folder}/{doc_id}.*", "", message, hint)]
+        ) from err
+    except json.JSONDecodeError as err:
+        message = f"not JSON ({err.msg} at line {err.lineno})"
+        raise ConversionError(
+            [problem("invalid-json", str(meta_path), "", message, "fix the JSON")]
+        ) from err
+    if not isinstance(meta, dict):
+        message, hint = "not a JSON object", "keep the side file that newsgold wrote"
+        raise ConversionError(
+            [problem("brat-side-file-invalid", str(meta_path), "", message, hint)]
+        )
+    if meta.get("id") != doc_id:
+        message = f'id {json.dumps(meta.get("id"))} != file name "{doc_id}"'
+        hint = "name the files after the document id"
+        raise ConversionError([problem("brat-id-mismatch", str(meta_path), "/id", message, hint)])
+    return from_brat(doc_id, text, ann, meta)
+
+
+def _read_one(folder: Path, txt_path: Path, facts: Facts) -> Document:
+    doc_id = txt_path.stem
+    ann_path = folder / f"{doc_id}.ann"
+    meta_path = folder / side_file_name(doc_id)
+    start_path = folder / f"{doc_id}{START_SUFFIX}"
+    paths = (txt_path, ann_path, meta_path, start_path)
+    links = [p.name for p in paths if p.is_symlink()]
+    if links:
+        message, hint = f"{', '.join(links)} is a symbolic link", "copy the file into the folder"
+        raise ConversionError([problem("brat-symlink", str(folder), "", message, hint)])
+    if not ann_path.is_file():
+        message = f"{ann_path.name} missing beside it"
+        hint = "every document needs .txt and .ann (brat makes an empty .ann for a new text)"
+        raise ConversionError([problem("brat-file-missing", str(txt_path), "", message, hint)])
+    try:
+        ann = ann_path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        message, hint = f"not UTF-8 at byte {err.start}", "save the .ann as UTF-8"
+        raise ConversionError([problem("invalid-utf8", str(ann_path), "", message, hint)]) from err
+    if meta_path.is_file():
+        return _read_exported(folder, txt_path, ann, meta_path)
+    return _read_scratch(txt_path, ann, facts)
+
+
+def read_brat(folder: Path, facts: Facts | None = None) -> list[Document]:
+    """Read every document of a brat folder: one written by :func:`write_brat` (perhaps edited
+    since), or ``.txt`` and ``.ann`` files annotated from scratch, with no side file: their
+    metadata comes from ``facts`` and an optional start file ``<id>.doc.json``."""
+    from newsgold.new import Facts
+
     if not folder.is_dir():
         message, hint = "not a folder", "give the brat folder"
         raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
-    docs = []
-    errors: list[Problem] = []
     txts = sorted(folder.glob("*.txt"))
     if not txts:
-        message, hint = "no .txt files", "give a folder written by `newsgold convert --to brat`"
+        message, hint = "no .txt files", "give a folder of brat .txt and .ann files"
         raise ConversionError([problem("brat-folder-invalid", str(folder), "", message, hint)])
+    docs = []
+    errors: list[Problem] = []
     for txt_path in txts:
-        doc_id = txt_path.stem
-        ann_path = folder / f"{doc_id}.ann"
-        meta_path = folder / side_file_name(doc_id)
-        links = [p.name for p in (txt_path, ann_path, meta_path) if p.is_symlink()]
-        if links:
-            message, hint = (
-                f"{', '.join(links)} is a symbolic link",
-                "copy the file into the folder",
-            )
-            errors.append(problem("brat-symlink", str(folder), "", message, hint))
-            continue
-        missing = [p.name for p in (ann_path, meta_path) if not p.is_file()]
-        if missing:
-            message = f"{' and '.join(missing)} missing beside it"
-            hint = f"every document needs .txt, .ann and {SIDE_SUFFIX}"
-            errors.append(problem("brat-file-missing", str(txt_path), "", message, hint))
-            continue
         try:
-            text = txt_path.read_bytes().decode("utf-8")
-            ann = ann_path.read_bytes().decode("utf-8")
-            meta = json.loads(meta_path.read_bytes().decode("utf-8"))
-        except UnicodeDecodeError as err:
-            message, hint = f"not UTF-8 at byte {err.start}", "save the files as UTF-8"
-            errors.append(problem("invalid-utf8", f"{folder}/{doc_id}.*", "", message, hint))
-            continue
-        except json.JSONDecodeError as err:
-            message = f"not JSON ({err.msg} at line {err.lineno})"
-            errors.append(problem("invalid-json", str(meta_path), "", message, "fix the JSON"))
-            continue
-        if not isinstance(meta, dict):
-            message, hint = "not a JSON object", "keep the side file that newsgold wrote"
-            errors.append(problem("brat-side-file-invalid", str(meta_path), "", message, hint))
-            continue
-        if meta.get("id") != doc_id:
-            message = f'id {json.dumps(meta.get("id"))} != file name "{doc_id}"'
-            hint = "name the files after the document id"
-            errors.append(problem("brat-id-mismatch", str(meta_path), "/id", message, hint))
-            continue
-        try:
-            docs.append(from_brat(doc_id, text, ann, meta))
+            docs.append(_read_one(folder, txt_path, facts or Facts()))
         except ConversionError as err:
             errors.extend(err.problems)
     if errors:
@@ -801,9 +1000,10 @@ def read_brat(folder: Path) -> list[Document]:
     return docs
 
 
-def brat_to_canonical(folder: Path, out: Path) -> ConversionResult:
-    """Read a brat folder and write one canonical ``<id>.json`` per document into ``out``."""
-    docs = read_brat(folder)
+def brat_to_canonical(folder: Path, out: Path, facts: Facts | None = None) -> ConversionResult:
+    """Read a brat folder and write one canonical ``<id>.json`` per document into ``out``
+    (``facts``: the metadata of documents annotated from scratch, see :func:`read_brat`)."""
+    docs = read_brat(folder, facts)
     with staged_output(out) as tmp:
         for doc in docs:
             (tmp / f"{doc.id}.json").write_bytes(canonical_json(doc).encode("utf-8"))

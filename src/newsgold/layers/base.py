@@ -116,6 +116,8 @@ class Lookup:
 
 
 Check = Callable[["Context"], None]
+Propose = Callable[[str, "str | None"], tuple[list[dict[str, Any]], str]]
+"""Records proposed from the text (and a spaCy pipeline name), and what proposed them."""
 SummaryRow = tuple[str, int, str]
 """A line of ``newsgold summary``: what is counted, how many, and a breakdown."""
 
@@ -141,6 +143,10 @@ class Config:
 class Layer:
     """One annotation layer, declared once.
 
+    ``propose`` proposes the layer's records from the text alone, for a person to review
+    (``newsgold new --propose``): given the text and a spaCy pipeline name (None: a
+    rule-based default), it returns the records and a line saying what proposed them.
+
     ``codes`` holds problem codes of this layer's checks that are not in
     :data:`newsgold.issues.CODES` (a layer added from outside the package declares
     its codes here). ``schema`` is the JSON Schema of the layer's array for a layer
@@ -160,6 +166,7 @@ class Layer:
     codes: Mapping[str, tuple[int, str]] = field(default_factory=dict)
     schema: Mapping[str, Any] | None = None
     description: str = ""
+    propose: Propose | None = None
 
 
 def counts(values: Iterable[str]) -> str:

@@ -23,7 +23,14 @@ from newsgold.layers.formats import (
     PageRecord,
     each_record,
 )
-from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
+from newsgold.layers.parts import (
+    BratConf,
+    BratNormalization,
+    BratPart,
+    BratReading,
+    BratRelation,
+    BratWriting,
+)
 from newsgold.scoring import (
     COREFERENCE,
     Agreement,
@@ -542,10 +549,21 @@ AGREEMENT: Any = None
 # entities, are kept in the side file.
 
 
+WIKIPEDIA = "Wikipedia"
+"""The resource name of an entity's normalisation (on its first mention): the English
+Wikipedia title, spaces written as underscores (``Wikipedia:Rex_Tillerson``)."""
+
+
 def _brat_conf() -> BratConf:
-    labels = "|".join(inventory().entity_types)
+    types = inventory().entity_types
+    labels = "|".join(types)
     what = "the group (first mention) has this member (first mention)"
-    return BratConf(relations=(BratRelation("Member", labels, labels, what),))
+    wikipedia = BratNormalization(
+        WIKIPEDIA, "https://en.wikipedia.org", "https://en.wikipedia.org/wiki/%s", types
+    )
+    return BratConf(
+        relations=(BratRelation("Member", labels, labels, what),), normalizations=(wikipedia,)
+    )
 
 
 def _brat_write(w: BratWriting) -> None:
@@ -558,7 +576,7 @@ def _brat_write(w: BratWriting) -> None:
     for e in anchored:
         if e.wikipedia is not None:
             title = e.wikipedia.replace(" ", "_")
-            w.add("N", f"Reference {w.brat[e.id]} Wikipedia:{title}\t{e.wikipedia}")
+            w.add("N", f"Reference {w.brat[e.id]} {WIKIPEDIA}:{title}\t{e.wikipedia}")
     for e in anchored:
         w.note(w.brat[e.id], {"entity": e.id, "name": e.name, "description": e.description})
 
@@ -581,27 +599,40 @@ def _brat_not_carried(doc: Document, meta: Mapping[str, Any]) -> list[tuple[str,
 
 
 def _brat_read(r: BratReading) -> list[dict[str, Any]]:
-    wiki: dict[str, str] = {}
+    wiki: dict[str, tuple[str, int]] = {}
     for target, ref, title, line in r.ann.n:
-        if not ref.startswith("Wikipedia:"):
-            r.fail(line, f'normalisation "{ref}" is not Wikipedia:<title>')
+        if not ref.startswith(f"{WIKIPEDIA}:"):
+            r.fail(line, f'normalisation "{ref}" is not {WIKIPEDIA}:<title>')
             continue
-        from_id = ref.removeprefix("Wikipedia:").replace("_", " ")
+        from_id = ref.removeprefix(f"{WIKIPEDIA}:").replace("_", " ")
         if from_id != title:
             # In brat the ID is the normalisation and the text only shows it: an edit to
             # one of the two alone is refused, never resolved in silence.
             r.fail(line, f'Wikipedia ID "{from_id}" and its text "{title}" differ')
             continue
-        wiki[target] = title
+        wiki[target] = (title, line)
     unanchored = {e["id"]: e for e in r.meta.get("unanchored_entities", [])}
     anchored: dict[str, dict[str, Any]] = {}
     for bid, eid in r.anchors.items():
         note = r.note(bid)
+        wikipedia: str | None = None
+        if bid in wiki:
+            wikipedia, line = wiki[bid]
+            r.use(line)
+        name = note.get("name")
+        if r.is_new(bid) and "entity" not in note:
+            name = name or " ".join(r.text[a:b] for a, b in r.ann.t[bid].fragments)
+            if "description" not in note:
+                r.fail(
+                    r.ann.t[bid].line,
+                    f"the entity of {bid} has no description: add a note (AnnotatorNotes) "
+                    f"on {bid} saying in one line who or what it is",
+                )
         anchored[eid] = {
             "id": eid,
-            "name": note.get("name"),
+            "name": name,
             "type": r.ann.t[bid].type,
-            "wikipedia": wiki.get(bid),
+            "wikipedia": wikipedia,
             "members": [r.resolve(NAME, m) for m in r.targets("Member", bid)],
             "description": note.get("description"),
         }

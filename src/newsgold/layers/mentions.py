@@ -966,17 +966,26 @@ def _brat_write(w: BratWriting) -> None:
 
 
 def _brat_entities(r: BratReading, mention_t: list[str]) -> dict[str, str | None]:
-    """The entity each mention reaches: its own note, or a ``Coref`` to a first mention."""
+    """The entity each mention reaches: its own note, or a ``Coref`` to a first mention.
+
+    A mention added in brat (:meth:`BratReading.is_new`) with neither starts an entity of
+    its own, and its ``Coref`` may lead through other mentions to its entity."""
     for bid in mention_t:
         note = r.note(bid)
         if "entity" in note:
             r.anchors[bid] = str(note["entity"])
+    for bid in mention_t:
+        if r.is_new(bid) and bid not in r.anchors and not r.targets("Coref", bid):
+            r.anchors[bid] = r.canonical(f"{bid}/entity", "e")
     entity_of: dict[str, str | None] = {}
     for bid in mention_t:
-        if bid in r.anchors:
-            entity_of[bid] = r.anchors[bid]
-            continue
-        h = r.one("Coref", bid)
+        h: str | None = bid
+        seen: set[str] = set()
+        while (
+            h is not None and h not in r.anchors and h not in seen and (r.is_new(bid) or h == bid)
+        ):
+            seen.add(h)
+            h = r.one("Coref", h)
         if h is None or h not in r.anchors:
             r.fail(
                 r.ann.t[bid].line,
@@ -986,6 +995,13 @@ def _brat_entities(r: BratReading, mention_t: list[str]) -> dict[str, str | None
             entity_of[bid] = None
         else:
             entity_of[bid] = r.anchors[h]
+    for bid in mention_t:
+        if bid not in r.anchors and bid in r.ann.notes:
+            r.fail(
+                r.ann.notes[bid][1],
+                f"the note on {bid} is read by no layer: an entity's note goes on the first "
+                "mention of the entity, the one the Coref relations lead to",
+            )
     return entity_of
 
 

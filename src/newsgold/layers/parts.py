@@ -45,13 +45,31 @@ class BratRelation:
 
 
 @dataclass(frozen=True)
+class BratNormalization:
+    """A normalisation resource: its ``[normalization]`` line of ``tools.conf`` and the span
+    types of ``annotation.conf`` that take it (their ``<NORM>`` argument).
+
+    ``name`` is the resource name of the ``N`` lines (``Wikipedia`` in
+    ``N1\tReference T4 Wikipedia:Rex_Tillerson\tRex Tillerson``); ``url`` the resource's
+    home, ``urlbase`` the address of an entry with ``%s`` for its ID; ``types`` the span
+    types it normalises. brat has no look-up database for it (``DB:<NONE>``): the annotator
+    types the ID, and brat links it to ``urlbase``.
+    """
+
+    name: str
+    url: str
+    urlbase: str
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BratConf:
     """What a layer adds to ``annotation.conf`` and ``visual.conf``.
 
     ``about`` holds comment lines for the head of ``annotation.conf``;
     ``span_types`` and ``event_types`` go to its ``[entities]`` and ``[events]``
     sections (brat's names), ``relations`` to ``[relations]``; ``attributes``
-    holds whole ``[attributes]`` lines.
+    holds whole ``[attributes]`` lines; ``normalizations`` go to ``tools.conf``.
     """
 
     about: tuple[str, ...] = ()
@@ -59,6 +77,7 @@ class BratConf:
     relations: tuple[BratRelation, ...] = ()
     event_types: tuple[BratType, ...] = ()
     attributes: tuple[str, ...] = ()
+    normalizations: tuple[BratNormalization, ...] = ()
 
 
 @dataclass
@@ -127,7 +146,8 @@ class BratWriting(Protocol):
 class BratReading(Protocol):
     """One document being read back: the parsed ``.ann``, the side file, helpers.
 
-    ``anchors`` maps the ``T`` of an entity's first mention to the entity id;
+    ``anchors`` maps the ``T`` of an entity's first mention to the entity id (its
+    anchor);
     :meth:`resolve` turns a brat id into the newsgold id of ``kind`` it stands
     for, through the resolvers the layers read before registered.
     """
@@ -144,7 +164,20 @@ class BratReading(Protocol):
     @property
     def anchors(self) -> dict[str, str]: ...
 
+    def is_new(self, bid: str) -> bool:
+        """True for an annotation added in brat (its id is not in the side file's id map;
+        every annotation of a ``.ann`` annotated from scratch): a new mention with no
+        entity note and no ``Coref`` starts an entity, its ``Coref`` may lead through other
+        mentions, and its note may be plain text (the entity's description)."""
+        ...
+
     def fail(self, line: int, message: str) -> None: ...
+
+    def use(self, line: int) -> None:
+        """Mark an ``N`` line as read (``A``, ``R`` and ``#`` lines are marked by
+        :meth:`attr`, :meth:`flags`, :meth:`targets` and :meth:`note`); a line no layer
+        reads is reported, never dropped."""
+        ...
 
     def canonical(self, bid: str, prefix: str) -> str: ...
 

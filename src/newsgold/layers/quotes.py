@@ -526,10 +526,11 @@ AGREEMENT = AgreementPart(
 # ---------------------------------------------------------------- brat
 # This layer's part in the brat standoff export and import: the content
 # (``Quote``) and the cue (``Cue``) are spans, discontinuous ones as fragments;
-# relations ``Cue``, ``Source``, ``Speaker`` (the first mention of the entity),
+# relations ``HasCue`` (named apart from the span type: brat keeps one namespace
+# of types), ``Source``, ``Speaker`` (the first mention of the entity),
 # ``Addressee``/``AddresseeEntity`` and ``Parent``; a ``QuoteType`` attribute.
 
-QUOTE, CUE = "Quote", "Cue"
+QUOTE, CUE, HAS_CUE = "Quote", "Cue", "HasCue"
 
 
 def _brat_conf() -> BratConf:
@@ -542,7 +543,7 @@ def _brat_conf() -> BratConf:
             BratType(CUE, ("Quote cue", "Cue"), "bgColor:#e07050, fgColor:white"),
         ),
         relations=(
-            BratRelation("Cue", QUOTE, CUE, "the cue of the quote"),
+            BratRelation(HAS_CUE, QUOTE, CUE, "the cue of the quote"),
             BratRelation(
                 "Source", QUOTE, labels, "the mention that expresses the source in the sentence"
             ),
@@ -561,7 +562,7 @@ def _brat_conf() -> BratConf:
 
 def _brat_relations(w: BratWriting, q: Quote, cue: str) -> None:
     qt = w.brat[q.id]
-    w.relation("Cue", qt, cue)
+    w.relation(HAS_CUE, qt, cue)
     if q.source is not None:
         w.relation("Source", qt, w.brat[q.source])
     if q.speaker is not None and q.speaker in w.brat:
@@ -589,9 +590,9 @@ def _brat_write(w: BratWriting) -> None:
 
 def _brat_quote(r: BratReading, bid: str, quote_id: dict[str, str]) -> dict[str, Any]:
     t = r.ann.t[bid]
-    cue = r.one("Cue", bid)
+    cue = r.one(HAS_CUE, bid)
     if cue is None or cue not in r.ann.t:
-        r.fail(t.line, f"quote {bid} has no Cue relation to a Cue span; add one")
+        r.fail(t.line, f"quote {bid} has no {HAS_CUE} relation to a {CUE} span; add one")
     addressee = None
     if (a := r.one("Addressee", bid)) is not None:
         addressee = {"entity_id": r.resolve(ENTITIES, a), "mention_id": r.resolve(MENTIONS, a)}

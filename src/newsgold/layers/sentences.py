@@ -177,6 +177,37 @@ CONLL = ConllPart(not_carried=_conll_not_carried)
 CONLL2012 = Conll2012Part(not_carried=lambda document: _conll_not_carried(document, (), {}))
 
 
+# ---------------------------------------------------------------- proposal
+# ``newsgold new --propose``: sentences proposed by spaCy, for review.
+
+
+def _propose(text: str, model: str | None) -> tuple[list[dict[str, Any]], str]:
+    """Sentence spans proposed by spaCy, per paragraph (a sentence never crosses a line
+    end), trimmed of whitespace, in the form of this layer's records; ``model`` is an
+    installed pipeline (its parser or senter splits), None for spaCy's rule-based
+    sentencizer on a blank English pipeline."""
+    from importlib.metadata import version
+
+    import spacy
+
+    nlp = spacy.load(model) if model else spacy.blank("en")
+    if not any(nlp.has_pipe(p) for p in ("parser", "senter", "sentencizer")):
+        nlp.add_pipe("sentencizer")
+    out: list[dict[str, Any]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            for sent in nlp(line).sents:
+                words = [t for t in sent if not t.is_space]
+                if words:
+                    start, end = pos + words[0].idx, pos + words[-1].idx + len(words[-1].text)
+                    s_id = f"s{len(out) + 1}"
+                    out.append({"id": s_id, "start": start, "end": end, "text": text[start:end]})
+        pos += len(line) + 1
+    how = f"pipeline {model}" if model else 'the rule-based sentencizer on spacy.blank("en")'
+    return out, f"spaCy {version('spacy')}, {how}, per paragraph"
+
+
 LAYER = Layer(
     name=NAME,
     record=Sentence,
@@ -187,4 +218,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL, "conll2012": CONLL2012},
     description="Sentence spans covering the text.",
+    propose=_propose,
 )
