@@ -66,10 +66,14 @@ NER_MEASURES = ("micro", "strict", "exact", "partial", "type")
 QUOTE_MEASURES: tuple[tuple[str, str], ...] = (
     ("attribution, exact", "exact"),
     ("attribution, overlap", "overlap"),
-    ("end to end, exact", "exact/end_to_end"),
-    ("end to end, overlap", "overlap/end_to_end"),
-    ("cue", "cue"),
-    ("source", "source"),
+    ("end to end (strict speaker), exact", "exact/end_to_end_strict"),
+    ("end to end (strict speaker), overlap", "overlap/end_to_end_strict"),
+    ("end to end (lenient speaker), exact", "exact/end_to_end_lenient"),
+    ("end to end (lenient speaker), overlap", "overlap/end_to_end_lenient"),
+    ("cue per matched quote, exact", "exact/cue"),
+    ("cue per matched quote, overlap", "overlap/cue"),
+    ("source per matched quote, exact", "exact/source"),
+    ("source per matched quote, overlap", "overlap/source"),
     ("direct, overlap", "per_type/direct/overlap"),
     ("indirect, overlap", "per_type/indirect/overlap"),
     ("mixed, overlap", "per_type/mixed/overlap"),
@@ -269,7 +273,7 @@ def table(board: dict[str, Any]) -> str:
             for measure, v in scores.items():
                 label = f"{group} {measure}".strip()
                 lines.append(
-                    f"  {label:<28} P {v['precision']:.4f}  R {v['recall']:.4f}  F1 {v['f1']:.4f}"
+                    f"  {label:<38} P {v['precision']:.4f}  R {v['recall']:.4f}  F1 {v['f1']:.4f}"
                 )
     return "\n".join(lines) + "\n"
 

@@ -94,8 +94,8 @@ def test_quote_prediction_validates_and_scores(tmp_path: Path) -> None:
     assert doc["id"] == "fixture_small"
     s = report_dict(evaluate("quotes", out, GOLD))
     # The fixture's one direct quotation, cue "said" and speaker "Lavrov" are found.
-    assert s["exact"]["f1"] == 1.0 and s["exact"]["speaker_accuracy"] == 1.0
-    assert s["cue"]["f1"] == 1.0 and s["source"]["f1"] == 1.0
+    assert s["exact"]["f1"] == 1.0 and s["exact"]["speaker_strict"] == 1.0
+    assert s["exact"]["cue"]["f1"] == 1.0 and s["exact"]["source"]["f1"] == 1.0
 
 
 def test_quote_baseline_on_the_corpus(tmp_path: Path) -> None:

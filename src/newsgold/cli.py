@@ -20,6 +20,8 @@ from newsgold.issues import Problem
 
 if TYPE_CHECKING:
     from newsgold.convert import ConversionResult
+    from newsgold.convert.html_errors import Overlay
+    from newsgold.evaluate import Report
     from newsgold.model import Document
     from newsgold.new import Facts
 
@@ -258,6 +260,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     if args.html is not None:
         return _show_html(args)
+    if args.pred is not None or args.layer is not None:
+        print("newsgold show: --pred and --layer go with --html FILE", file=sys.stderr)
+        return EXIT_USAGE
     if args.paths:
         print("newsgold show: document paths go with --html FILE", file=sys.stderr)
         return EXIT_USAGE
@@ -280,15 +285,81 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from newsgold.evaluate import PredictionError, evaluate, report_json, report_table
+    from newsgold.evaluate import PredictionError, docs, evaluate, report_json, report_table
 
+    if args.docs:
+        print(docs(), end="")
+        return EXIT_OK
+    if args.layer is None or args.pred is None:
+        print("newsgold evaluate: give --layer and --pred (or --docs)", file=sys.stderr)
+        return EXIT_USAGE
     gold = Path(args.gold) if args.gold else None
+    if args.errors is not None and Path(args.errors).is_dir():
+        print(
+            f"newsgold evaluate: --errors {args.errors} is a folder; give a file name",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.errors is not None:
+        from newsgold.resources import documents_dir
+
+        inputs = (Path(args.pred), gold or documents_dir())
+        if _refuse_overwrite("evaluate", "--errors", Path(args.errors), inputs):
+            return EXIT_USAGE
     try:
-        report = evaluate(args.layer, Path(args.pred), gold, args.labels)
+        report = evaluate(args.layer, Path(args.pred), gold, args.labels, args.errors is not None)
     except PredictionError as err:
         return _report(err.problems, len({p.file for p in err.problems}), args.format)
+    except ValueError as err:
+        print(f"newsgold evaluate: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.errors is not None:
+        status = _write_errors(report, Path(args.errors))
+        if status is not None:
+            return status
     print(report_json(report) if args.format == "json" else report_table(report), end="")
     return EXIT_OK
+
+
+def _overwrites(target: Path, inputs: Sequence[Path | None]) -> Path | None:
+    """The input that writing ``target`` would overwrite or add a file to, if any."""
+    where = Path(os.path.abspath(target))
+    for given in inputs:
+        if given is None or not given.exists():
+            continue
+        source = Path(os.path.abspath(given))
+        if where == source or (target.exists() and os.path.samefile(target, given)):
+            return given
+        if given.is_dir() and source in where.parents:
+            return given
+    return None
+
+
+def _refuse_overwrite(command: str, flag: str, target: Path, inputs: Sequence[Path | None]) -> bool:
+    """Print a usage error and return True when ``target`` is (or is inside) an input."""
+    found = _overwrites(target, inputs)
+    if found is None:
+        return False
+    print(
+        f"newsgold {command}: {flag} {target} would overwrite or add to the input {found}; "
+        "write it elsewhere",
+        file=sys.stderr,
+    )
+    return True
+
+
+def _write_errors(report: Report, target: Path) -> int | None:
+    """Write the error records atomically; the exit status on failure, else None."""
+    from newsgold.evaluate import errors_jsonl
+    from newsgold.io import write_text_atomic
+
+    try:
+        write_text_atomic(target, errors_jsonl(report))
+    except OSError as err:
+        print(f"newsgold evaluate: cannot write {target}: {err.strerror or err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(report.errors)} error record(s) to {target}", file=sys.stderr)
+    return None
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -457,6 +528,31 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_overlay(args: argparse.Namespace) -> tuple[list[Document], Overlay | None, int | None]:
+    """The scored gold documents and the prediction's error records (``--pred``); on a
+    problem, report it and give the exit status as the third value."""
+    from newsgold.convert.html_errors import Overlay
+    from newsgold.evaluate import PredictionError, evaluate, load_gold, view
+
+    if args.layer is None or len(args.paths) > 1:
+        message = "--pred needs --layer, and at most one gold path (file or folder)"
+        print(f"newsgold show: {message}", file=sys.stderr)
+        return [], None, EXIT_USAGE
+    gold = Path(args.paths[0]) if args.paths else None
+    try:
+        report = evaluate(args.layer, Path(args.pred), gold, args.labels, errors=True)
+        docs = load_gold(gold)
+    except PredictionError as err:
+        return [], None, _report(err.problems, len({p.file for p in err.problems}), "text")
+    except ValueError as err:
+        print(f"newsgold show: {err}", file=sys.stderr)
+        return [], None, EXIT_USAGE
+    scored_view = view(args.layer)
+    categories = scored_view.errors.categories if scored_view.errors is not None else {}
+    scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
+    return scored, Overlay(args.layer, args.pred, report.errors, categories), None
+
+
 def _show_html(args: argparse.Namespace) -> int:
     from newsgold.convert.html import write_html
 
@@ -464,15 +560,23 @@ def _show_html(args: argparse.Namespace) -> int:
     if target.is_dir():
         print(f"newsgold show: --html {args.html} is a folder; give a file name", file=sys.stderr)
         return EXIT_USAGE
-    docs, status = _load_documents("show", args.paths)
+    overlay = None
+    if args.pred is not None:
+        inputs = [Path(args.pred), *(Path(p) for p in args.paths)]
+        if _refuse_overwrite("show", "--html", target, inputs):
+            return EXIT_USAGE
+        docs, overlay, status = _show_overlay(args)
+    else:
+        docs, status = _load_documents("show", args.paths)
     if status is not None:
         return status
     try:
-        result = write_html(docs, target)
+        result = write_html(docs, target, overlay=overlay)
     except OSError as err:
         print(f"newsgold show: cannot write {args.html}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {_display(result.out)}: {result.documents} document(s)")
+    shown = f", {len(overlay.records)} error record(s)" if overlay is not None else ""
+    print(f"wrote {_display(result.out)}: {result.documents} document(s){shown}")
     return EXIT_OK
 
 
@@ -533,6 +637,17 @@ def _add_build_and_show(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--html",
         metavar="FILE",
         help="write one self-contained HTML page showing the documents and their annotations",
+    )
+    p.add_argument(
+        "--pred",
+        metavar="FILE",
+        help="with --html and --layer: draw this prediction's errors over the gold "
+        "(PATHS: at most one gold file or folder)",
+    )
+    views = [v.name for layer in registry.layers() for v in layer.evaluations]
+    p.add_argument("--layer", choices=views, help="with --pred: the layer (view) to draw")
+    p.add_argument(
+        "--labels", choices=["ontonotes", "conll"], default="ontonotes", help="NER label set"
     )
     p.add_argument(
         "paths", nargs="*", help="with --html: document files or folders (default: the corpus)"
@@ -725,16 +840,23 @@ def _add_evaluate_and_baseline(sub: argparse._SubParsersAction[argparse.Argument
         "evaluate",
         help="score predictions against the gold",
         description="Validate a prediction file (schema/prediction.schema.json) and score one "
-        "layer against the gold; exit 1 with the problems when it does not validate.",
+        "layer against the gold; exit 1 with the problems when it does not validate. "
+        "--docs prints the definition of every measure.",
     )
     views = [v.name for layer in registry.layers() for v in layer.evaluations]
-    p.add_argument("--layer", required=True, choices=views)
-    p.add_argument("--pred", required=True, metavar="FILE", help=".json, .jsonl or a folder")
+    p.add_argument("--layer", choices=views, help="the layer (view) to score")
+    p.add_argument("--pred", metavar="FILE", help=".json, .jsonl or a folder")
     p.add_argument("--gold", metavar="PATH", help="gold document or folder (default: the corpus)")
     p.add_argument(
         "--labels", choices=["ontonotes", "conll"], default="ontonotes", help="NER label set"
     )
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    p.add_argument(
+        "--errors",
+        metavar="OUT.jsonl",
+        help="also write one JSON line per gold or predicted unit with its error category",
+    )
+    p.add_argument("--docs", action="store_true", help="print the metric definitions and exit")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("baseline", help="write the predictions of a baseline system")

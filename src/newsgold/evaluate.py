@@ -22,19 +22,7 @@ document (two records, or a record and a prediction document, in either order)
 is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
 for the other views).
 
-Only gold documents that annotate the layer are scored; a scored document with
-no prediction counts as an empty prediction. All counts are micro-averaged over
-the scored documents. The gold is the reference, the prediction the response;
-matching, P/R/F1 and its rule for empty sides are those of
-:mod:`newsgold.scoring`, quoted under SHARED DEFINITIONS below. An accuracy over
-no matched pair is 0.
-
-Referents. A predicted speaker, holder, argument or target is a referent: the
-set of the spans that refer to it (an entity's spans, an event's trigger spans).
-It is aligned to the gold referent that shares the most exact spans with it,
-the first in document order on a tie; one that shares none is aligned to
-nothing and never correct. A gold document given as its own prediction aligns
-every referent to itself.
+The definitions of every measure follow (:func:`measures`).
 """
 
 from __future__ import annotations
@@ -52,7 +40,14 @@ from newsgold import layers as registry
 from newsgold.io import file_problems, parse_json_file, parse_json_text
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.base import short
-from newsgold.layers.evaluation import HEADER, Evaluation, PredictionContext, Run, Tagged
+from newsgold.layers.evaluation import (
+    HEADER,
+    ErrorRecord,
+    Evaluation,
+    PredictionContext,
+    Run,
+    Tagged,
+)
 from newsgold.model import Document
 from newsgold.scoring import DEFINITIONS, Table, plain, render_json, render_text, rounded
 
@@ -71,12 +66,63 @@ def view(name: str) -> Evaluation:
     raise ValueError(f'unknown layer "{name}"; use one of: {names}')
 
 
-__doc__ = (
-    f"{__doc__}\n"
-    + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
-    + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
-    f"{DEFINITIONS}\n"
-)
+_COMMON = """\
+Only gold documents that annotate the layer are scored; a scored document with
+no prediction counts as an empty prediction. All counts are micro-averaged over
+the scored documents. The gold is the reference, the prediction the response;
+matching, P/R/F1 and its rule for empty sides are those of
+newsgold.scoring, quoted under SHARED DEFINITIONS below. An accuracy over
+no matched pair is 0.
+
+Referents. A predicted speaker, holder, argument or target is a referent: the
+set of the spans that refer to it (an entity's spans, an event's trigger spans).
+It is aligned to the gold referent that shares the most exact spans with it,
+the first in document order on a tie; one that shares none is aligned to
+nothing and is wrong (only the lenient speaker measure of the quotes looks
+further). A gold document given as its own prediction aligns
+every referent to itself.
+"""
+
+
+def measures() -> str:
+    """The definitions of every measure: each view's, then the shared ones (the dataset
+    card quotes this text)."""
+    return (
+        f"{_COMMON}\n"
+        + "".join(f"{v.description.strip()}\n\n" for v in evaluations())
+        + f"SHARED DEFINITIONS (newsgold.scoring; A is the gold, B the prediction)\n"
+        f"{DEFINITIONS}\n\n" + _ERRORS_INTRO + "".join(_errors_doc(v) for v in evaluations())
+    )
+
+
+_ERRORS_INTRO = """\
+ERROR RECORDS (``--errors OUT.jsonl``). One JSON line per gold or predicted unit
+of the view, or per matched pair of both, derived from the matching that gives
+the figures: id (err-1, err-2, ... in document then text order), doc_id, layer,
+unit, category, gold_id, gold_spans, gold_text, gold_label, pred_index (the
+position of the prediction among the document's normalised predictions of the
+view; predicted ids are not kept), pred_spans, pred_text, pred_label, checks,
+and sentence_id for IOB2 rows. Spans are [start, end] character offsets. A file
+of predictions that does not validate writes no records.
+
+"""
+
+
+def _errors_doc(scored: Evaluation) -> str:
+    if scored.errors is None:
+        return ""
+    rows = "".join(f"  {k}: {v}\n" for k, v in scored.errors.categories.items())
+    return f"{scored.errors.doc.strip()}\nCategories:\n{rows}\n"
+
+
+__doc__ = f"{__doc__}\n{measures()}"
+
+
+def docs() -> str:
+    """The module documentation with every definition, as ``newsgold evaluate --docs``
+    prints it."""
+    return __doc__ or ""
+
 
 LAYERS: tuple[str, ...] = tuple(v.name for v in evaluations())
 """The views ``newsgold evaluate`` scores (those of the built-in layers)."""
@@ -728,10 +774,37 @@ def _unannotated(gold_path: Path | None, scored: Evaluation, count: int) -> Prob
 
 @dataclass(frozen=True)
 class Report:
-    """The scores of one run; :func:`report_json` and :func:`report_table` render it."""
+    """The scores of one run; :func:`report_json` and :func:`report_table` render it.
+
+    ``errors`` holds the error records (:func:`errors_jsonl`) when they were asked for.
+    """
 
     layer: str
     scores: dict[str, Any]
+    errors: tuple[dict[str, Any], ...] = ()
+
+
+def _position(record: ErrorRecord) -> int:
+    spans = [
+        *(record.gold.spans if record.gold else ()),
+        *(record.pred.spans if record.pred else ()),
+    ]
+    return min((s for s, _ in spans), default=0)
+
+
+def error_records(scored_view: Evaluation, run: Run) -> tuple[dict[str, Any], ...]:
+    """The view's error records of ``run``, in document order then text order, numbered."""
+    if scored_view.errors is None:
+        raise ValueError(f"--layer {scored_view.name} has no error records")
+    order = {doc.id: k for k, (doc, _) in enumerate(run.pairs)}
+    found = scored_view.errors.records(run)
+    found = sorted(found, key=lambda r: (order[r.doc_id], _position(r)))
+    return tuple(r.to_dict(scored_view.name, n) for n, r in enumerate(found, 1))
+
+
+def errors_jsonl(report: Report) -> str:
+    """The error records as JSON lines (one record a line, keys in a fixed order)."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in report.errors)
 
 
 def evaluate(
@@ -739,13 +812,18 @@ def evaluate(
     pred_path: Path,
     gold_path: Path | None = None,
     labels: str = "ontonotes",
+    errors: bool = False,
 ) -> Report:
-    """Validate the predictions at ``pred_path`` and score one layer against the gold.
+    """Validate the predictions at ``pred_path`` and score one layer against the gold;
+    with ``errors``, derive the error records from the same matching.
 
     Raises :class:`PredictionError` with every problem when the predictions (or the
-    gold) do not validate.
+    gold) do not validate; ``ValueError`` when ``errors`` is asked of a view that has
+    no error records.
     """
     scored_view = view(layer)
+    if errors and scored_view.errors is None:
+        raise ValueError(f"--layer {layer} has no error records")
     if labels not in LABEL_SETS:
         raise ValueError(f'unknown label set "{labels}"; use one of: {", ".join(LABEL_SETS)}')
     docs = load_gold(gold_path)
@@ -781,7 +859,7 @@ def evaluate(
         "records_of_other_layers": preds.ignored_records,
     }
     scores.update(scored_view.score(run))
-    return Report(layer, scores)
+    return Report(layer, scores, error_records(scored_view, run) if errors else ())
 
 
 # ---------------------------------------------------------------- rendering

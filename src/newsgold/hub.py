@@ -35,6 +35,7 @@ MARKERS: tuple[str, ...] = (
     "labels",
     "splits",
     "examples",
+    "evaluation",
     "leaderboard",
     "checksums",
 )
@@ -449,6 +450,16 @@ def _section_leaderboard(board: Mapping[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _section_evaluation() -> str:
+    """The definition of every measure of ``newsgold evaluate``, quoted from its docs."""
+    from newsgold.evaluate import measures
+
+    return (
+        "The definitions of every measure, as `newsgold evaluate --docs` prints them:\n\n"
+        f"```text\n{measures().rstrip()}\n```"
+    )
+
+
 def _section_checksums(files: Mapping[str, bytes]) -> str:
     body = [
         [f"`{rel}`", str(len(data)), f"`{hashlib.sha256(data).hexdigest()}`"]
@@ -519,6 +530,7 @@ def render_card(
         "labels": _section_labels(),
         "splits": _section_splits(inputs.splits, counts),
         "examples": _section_examples(inputs),
+        "evaluation": _section_evaluation(),
         "leaderboard": _section_leaderboard(inputs.leaderboard),
         "checksums": _section_checksums(files),
     }

@@ -11,7 +11,7 @@ carries its id in ``data-id``; clicking (or hovering in the text) shows its
 record and the records it links to in the details panel, and clicking
 highlights every place the annotation occurs. A link to
 ``page.html#select=<doc id>:<annotation id>`` opens the page with that
-annotation selected.
+annotation selected (``#show=`` selects it without scrolling to it).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from typing import Any
 
 from newsgold import layers as registry
 from newsgold.convert import ENTITY_COLOURS, ConversionResult, NotCarried
+from newsgold.convert import html_errors as errors_page
+from newsgold.convert.html_errors import Overlay
 from newsgold.io import atomic_writer
 from newsgold.issues import pointer
 from newsgold.layers.base import DocumentView, Layer, Lookup
@@ -104,9 +106,9 @@ def _marks(document: Document) -> list[Mark]:
     return [m for _, part in _parts() if part.marks for m in part.marks(document, _KIT)]
 
 
-def _render_text(document: Document) -> str:
+def _render_text(document: Document, extra: Sequence[Mark] = ()) -> str:
     text = document.text
-    marks = _marks(document)
+    marks = [*_marks(document), *extra]
     bounds = sorted({0, len(text), *(a.start for a in marks), *(a.end for a in marks)})
     parts: list[str] = []
     for a, b in pairwise(bounds):
@@ -211,7 +213,38 @@ _SCRIPT = """
   var data = JSON.parse(document.getElementById("ng-data").textContent);
   var body = document.getElementById("details-body");
   var title = document.getElementById("details-title");
-  function sectionOf(el) { return el.closest("section.doc"); }
+  function sectionOf(el) {
+    var ref = el.closest("[data-doc-ref]");
+    if (ref) { return document.getElementById("doc-" + ref.getAttribute("data-doc-ref")); }
+    return el.closest("section.doc");
+  }
+  function cell(row, text, head) {
+    var c = document.createElement(head ? "th" : "td");
+    c.textContent = text;
+    row.appendChild(c);
+  }
+  function sideBySide(r) {
+    var table = document.createElement("table");
+    table.className = "sbs";
+    var head = document.createElement("tr");
+    ["", "gold", "prediction"].forEach(function (t) { cell(head, t, true); });
+    table.appendChild(head);
+    [["spans", "_spans"], ["text", "_text"], ["label", "_label"]].forEach(function (f) {
+      var row = document.createElement("tr");
+      cell(row, f[0], true);
+      ["gold", "pred"].forEach(function (side) {
+        var v = r[side + f[1]];
+        cell(row, v === null ? "none" : (typeof v === "string" ? v : JSON.stringify(v)), false);
+      });
+      table.appendChild(row);
+    });
+    var ids = document.createElement("tr");
+    cell(ids, "id", true);
+    cell(ids, r.gold_id === null ? "none" : r.gold_id, false);
+    cell(ids, r.pred_index === null ? "none" : "prediction " + r.pred_index, false);
+    table.appendChild(ids);
+    return table;
+  }
   function card(docId, id, depth) {
     var entry = (data[docId] || {})[id];
     var box = document.createElement("div");
@@ -219,6 +252,12 @@ _SCRIPT = """
     var h = document.createElement("h4");
     h.textContent = entry ? entry.kind + " " + id : id;
     box.appendChild(h);
+    if (entry && entry.kind === "error") {
+      var what = document.createElement("p");
+      what.textContent = entry.record.category + " (" + entry.record.unit + ")";
+      box.appendChild(what);
+      box.appendChild(sideBySide(entry.record));
+    }
     if (entry) {
       var pre = document.createElement("pre");
       pre.textContent = JSON.stringify(entry.record, null, 1);
@@ -234,7 +273,9 @@ _SCRIPT = """
     if (!section) { return; }
     var docId = section.getAttribute("data-doc");
     var ids = [];
-    for (var n = el; n && n !== section; n = n.parentElement) {
+    var fromRow = el.hasAttribute("data-doc-ref");
+    if (fromRow) { ids.push(el.getAttribute("data-id")); }
+    for (var n = fromRow ? null : el; n && n !== section; n = n.parentElement) {
       var id = n.getAttribute("data-id");
       if (id && ids.indexOf(id) < 0) { ids.push(id); }
     }
@@ -276,18 +317,18 @@ _SCRIPT = """
     });
   });
   function selectFromHash() {
-    var m = /^#select=([^:]+):(.+)$/.exec(decodeURIComponent(window.location.hash));
+    var m = /^#(select|show)=([^:]+):(.+)$/.exec(decodeURIComponent(window.location.hash));
     if (!m) { return; }
-    var section = document.getElementById("doc-" + m[1]);
+    var section = document.getElementById("doc-" + m[2]);
     if (!section) { return; }
     var found = null;
     section.querySelectorAll("[data-id]").forEach(function (x) {
-      if (!found && x.getAttribute("data-id") === m[2]) { found = x; }
+      if (!found && x.getAttribute("data-id") === m[3]) { found = x; }
     });
     if (found) {
       show(found);
       highlight(found);
-      found.scrollIntoView({block: "center"});
+      if (m[1] === "select") { found.scrollIntoView({block: "center"}); }
     }
   }
   window.addEventListener("hashchange", selectFromHash);
@@ -310,12 +351,19 @@ def _legend(documents: Sequence[Document]) -> str:
     return '<div class="legend">' + " ".join(entries) + "</div>"
 
 
-def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
-    """One self-contained HTML page for ``documents``."""
-    sections = []
+def render_html(
+    documents: Sequence[Document], title: str = "newsgold", overlay: Overlay | None = None
+) -> str:
+    """One self-contained HTML page for ``documents``; with ``overlay``, a prediction's
+    error records drawn over the gold (:mod:`newsgold.convert.html_errors`)."""
+    sections = [] if overlay is None else [errors_page.summary(overlay)]
     data: dict[str, Any] = {}
     for d in documents:
         data[d.id] = _records(d)
+        extra: list[Mark] = []
+        if overlay is not None:
+            data[d.id].update(errors_page.page_records(overlay, d.id))
+            extra = errors_page.marks(overlay, d.id)
         meta = d.metadata
         facts = [
             f"date {escape(meta.date.display())}",
@@ -334,7 +382,7 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
             f"<h2>{heading} <code>{escape(d.id)}</code></h2>"
             f'<div class="meta">{" · ".join(facts)}'
             f"<details><summary>metadata</summary><pre>{escape(meta_json)}</pre></details></div>"
-            f'<div class="text">{_render_text(d)}</div>'
+            f'<div class="text">{_render_text(d, extra)}</div>'
             f"{_render_tables(d)}</section>"
         )
     toggles = "".join(
@@ -342,8 +390,10 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
         for key, name in (
             *((part.toggle, layer.name) for layer, part in _parts() if part.toggle),
             ("labels", "labels"),
+            *(errors_page.toggles(overlay) if overlay is not None else ()),
         )
     )
+    extra_css = "" if overlay is None else errors_page.css(overlay)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -351,7 +401,8 @@ def render_html(documents: Sequence[Document], title: str = "newsgold") -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{escape(title)}</title>"
         f"<script>{_ERRORS}</script>"
-        f"<style>{_CSS}{''.join(part.css for _, part in _parts())}</style></head><body>"
+        f"<style>{_CSS}{''.join(part.css for _, part in _parts())}{extra_css}</style>"
+        "</head><body>"
         f"<header><h1>{escape(title)}: {len(documents)} document(s)</h1>"
         f"{toggles}{_legend(documents)}</header>"
         '<aside id="details"><h2 id="details-title">Click or hover an annotation</h2>'
@@ -380,11 +431,14 @@ def _not_shown(documents: Sequence[Document]) -> tuple[NotCarried, ...]:
 
 
 def write_html(
-    documents: Sequence[Document], path: Path, title: str = "newsgold"
+    documents: Sequence[Document],
+    path: Path,
+    title: str = "newsgold",
+    overlay: Overlay | None = None,
 ) -> ConversionResult:
     """Write the page atomically; it shows every layer that has a part in it and lists the
-    records of any other layer as not carried."""
-    page = render_html(documents, title)
+    records of any other layer as not carried; with ``overlay``, a prediction's errors."""
+    page = render_html(documents, title, overlay)
     with atomic_writer(path) as handle:
         handle.write(page)
     return ConversionResult("html", path, (path.name,), len(documents), _not_shown(documents))

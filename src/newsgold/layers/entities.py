@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +13,16 @@ from newsgold.issues import pointer
 from newsgold.labels import inventory
 from newsgold.layers.agreement_part import coref_pair
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_str, counts, dicts
-from newsgold.layers.evaluation import Evaluation, PredictionContext, Run, Spn, spans_of
+from newsgold.layers.evaluation import (
+    ErrorRecord,
+    Errors,
+    Evaluation,
+    PredictionContext,
+    Run,
+    Spn,
+    side,
+    spans_of,
+)
 from newsgold.layers.formats import (
     Conll2012Part,
     ConllPart,
@@ -507,6 +516,114 @@ def _describe(m: Any) -> str:
     return f"mention span {m.span[0]}-{m.span[1]}"
 
 
+# The records of ``newsgold evaluate --layer coref|linking --errors``: one per mention.
+
+_COREF_CATEGORIES = {
+    "correct": "mention span found; its predicted entity is aligned (CEAF-e) to its gold entity",
+    "wrong-entity": "mention span found; its predicted entity is aligned to another gold entity, "
+    "or to none",
+    "missed": "a gold mention whose span no prediction has",
+    "spurious": "a predicted mention whose span is no gold mention's",
+}
+
+_COREF_ERRORS_DOC = """\
+Errors of ``--layer coref``: one record per mention, paired by exact span as the
+``mentions`` figure counts them (matched, missed, spurious). A matched mention is
+correct when its predicted entity is the one the CEAF-e alignment pairs with its
+gold entity; otherwise wrong-entity. The link-based figures (MUC, B-cubed, CEAF-e)
+count links and clusters, not mentions: only correct + wrong-entity equals a
+report figure (the matched mentions).
+"""
+
+_LINKING_CATEGORIES = {
+    "correct": "mention with a gold span; its entity's predicted title is the gold one",
+    "wrong-title": "mention with a gold span; another title (or NIL for a title, or a title "
+    "for NIL)",
+    "missed": "a gold mention whose span no prediction has",
+    "spurious": "a predicted mention whose span is no gold mention's",
+}
+
+_LINKING_ERRORS_DOC = """\
+Errors of ``--layer linking``: one record per mention, paired by exact span; a
+predicted mention with a gold span is correct or wrong-title as the
+``mention_accuracy`` figure counts it; the others are missed or spurious.
+"""
+
+
+def _mention_records(doc: Document, pred: list[Any], linking: bool) -> list[ErrorRecord]:
+    ids, clusters = _gold_entities(doc)
+    chains = _chains(doc)
+    title_of = {e.id: e.wikipedia for e in doc.layer(NAME)}
+    gold = {(m["start"], m["end"]): (m["id"], eid) for eid in ids for m in chains.get(eid, [])}
+    predicted = _pred_entities(pred)
+    aligned = {
+        predicted[j][0]: ids[i] for i, j in ceaf_e_pairs(clusters, [c for c, _ in predicted])
+    }
+    out = []
+    for k, m in enumerate(pred):
+        found = gold.get(m.span)
+        label = m.title if linking else None
+        p = side(doc.text, [m.span], label, index=k)
+        if found is None:
+            out.append(ErrorRecord(doc.id, "mention", "spurious", None, p))
+            continue
+        mid, eid = found
+        g = side(doc.text, [m.span], title_of[eid] if linking else eid, ident=mid)
+        if linking:
+            right = _same_title(title_of[eid], m.title)
+            category = "correct" if right else "wrong-title"
+        else:
+            category = "correct" if aligned.get(m.entity) == eid else "wrong-entity"
+        out.append(ErrorRecord(doc.id, "mention", category, g, p))
+    spans = {m.span for m in pred}
+    for sp, (mid, eid) in gold.items():
+        if sp not in spans:
+            g = side(doc.text, [sp], title_of[eid] if linking else eid, ident=mid)
+            out.append(ErrorRecord(doc.id, "mention", "missed", g, None))
+    return out
+
+
+def _mention_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    return {
+        "matched": sum(r.gold is not None and r.pred is not None for r in records),
+        "gold": sum(r.gold is not None for r in records),
+        "predicted": sum(r.pred is not None for r in records),
+    }
+
+
+def _coref_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    m = s["mentions"]
+    return {"matched": m["correct"], "gold": m["gold"], "predicted": m["predicted"]}
+
+
+def _linking_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    return {
+        "mentions": sum(r.category in ("correct", "wrong-title") for r in records),
+        "right": sum(r.category == "correct" for r in records),
+    }
+
+
+def _linking_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    a = s["mention_accuracy"]
+    return {"mentions": a["n"], "right": a["agreed"]}
+
+
+COREF_ERRORS = Errors(
+    lambda run: [r for doc, pred in run.pairs for r in _mention_records(doc, pred, False)],
+    _COREF_CATEGORIES,
+    _mention_tally,
+    _coref_expected,
+    _COREF_ERRORS_DOC,
+)
+LINKING_ERRORS = Errors(
+    lambda run: [r for doc, pred in run.pairs for r in _mention_records(doc, pred, True)],
+    _LINKING_CATEGORIES,
+    _linking_tally,
+    _linking_expected,
+    _LINKING_ERRORS_DOC,
+)
+
+
 EVALUATIONS: tuple[Any, ...] = (
     Evaluation(
         name="coref",
@@ -519,6 +636,7 @@ EVALUATIONS: tuple[Any, ...] = (
         description=_COREF_DOC,
         duplicate_code="duplicate-mention",
         describe=_describe,
+        errors=COREF_ERRORS,
     ),
     Evaluation(
         name="linking",
@@ -530,6 +648,7 @@ EVALUATIONS: tuple[Any, ...] = (
         description=_LINKING_DOC,
         duplicate_code="duplicate-mention",
         describe=_describe,
+        errors=LINKING_ERRORS,
     ),
 )
 

@@ -124,11 +124,13 @@ class PredictionContext(Context):
 
 @dataclass(frozen=True)
 class Tagged:
-    """A gold sentence of an IOB2 view: its index, tokens and gold tags."""
+    """A gold sentence of an IOB2 view: its index, tokens and gold tags, and the
+    character offsets of its tokens in the document."""
 
     index: int
     tokens: tuple[str, ...]
     tags: tuple[str, ...]
+    offsets: tuple[Spn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,92 @@ class Run:
     iob2: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     """Document id -> sentence id -> predicted tags (IOB2 rows only)."""
     tagged: Callable[[], dict[tuple[str, str], Tagged]] = dict
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side (gold or predicted) of an error record: its spans, their text, its label.
+
+    ``ident`` is the gold id (a mention, quote, trigger or stance id; for an event
+    argument "event/entity"); a predicted unit is named by ``index``, its position among
+    the document's normalised predictions of the view (predicted ids are not kept).
+    """
+
+    spans: tuple[Spn, ...]
+    text: str
+    label: str | None
+    ident: str | None = None
+    index: int | None = None
+
+
+def side(text: str, spans: Sequence[Spn], label: str | None, **named: Any) -> Side:
+    """A :class:`Side` whose text is the document text of ``spans`` (joined by " … ")."""
+    return Side(tuple(spans), " … ".join(text[s:e] for s, e in spans), label, **named)
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """One gold or predicted unit of a view (or a matched pair of both) and its category.
+
+    ``unit`` names what is compared (an entity, a quote, a trigger, ...); ``checks``
+    holds the finer results on a matched pair (a quote's cue, source, speaker).
+    """
+
+    doc_id: str
+    unit: str
+    category: str
+    gold: Side | None
+    pred: Side | None
+    checks: Mapping[str, Any] = field(default_factory=dict)
+    sentence_id: str | None = None
+
+    def to_dict(self, layer: str, number: int) -> dict[str, Any]:
+        """The record as one line of the errors file (flat keys, for pandas)."""
+        out: dict[str, Any] = {
+            "id": f"err-{number}",
+            "doc_id": self.doc_id,
+            "layer": layer,
+            "unit": self.unit,
+            "category": self.category,
+        }
+        if self.sentence_id is not None:
+            out["sentence_id"] = self.sentence_id
+        for name, s in (("gold", self.gold), ("pred", self.pred)):
+            out[f"{name}_id" if name == "gold" else "pred_index"] = (
+                None if s is None else s.ident if name == "gold" else s.index
+            )
+            out[f"{name}_spans"] = None if s is None else [list(x) for x in s.spans]
+            out[f"{name}_text"] = None if s is None else s.text
+            out[f"{name}_label"] = None if s is None else s.label
+        out["checks"] = dict(self.checks)
+        return out
+
+
+@dataclass(frozen=True)
+class Errors:
+    """A view's part in ``newsgold evaluate --errors`` and ``newsgold show --pred``.
+
+    ``records`` derives the error records from the same matching as the view's scorer;
+    ``categories`` lists the categories in the order the page shows them, with a line of
+    meaning each. ``tally`` counts records as the report counts units and ``expected``
+    reads the same counts from the report (plain data): the two are equal.
+    """
+
+    records: Callable[[Run], list[ErrorRecord]]
+    categories: Mapping[str, str]
+    tally: Callable[[Sequence[ErrorRecord]], dict[str, int]]
+    expected: Callable[[Mapping[str, Any]], dict[str, int]]
+    doc: str = ""
+
+
+def count_by(records: Sequence[ErrorRecord], key: Callable[[ErrorRecord], Any]) -> dict[str, int]:
+    """How many records give each value of ``key`` (None values are not counted)."""
+    out: dict[str, int] = {}
+    for r in records:
+        k = key(r)
+        if k is not None:
+            out[str(k)] = out.get(str(k), 0) + 1
+    return out
 
 
 @dataclass(frozen=True)
@@ -179,3 +267,4 @@ class Evaluation:
     description: str = ""
     duplicate_code: str = "duplicate-prediction"
     describe: Callable[[Any], str] = lambda item: f"the same {type(item).__name__}"
+    errors: Errors | None = None

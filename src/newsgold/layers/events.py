@@ -17,11 +17,15 @@ from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
     NOWHERE,
+    ErrorRecord,
+    Errors,
     Evaluation,
     PredictionContext,
     Run,
+    Side,
     Spn,
     align,
+    side,
     spans_of,
 )
 from newsgold.layers.formats import (
@@ -378,8 +382,8 @@ def _scored_arguments(doc: Document, pred: Sequence[PEvent]) -> tuple[list[Any],
     return ga, pa
 
 
-def _realis(doc: Document, pred: Sequence[PEvent]) -> tuple[int, int]:
-    """(paired events, correct realis) over events paired by shared trigger spans."""
+def _realis_pairs(doc: Document, pred: Sequence[PEvent]) -> list[tuple[int, int]]:
+    """Gold and predicted events paired one to one by shared trigger spans."""
     events: tuple[Event, ...] = doc.layer(NAME)
     triggers = event_referents(doc)
     scored = []
@@ -388,7 +392,13 @@ def _realis(doc: Document, pred: Sequence[PEvent]) -> tuple[int, int]:
             shared = len(triggers[gev.id] & set(pev.triggers))
             if shared:
                 scored.append((-shared, i, j))
-    pairs = greedy_pairs(scored)
+    return greedy_pairs(scored)
+
+
+def _realis(doc: Document, pred: Sequence[PEvent]) -> tuple[int, int]:
+    """(paired events, correct realis) over events paired by shared trigger spans."""
+    events: tuple[Event, ...] = doc.layer(NAME)
+    pairs = _realis_pairs(doc, pred)
     return len(pairs), sum(int(events[i].realis == pred[j].realis) for i, j in pairs)
 
 
@@ -453,6 +463,163 @@ events paired one to one by shared trigger spans.
 """
 
 
+# The records of ``newsgold evaluate --layer events --errors``.
+
+_EVENT_CATEGORIES = {
+    "trigger-correct": "trigger span, type and modes right",
+    "trigger-wrong-mode": "trigger span and type right, modes wrong",
+    "trigger-wrong-type": "trigger span right, type wrong",
+    "trigger-missed": "a gold trigger no predicted trigger has the span of",
+    "trigger-spurious": "a predicted trigger on no free gold trigger span",
+    "argument-correct": "argument (event, entity) found with the right role",
+    "argument-wrong-role": "argument (event, entity) found, role wrong",
+    "argument-missed": "a gold argument not predicted",
+    "argument-spurious": "a predicted argument that is not in the gold",
+    "realis-correct": "events paired by shared trigger spans, realis right",
+    "realis-wrong": "events paired by shared trigger spans, realis wrong",
+}
+
+_EVENT_ERRORS_DOC = """\
+Errors of ``--layer events``: one record per trigger pair of the identification
+matching (exact span) and per unpaired gold or predicted trigger; one per
+argument pair of the argument identification matching (event, entity) and per
+unpaired argument; one per event pair of the realis pairing. ``checks`` of a
+record with a gold trigger say whether that trigger is matched by the
+classification (type) and the type+mode matchings, of a gold argument whether
+it is matched with its role: each count is the report's. A trigger pair is
+correct, wrong in mode or wrong in type by those checks.
+"""
+
+
+def _matched_gold(gold: Sequence[Any], pred: Sequence[Any], key: Callable[[Any], Any]) -> set[int]:
+    return {i for i, _ in exact_pairs([key(g) for g in gold], [key(p) for p in pred])}
+
+
+def _paired_records(
+    doc: Document,
+    unit: str,
+    gold: Sequence[Any],
+    pred: Sequence[Any],
+    keys: Sequence[Callable[[Any], Any]],
+    sides: tuple[Callable[[int], Side], Callable[[int], Side]],
+    names: Sequence[str],
+) -> list[ErrorRecord]:
+    """Records of one unit: pairs by ``keys[0]`` (the identification matching), unpaired
+    gold and predictions; each gold's checks: matched by ``keys[1:]`` (``names``)."""
+    pairs = exact_pairs([keys[0](g) for g in gold], [keys[0](p) for p in pred])
+    found = [_matched_gold(gold, pred, k) for k in keys[1:]]
+    paired_p = {j for _, j in pairs}
+    out = []
+    by_gold = dict(pairs)
+    for i in range(len(gold)):
+        checks = {n: i in f for n, f in zip(names, found, strict=True)}
+        j = by_gold.get(i)
+        if j is None:
+            category = "missed"
+        elif all(checks.values()):
+            category = "correct"
+        else:
+            category = "wrong-" + next(n for n, ok in checks.items() if not ok)
+        pred_side = None if j is None else sides[1](j)
+        out.append(ErrorRecord(doc.id, unit, f"{unit}-{category}", sides[0](i), pred_side, checks))
+    for j in range(len(pred)):
+        if j not in paired_p:
+            out.append(ErrorRecord(doc.id, unit, f"{unit}-spurious", None, sides[1](j)))
+    return out
+
+
+def _trigger_records(doc: Document, pred: Sequence[PEvent]) -> list[ErrorRecord]:
+    events: tuple[Event, ...] = doc.layer(NAME)
+    gold = [(ev, t) for ev in events for t in ev.triggers]
+    gt = [((t.start, t.end), ev.type, frozenset(ev.modes)) for ev, t in gold]
+    owner = [j for j, ev in enumerate(pred) for _ in ev.triggers]
+    pt = [(sp, ev.type, ev.modes) for ev in pred for sp in ev.triggers]
+
+    def gold_side(i: int) -> Side:
+        ev, t = gold[i]
+        return side(doc.text, [gt[i][0]], ev.type, ident=f"{ev.id}/{t.id}")
+
+    def pred_side(j: int) -> Side:
+        return side(doc.text, [pt[j][0]], pt[j][1], index=owner[j])
+
+    keys = [_TRIGGER_KEYS[k] for k in ("identification", "type", "type_mode")]
+    return _paired_records(doc, "trigger", gt, pt, keys, (gold_side, pred_side), ("type", "mode"))
+
+
+def _argument_records(doc: Document, pred: Sequence[PEvent]) -> list[ErrorRecord]:
+    events: tuple[Event, ...] = doc.layer(NAME)
+    ga, pa = _scored_arguments(doc, pred)
+    gold_args = [a for ev in events for a in ev.arguments]
+    entities = entity_referents(doc)
+    spans = {m.id: (m.start, m.end) for m in doc.layer(MENTIONS)}
+    pred_args = [(j, ent) for j, ev in enumerate(pred) for _, ent in ev.arguments]
+
+    def gold_side(i: int) -> Side:
+        a = gold_args[i]
+        where = [spans[a.mention_id]] if a.mention_id else sorted(entities.get(a.entity_id, ()))
+        return side(doc.text, where[:1], a.role, ident=f"{ga[i][0]}/{a.entity_id}")
+
+    def pred_side(k: int) -> Side:
+        j, ent = pred_args[k]
+        return side(doc.text, sorted(ent)[:1], pa[k][2], index=j)
+
+    keys = [_ARGUMENT_KEYS[k] for k in ("identification", "classification")]
+    return _paired_records(doc, "argument", ga, pa, keys, (gold_side, pred_side), ("role",))
+
+
+def _realis_records(doc: Document, pred: Sequence[PEvent]) -> list[ErrorRecord]:
+    events: tuple[Event, ...] = doc.layer(NAME)
+    out = []
+    for i, j in _realis_pairs(doc, pred):
+        g, p = events[i], pred[j]
+        gold = side(doc.text, [(t.start, t.end) for t in g.triggers], g.realis, ident=g.id)
+        predicted = side(doc.text, p.triggers, p.realis, index=j)
+        category = "realis-correct" if g.realis == p.realis else "realis-wrong"
+        out.append(ErrorRecord(doc.id, "event", category, gold, predicted))
+    return out
+
+
+def _event_records(run: Run) -> list[ErrorRecord]:
+    out = []
+    for doc, pred in run.pairs:
+        out += _trigger_records(doc, pred)
+        out += _argument_records(doc, pred)
+        out += _realis_records(doc, pred)
+    return out
+
+
+def _event_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    def of(unit: str) -> list[ErrorRecord]:
+        return [r for r in records if r.unit == unit]
+
+    trig, args = of("trigger"), of("argument")
+    return {
+        "trigger_identification": sum(r.gold is not None and r.pred is not None for r in trig),
+        "trigger_classification": sum(bool(r.checks.get("type")) for r in trig),
+        "trigger_classification_mode": sum(bool(r.checks.get("mode")) for r in trig),
+        "trigger_predicted": sum(r.pred is not None for r in trig),
+        "argument_identification": sum(r.gold is not None and r.pred is not None for r in args),
+        "argument_classification": sum(bool(r.checks.get("role")) for r in args),
+        "argument_predicted": sum(r.pred is not None for r in args),
+        "realis_paired": len(of("event")),
+        "realis_correct": sum(r.category == "realis-correct" for r in records),
+    }
+
+
+def _event_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    return {
+        "trigger_identification": s["trigger_identification"]["correct"],
+        "trigger_classification": s["trigger_classification"]["correct"],
+        "trigger_classification_mode": s["trigger_classification_mode"]["correct"],
+        "trigger_predicted": s["trigger_identification"]["predicted"],
+        "argument_identification": s["argument_identification"]["correct"],
+        "argument_classification": s["argument_classification"]["correct"],
+        "argument_predicted": s["argument_identification"]["predicted"],
+        "realis_paired": s["realis"]["paired_events"],
+        "realis_correct": s["realis"]["correct"],
+    }
+
+
 EVALUATIONS: tuple[Any, ...] = (
     Evaluation(
         name=NAME,
@@ -463,6 +630,9 @@ EVALUATIONS: tuple[Any, ...] = (
         rows=_event_rows,
         notes=_event_notes,
         description=_EVALUATION_DOC,
+        errors=Errors(
+            _event_records, _EVENT_CATEGORIES, _event_tally, _event_expected, _EVENT_ERRORS_DOC
+        ),
     ),
 )
 

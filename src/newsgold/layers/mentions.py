@@ -28,12 +28,16 @@ from newsgold.layers.base import (
 from newsgold.layers.entities import norm_title
 from newsgold.layers.evaluation import (
     HEADER,
+    ErrorRecord,
+    Errors,
     Evaluation,
     Iob2,
     PredictionContext,
     Run,
     Spn,
     Tagged,
+    count_by,
+    side,
 )
 from newsgold.layers.formats import (
     ENTITY_COLOURS,
@@ -495,29 +499,42 @@ def _bounds_match(
     return None, near
 
 
-def semeval_unit(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, SemEvalCounts]:
-    """The four views on one unit, greedy in the given order as nervaluate matches."""
+Outcome = tuple[str, int | None, int | None]
+"""(correct, incorrect, partial, spurious or missed; gold index; predicted index)."""
+
+
+def semeval_matches(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, list[Outcome]]:
+    """The four views on one unit, greedy in the given order as nervaluate matches: each
+    prediction's outcome with the gold span it is matched to, then each missed gold span."""
     out = {}
     for view in SEMEVAL_VIEWS:
-        c = SemEvalCounts()
+        found: list[Outcome] = []
         matched: set[int] = set()
-        for p in pred:
+        for j, p in enumerate(pred):
             if view == "type":
                 hit, near = _type_match(p, true, matched)
             else:
                 hit, near = _bounds_match(view, p, true, matched)
             if hit is not None:
-                c.correct += 1
+                found.append(("correct", hit, j))
                 matched.add(hit)
             elif near is not None:
-                if view == "partial":
-                    c.partial += 1
-                else:
-                    c.incorrect += 1
+                found.append(("partial" if view == "partial" else "incorrect", near, j))
                 matched.add(near)
             else:
-                c.spurious += 1
-        c.missed += len(true) - len(matched)
+                found.append(("spurious", None, j))
+        found += [("missed", i, None) for i in range(len(true)) if i not in matched]
+        out[view] = found
+    return out
+
+
+def semeval_unit(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, SemEvalCounts]:
+    """The counts of the four views on one unit (:func:`semeval_matches`)."""
+    out = {}
+    for view, found in semeval_matches(true, pred).items():
+        c = SemEvalCounts()
+        for outcome, _, _ in found:
+            setattr(c, outcome, getattr(c, outcome) + 1)
         out[view] = c
     return out
 
@@ -626,7 +643,10 @@ def _gold_sentences(docs: Sequence[Document], labels: str) -> dict[tuple[str, st
         for sent in tokens.tag_document(doc, _conll_tags(doc)):
             tags = sent.tags if labels == "ontonotes" else tokens.to_conll(sent.tags)
             out[(doc.id, sent.sentence_id)] = Tagged(
-                sent.sentence_index, tuple(t.text for t in sent.tokens), tuple(tags)
+                sent.sentence_index,
+                tuple(t.text for t in sent.tokens),
+                tuple(tags),
+                tuple((t.start, t.end) for t in sent.tokens),
             )
     return out
 
@@ -678,10 +698,29 @@ def _ner_from_record(
     return [(sp[0], sp[1], label)]
 
 
-def _ner_units(run: Run) -> tuple[list[tuple[list[Ent], list[Ent]]], str, int]:
-    units: list[tuple[list[Ent], list[Ent]]] = []
+@dataclass(frozen=True)
+class NerUnit:
+    """One scored unit: a document (characters) or a sentence (tokens) with its gold and
+    predicted spans; ``offsets`` are the token offsets of a sentence."""
+
+    doc: Document
+    true: list[Ent]
+    pred: list[Ent]
+    sentence_id: str | None = None
+    offsets: tuple[Spn, ...] = ()
+
+    def chars(self, e: Ent) -> Spn:
+        """The character span of ``e`` in the document."""
+        if not self.offsets:
+            return (e[0], e[1])
+        return (self.offsets[e[0]][0], self.offsets[e[1] - 1][1])
+
+
+def _ner_units(run: Run) -> tuple[list[NerUnit], str, int]:
+    units: list[NerUnit] = []
     stray = 0
     if run.iob2:
+        docs = {doc.id: doc for doc, _ in run.pairs}
         for (doc_id, sid), tagged in sorted(
             run.tagged().items(), key=lambda kv: (kv[0][0], kv[1].index)
         ):
@@ -689,13 +728,64 @@ def _ner_units(run: Run) -> tuple[list[tuple[list[Ent], list[Ent]]], str, int]:
             pred_tags = run.iob2.get(doc_id, {}).get(sid, ["O"] * len(tagged.tokens))
             pred, n = decode_iob2_strict(pred_tags)
             stray += n
-            units.append((true, pred))
+            units.append(NerUnit(docs[doc_id], true, pred, sid, tagged.offsets))
         return units, "sentence-token", stray
     for doc, items in run.pairs:
         mapped = [(s, e, _map_pred_label(t, run.labels)) for s, e, t in items]
         pred = sorted({(s, e, t) for s, e, t in mapped if t is not None})
-        units.append((_gold_ner(doc, run.labels), pred))
+        units.append(NerUnit(doc, _gold_ner(doc, run.labels), pred))
     return units, "document-character", stray
+
+
+def _ner_records(run: Run) -> list[ErrorRecord]:
+    """One record per outcome of the SemEval strict view (the scorer's matching): a
+    prediction with the gold span it is matched to, or a missed gold span."""
+    out = []
+    for u in _ner_units(run)[0]:
+        ids = {(m.start, m.end): m.id for m in u.doc.layer(NAME) if m.mention_type == "NAM"}
+        text = u.doc.text
+        for outcome, i, j in semeval_matches(u.true, u.pred)["strict"]:
+            g = None if i is None else u.true[i]
+            p = None if j is None else u.pred[j]
+            category = outcome
+            if g is not None and p is not None and outcome == "incorrect" and g[:2] != p[:2]:
+                category = "partial"
+            gold = None if g is None else side(text, [u.chars(g)], g[2], ident=ids.get(u.chars(g)))
+            pred = None if p is None else side(text, [u.chars(p)], p[2], index=j)
+            checks = {"semeval_strict": outcome}
+            out.append(ErrorRecord(u.doc.id, "entity", category, gold, pred, checks, u.sentence_id))
+    return out
+
+
+_NER_CATEGORIES = {
+    "correct": "same span, same type",
+    "incorrect": "same span, another type",
+    "partial": "overlapping span (other boundaries), either type",
+    "missed": "a gold name no prediction overlaps (or all that do are matched)",
+    "spurious": "a predicted name that overlaps no free gold name",
+}
+
+_NER_ERRORS_DOC = """\
+Errors of ``--layer ner``: one record per outcome of the SemEval strict view, the
+matching that gives the ``semeval.strict`` counts: each prediction with the gold
+span it is matched to (correct, or incorrect when it is matched by overlap) and
+each gold span no prediction is matched to (missed); a prediction matched to none
+is spurious. An incorrect match whose boundaries differ from the gold span's is
+reported as partial (the SemEval-2013 / nervaluate category of an overlapping
+span); ``checks.semeval_strict`` keeps the strict outcome, so incorrect + partial
+records equal the strict incorrect count. IOB2 predictions give token spans,
+written as the characters of their tokens, with the sentence id.
+"""
+
+
+def _ner_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    return count_by(records, lambda r: r.checks["semeval_strict"])
+
+
+def _ner_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    strict = s["semeval"]["strict"]
+    names = ("correct", "incorrect", "missed", "spurious")
+    return {k: strict[k] for k in names if strict[k]}
 
 
 def _score_ner(run: Run) -> dict[str, Any]:
@@ -704,7 +794,7 @@ def _score_ner(run: Run) -> dict[str, Any]:
         "labels": run.labels,
         "unit": unit,
         "iob2_tags_outside_chunks": stray,
-        **score_ner_units(units),
+        **score_ner_units([(u.true, u.pred) for u in units]),
     }
 
 
@@ -761,6 +851,7 @@ NER = Evaluation(
     description=_EVALUATION_DOC,
     duplicate_code="duplicate-span",
     describe=lambda key: f"span {key[0]}-{key[1]} {key[2]}",
+    errors=Errors(_ner_records, _NER_CATEGORIES, _ner_tally, _ner_expected, _NER_ERRORS_DOC),
 )
 
 EVALUATIONS: tuple[Any, ...] = (NER,)

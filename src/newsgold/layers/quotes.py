@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,12 +15,16 @@ from newsgold.layers.agreement_part import AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
+    NOWHERE,
+    ErrorRecord,
+    Errors,
     Evaluation,
-    Key,
     PredictionContext,
     Run,
+    Side,
     Spn,
     align,
+    side,
     span_of,
     spans_of,
 )
@@ -56,7 +62,7 @@ from newsgold.scoring import (
     overlap_pairs,
     span_prf,
 )
-from newsgold.spans import Range, Span, spans_from
+from newsgold.spans import Range, Span, merge, spans_from
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -311,17 +317,154 @@ def _quotes_from_record(
 
 @dataclass(frozen=True)
 class QuoteScore(Counted):
-    """Attribution P/R/F1 with the speaker accuracy and end-to-end P/R/F1."""
+    """Attribution P/R/F1 of one content match, with the measures on its matched quotes.
 
-    speaker_accuracy: float
-    end_to_end: Counted
+    ``speaker_strict`` and ``speaker_lenient`` are speaker accuracies on the matched
+    quotes; ``end_to_end_*`` P/R/F1 of quotes matched with the speaker right; ``cue``
+    and ``source`` P/R/F1 of the cues and sources right on their matched quote.
+    """
+
+    speaker_strict: Agreement
+    speaker_lenient: Agreement
+    end_to_end_strict: Counted
+    end_to_end_lenient: Counted
+    cue: Counted
+    source: Counted
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **super().to_dict(),
-            "speaker_accuracy": self.speaker_accuracy,
-            "end_to_end": self.end_to_end.to_dict(),
+            "speaker_strict": self.speaker_strict.observed or 0.0,
+            "speaker_lenient": self.speaker_lenient.observed or 0.0,
+            "end_to_end_strict": self.end_to_end_strict.to_dict(),
+            "end_to_end_lenient": self.end_to_end_lenient.to_dict(),
+            "cue": self.cue.to_dict(),
+            "source": self.source.to_dict(),
         }
+
+
+_STOP_HEAD = frozenset(
+    ("of", "in", "at", "for", "from", "with", "on", "to", "by", "about", "into", "over",
+     "under", "between", "among", "against", "without", "within", "during", "after",
+     "before", "as", "who", "whom", "whose", "which", "that", "where", "when")
+)  # fmt: skip
+"""Words that end a head-word search: prepositions and relative words."""
+_WORD = re.compile("[^\\W_]+(?:['\u2019.-][^\\W_]+)*")
+_CLAUSE_END = re.compile("[,;:()\\[\\]\u2013\u2014]| - ")
+
+
+def head_word(text: str) -> str | None:
+    """The head word of a mention's text, by rule: the last word before the first
+    comma, semicolon, colon, parenthesis, dash, preposition or relative word (after
+    the first word), case-folded; None when the text has no word.
+
+    "the Ministry" and "Ministry" -> "ministry"; "the Ministry of Foreign Affairs"
+    -> "ministry"; "Sergei Lavrov, who met Tillerson" -> "lavrov".
+    """
+    clause = _CLAUSE_END.split(text, maxsplit=1)[0]
+    words = _WORD.findall(clause)
+    for k, w in enumerate(words):
+        if k > 0 and w.casefold() in _STOP_HEAD:
+            words = words[:k]
+            break
+    return words[-1].casefold() if words else None
+
+
+@dataclass(frozen=True)
+class QuoteGold:
+    """A gold quote as the scorer compares it."""
+
+    type: str
+    content: tuple[Spn, ...]
+    cue: tuple[Spn, ...]
+    source: Spn | None
+    speaker: str | None
+
+
+@dataclass(frozen=True)
+class QuotePair:
+    """One matched pair (gold index, predicted index) and what is right on it."""
+
+    gold: int
+    pred: int
+    speaker_strict: bool
+    speaker_lenient: bool
+    cue: bool
+    source: bool
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """The matching of one document's quotes in one mode: the gold and predicted quotes
+    considered (indices into the document's lists) and the matched pairs."""
+
+    gold: tuple[int, ...]
+    pred: tuple[int, ...]
+    pairs: tuple[QuotePair, ...]
+
+
+def _gold_quotes(doc: Document) -> list[QuoteGold]:
+    spans = mention_spans(doc)
+    quotes: tuple[Quote, ...] = doc.layer(NAME)
+    return [
+        QuoteGold(
+            q.type,
+            tuple((s.start, s.end) for s in q.content),
+            tuple((s.start, s.end) for s in q.cue),
+            None if q.source is None else spans[q.source],
+            q.speaker,
+        )
+        for q in quotes
+    ]
+
+
+class _Speakers:
+    """Strict and lenient speaker checks against one gold document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.text = doc.text
+        self.entities = entity_referents(doc)
+
+    def strict(self, gold: str | None, pred: frozenset[Spn] | None) -> bool:
+        return align(pred, self.entities) == gold
+
+    def lenient(self, gold: str | None, pred: frozenset[Spn] | None) -> bool:
+        if self.strict(gold, pred):
+            return True
+        if gold is None or not pred or align(pred, self.entities) != NOWHERE:
+            return False
+        mentions = self.entities.get(gold, frozenset())
+        if any(s < me and ms < t for s, t in pred for ms, me in mentions):
+            return True
+        heads = {head_word(self.text[ms:me]) for ms, me in mentions} - {None}
+        return any(head_word(self.text[s:t]) in heads for s, t in pred)
+
+
+def match_quotes(
+    doc: Document, pred: Sequence[PQuote], mode: str, typ: str | None = None
+) -> QuoteMatch:
+    """Match the gold and predicted quotes of a document (of type ``typ``, or all) by
+    content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair."""
+    gold = _gold_quotes(doc)
+    gi = tuple(i for i, q in enumerate(gold) if typ is None or q.type == typ)
+    pj = tuple(j for j, q in enumerate(pred) if typ is None or q.type == typ)
+    gs, ps = [gold[i].content for i in gi], [pred[j].content for j in pj]
+    found = exact_span_pairs(gs, ps) if mode == "exact" else overlap_pairs(gs, ps)
+    speakers = _Speakers(doc)
+    pairs = []
+    for a, b in found:
+        g, p = gold[gi[a]], pred[pj[b]]
+        pairs.append(
+            QuotePair(
+                gi[a],
+                pj[b],
+                speakers.strict(g.speaker, p.speaker),
+                speakers.lenient(g.speaker, p.speaker),
+                bool(p.cue) and merge(p.cue) == merge(g.cue),
+                p.source is not None and p.source == g.source,
+            )
+        )
+    return QuoteMatch(gi, pj, tuple(pairs))
 
 
 @dataclass
@@ -329,7 +472,23 @@ class _QuoteTally:
     gold: int = 0
     predicted: int = 0
     matched: int = 0
-    speaker_correct: int = 0
+    strict: int = 0
+    lenient: int = 0
+    cue: list[int] = dataclasses.field(default_factory=lambda: [0, 0, 0])
+    source: list[int] = dataclasses.field(default_factory=lambda: [0, 0, 0])
+
+    def add(self, m: QuoteMatch, gold: Sequence[QuoteGold], pred: Sequence[PQuote]) -> None:
+        self.gold += len(m.gold)
+        self.predicted += len(m.pred)
+        self.matched += len(m.pairs)
+        self.strict += sum(p.speaker_strict for p in m.pairs)
+        self.lenient += sum(p.speaker_lenient for p in m.pairs)
+        self.cue[0] += sum(p.cue for p in m.pairs)
+        self.cue[1] += sum(1 for j in m.pred if pred[j].cue)
+        self.cue[2] += sum(1 for i in m.gold if gold[i].cue)
+        self.source[0] += sum(p.source for p in m.pairs)
+        self.source[1] += sum(1 for j in m.pred if pred[j].source is not None)
+        self.source[2] += sum(1 for i in m.gold if gold[i].source is not None)
 
     def scores(self) -> QuoteScore:
         return QuoteScore(
@@ -337,47 +496,27 @@ class _QuoteTally:
             self.matched,
             self.predicted,
             self.matched,
-            self.speaker_correct / self.matched if self.matched else 0.0,
-            Counted.of(self.speaker_correct, self.predicted, self.gold),
+            Agreement(self.matched, self.strict),
+            Agreement(self.matched, self.lenient),
+            Counted.of(self.strict, self.predicted, self.gold),
+            Counted.of(self.lenient, self.predicted, self.gold),
+            Counted.of(*self.cue),
+            Counted.of(*self.source),
         )
 
 
 _MODES = ("exact", "overlap")
-_Item = tuple[str | None, tuple[Spn, ...], Key]
-
-
-def _tally(tally: _QuoteTally, g: Sequence[_Item], p: Sequence[_Item], mode: str) -> None:
-    gs, ps = [x[1] for x in g], [x[1] for x in p]
-    matched = exact_span_pairs(gs, ps) if mode == "exact" else overlap_pairs(gs, ps)
-    tally.gold += len(g)
-    tally.predicted += len(p)
-    tally.matched += len(matched)
-    tally.speaker_correct += sum(1 for i, j in matched if g[i][2] == p[j][2])
 
 
 def _score_quotes(run: Run) -> dict[str, Any]:
     overall = {m: _QuoteTally() for m in _MODES}
     per_type = {t: {m: _QuoteTally() for m in _MODES} for t in inventory().quote_types}
-    cue = [0, 0, 0]
-    source = [0, 0, 0]
     for doc, pred in run.pairs:
-        entities = entity_referents(doc)
-        quotes: tuple[Quote, ...] = doc.layer(NAME)
-        gq = [(q.type, tuple((s.start, s.end) for s in q.content), q.speaker) for q in quotes]
-        pq = [(q.type, q.content, align(q.speaker, entities)) for q in pred]
-        for typ_filter in (None, *per_type):
-            g = [x for x in gq if typ_filter is None or x[0] == typ_filter]
-            p = [x for x in pq if typ_filter is None or x[0] == typ_filter]
+        gold = _gold_quotes(doc)
+        for typ in (None, *per_type):
+            slot = overall if typ is None else per_type[typ]
             for mode in _MODES:
-                slot = overall if typ_filter is None else per_type[typ_filter]
-                _tally(slot[mode], g, p, mode)
-        gcue = {(s.start, s.end) for q in quotes for s in q.cue}
-        pcue = {s for q in pred for s in q.cue}
-        cue = [cue[0] + len(gcue & pcue), cue[1] + len(pcue), cue[2] + len(gcue)]
-        spans = mention_spans(doc)
-        gsrc = {spans[q.source] for q in quotes if q.source is not None}
-        psrc = {q.source for q in pred if q.source is not None}
-        source = [source[0] + len(gsrc & psrc), source[1] + len(psrc), source[2] + len(gsrc)]
+                slot[mode].add(match_quotes(doc, pred, mode, typ), gold, pred)
     return {
         **{m: overall[m].scores() for m in _MODES},
         "per_type": {
@@ -385,8 +524,6 @@ def _score_quotes(run: Run) -> dict[str, Any]:
             for t in per_type
             if per_type[t]["overlap"].gold or per_type[t]["overlap"].predicted
         },
-        "cue": Counted.of(*cue),
-        "source": Counted.of(*source),
         "overlap_threshold": OVERLAP_THRESHOLD,
     }
 
@@ -395,29 +532,151 @@ def _quote_rows(s: Mapping[str, Any]) -> list[Row]:
     rows = []
     for mode in _MODES:
         rows.append(Row(f"attribution, {mode}", s[mode]))
-        rows.append(Row(f"  end to end (+ speaker), {mode}", s[mode].end_to_end))
-    rows += [Row(f"  {typ}, overlap", v["overlap"]) for typ, v in s["per_type"].items()]
-    return [*rows, Row("cue spans", s["cue"]), Row("source spans", s["source"])]
+        rows.append(Row("  end to end, speaker strict", s[mode].end_to_end_strict))
+        rows.append(Row("  end to end, speaker lenient", s[mode].end_to_end_lenient))
+        rows.append(Row("  cue (per matched quote)", s[mode].cue))
+        rows.append(Row("  source (per matched quote)", s[mode].source))
+    return rows + [Row(f"{typ}, overlap", v["overlap"]) for typ, v in s["per_type"].items()]
 
 
 def _quote_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
+    ex, ov = s["exact"], s["overlap"]
     return "", [
-        f"speaker accuracy on matched quotes: exact {s['exact']['speaker_accuracy']:.4f}, "
-        f"overlap {s['overlap']['speaker_accuracy']:.4f} "
-        f"(overlap = {OVERLAP_MEASURE} >= {s['overlap_threshold']})"
+        f"speaker accuracy on matched quotes: strict {ex['speaker_strict']:.4f} exact, "
+        f"{ov['speaker_strict']:.4f} overlap; lenient {ex['speaker_lenient']:.4f} exact, "
+        f"{ov['speaker_lenient']:.4f} overlap (overlap = {OVERLAP_MEASURE} >= "
+        f"{s['overlap_threshold']})"
     ]
 
 
 _EVALUATION_DOC = """\
-Quotes (``--layer quotes``). Content is matched one to one, ``exact`` (the same
-characters) or ``overlap`` (character Dice of the contents at least
-:data:`~newsgold.scoring.OVERLAP_THRESHOLD`, best pairs first). For each: attribution
-P/R/F1, speaker accuracy on the matched pairs (both speakers null, or the
-predicted speaker aligned to the gold speaker) and end-to-end P/R/F1 (matched
-and speaker correct). ``per_type`` scores each quote type on the quotes of that
-type alone. ``cue`` and ``source`` are exact-span P/R/F1 over all cue spans and
-all source-mention spans.
+Quotes (``--layer quotes``). Gold and predicted quotes are matched one to one by
+their content, in two modes: ``exact`` (the same characters) and ``overlap``
+(character Dice of the contents at least the threshold, best pairs first). Each
+mode reports:
+- attribution P/R/F1: matched quotes / predicted quotes, matched / gold.
+- ``speaker_strict``: the share of matched quotes whose predicted speaker is
+  right: both null, or the predicted speaker (the set of its spans) aligned to
+  the gold speaker entity (it shares an exact span with a gold mention of that
+  entity, and more spans with it than with any other entity; see Referents).
+- ``speaker_lenient``: as strict, and a predicted speaker that shares no exact
+  span with any gold mention is also right when one of its spans overlaps (shares
+  a character with) a gold mention of the gold speaker, or has the same head
+  word as one. The head word of a span is, by rule, its last word before the
+  first comma, semicolon, colon, parenthesis, dash, preposition or relative word
+  (who, which, that, ...) after its first word, compared case-insensitively:
+  "Ministry" and "the Ministry" share the head "ministry", as do "the Ministry
+  of Foreign Affairs" and "Russia's Foreign Ministry".
+- ``end_to_end_strict`` / ``end_to_end_lenient``: P/R/F1 of the quotes matched
+  with the speaker right (strict, lenient): correct / predicted quotes,
+  correct / gold quotes.
+- ``cue``: per matched quote, the predicted cue is right when its spans cover
+  the same characters as the gold cue of the quote it is matched to. P = right
+  cues / predicted quotes that give a cue; R = right cues / gold quotes with a
+  cue. A right cue on an unmatched quote earns nothing.
+- ``source``: likewise, the predicted source span equals the span of the gold
+  source mention of the matched quote. P = right sources / predicted quotes
+  that give a source; R = right sources / gold quotes with a source.
+``per_type`` scores each quote type on the quotes of that type alone (matched
+among themselves).
 """
+
+
+# The records of ``newsgold evaluate --layer quotes --errors``.
+
+_QUOTE_CATEGORIES = {
+    "correct": "content matched; cue, source and speaker (strict) right",
+    "attribution-error": "content matched; the cue, source or speaker is wrong",
+    "missed": "a gold quote no prediction is matched to",
+    "spurious": "a predicted quote matched to no gold quote",
+}
+
+_QUOTE_ERRORS_DOC = """\
+Errors of ``--layer quotes``: one record per pair of the overlap matching of the
+contents (the pairs the ``overlap`` figures count), per unmatched gold quote
+(missed) and per unmatched predicted quote (spurious). A matched quote is
+correct when its cue, its source (both given and equal, or both null) and its
+speaker (strict) are right; else an attribution error. ``checks`` gives each
+measure on the pair: content_exact (the same characters), type, cue, source,
+speaker_strict, speaker_lenient, as the ``overlap`` figures count them.
+"""
+
+
+def _quote_side(doc: Document, q: QuoteGold | PQuote, **named: Any) -> Side:
+    return side(doc.text, q.content, q.type, **named)
+
+
+def _quote_records(run: Run) -> list[ErrorRecord]:
+    out = []
+    for doc, pred in run.pairs:
+        gold = _gold_quotes(doc)
+        ids = [q.id for q in doc.layer(NAME)]
+        m = match_quotes(doc, pred, "overlap")
+        paired_g = {p.gold for p in m.pairs}
+        paired_p = {p.pred for p in m.pairs}
+        for p in m.pairs:
+            g, q = gold[p.gold], pred[p.pred]
+            source_ok = p.source or (g.source is None and q.source is None)
+            cue_ok = p.cue or (not g.cue and not q.cue)
+            right = p.speaker_strict and source_ok and cue_ok
+            checks = {
+                "content_exact": merge(g.content) == merge(q.content),
+                "type": g.type == q.type,
+                "cue": p.cue,
+                "source": p.source,
+                "speaker_strict": p.speaker_strict,
+                "speaker_lenient": p.speaker_lenient,
+            }
+            out.append(
+                ErrorRecord(
+                    doc.id,
+                    "quote",
+                    "correct" if right else "attribution-error",
+                    _quote_side(doc, g, ident=ids[p.gold]),
+                    _quote_side(doc, q, index=p.pred),
+                    checks,
+                )
+            )
+        for i in m.gold:
+            if i not in paired_g:
+                g = gold[i]
+                out.append(
+                    ErrorRecord(doc.id, "quote", "missed", _quote_side(doc, g, ident=ids[i]), None)
+                )
+        for j in m.pred:
+            if j not in paired_p:
+                out.append(
+                    ErrorRecord(
+                        doc.id, "quote", "spurious", None, _quote_side(doc, pred[j], index=j)
+                    )
+                )
+    return out
+
+
+def _quote_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    matched = [r for r in records if r.gold is not None and r.pred is not None]
+    out = {
+        "matched": len(matched),
+        "gold": sum(r.gold is not None for r in records),
+        "predicted": sum(r.pred is not None for r in records),
+    }
+    for check in ("cue", "source", "speaker_strict", "speaker_lenient"):
+        out[check] = sum(bool(r.checks[check]) for r in matched)
+    return out
+
+
+def _quote_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    ov = s["overlap"]
+    matched = ov["correct"]
+    return {
+        "matched": matched,
+        "gold": ov["gold"],
+        "predicted": ov["predicted"],
+        "cue": ov["cue"]["correct"],
+        "source": ov["source"]["correct"],
+        "speaker_strict": ov["end_to_end_strict"]["correct"],
+        "speaker_lenient": ov["end_to_end_lenient"]["correct"],
+    }
 
 
 EVALUATIONS: tuple[Any, ...] = (
@@ -430,6 +689,9 @@ EVALUATIONS: tuple[Any, ...] = (
         rows=_quote_rows,
         notes=_quote_notes,
         description=_EVALUATION_DOC,
+        errors=Errors(
+            _quote_records, _QUOTE_CATEGORIES, _quote_tally, _quote_expected, _QUOTE_ERRORS_DOC
+        ),
     ),
 )
 

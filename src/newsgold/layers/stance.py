@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,15 +14,19 @@ from newsgold.layers.agreement_part import AgreementOption, AgreementPart, field
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
+    ErrorRecord,
+    Errors,
     Evaluation,
     Key,
     PredictionContext,
     Run,
+    Side,
     Spn,
     align,
     norm_description,
     spans_of,
 )
+from newsgold.layers.evaluation import side as side_of
 from newsgold.layers.events import event_referents
 from newsgold.layers.formats import (
     ConllPart,
@@ -356,22 +360,25 @@ def _polarity(matched_pol: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+def match_stance(doc: Document, pred: Sequence[PStance]) -> list[tuple[int, int]]:
+    """Gold and predicted stance records paired one to one by (holder, target)."""
+    entities, events = entity_referents(doc), event_referents(doc)
+    records: tuple[Stance, ...] = doc.layer(NAME)
+    g = [(st.holder, _gold_target(st.target)) for st in records]
+    p = [(align(st.holder, entities), _pred_target(st, entities, events)) for st in pred]
+    return exact_pairs(g, p)
+
+
 def _score_stance(run: Run) -> dict[str, Any]:
     matched_pol: list[tuple[str, str]] = []
     tp = n_pred = n_gold = 0
     for doc, pred in run.pairs:
-        entities, events = entity_referents(doc), event_referents(doc)
         records: tuple[Stance, ...] = doc.layer(NAME)
-        g = [((st.holder, _gold_target(st.target)), st.polarity) for st in records]
-        p = [
-            ((align(st.holder, entities), _pred_target(st, entities, events)), st.polarity)
-            for st in pred
-        ]
-        matched = exact_pairs([x[0] for x in g], [x[0] for x in p])
+        matched = match_stance(doc, pred)
         tp += len(matched)
-        n_pred += len(p)
-        n_gold += len(g)
-        matched_pol += [(g[i][1], p[j][1]) for i, j in matched]
+        n_pred += len(pred)
+        n_gold += len(records)
+        matched_pol += [(records[i].polarity, pred[j].polarity) for i, j in matched]
     return {"pairs": Counted.of(tp, n_pred, n_gold), "polarity": _polarity(matched_pol)}
 
 
@@ -401,6 +408,77 @@ prediction scores 1.
 """
 
 
+# The records of ``newsgold evaluate --layer stance --errors``.
+
+_STANCE_CATEGORIES = {
+    "correct": "holder-target pair found, polarity right",
+    "wrong-polarity": "holder-target pair found, polarity wrong",
+    "missed": "a gold pair not predicted",
+    "spurious": "a predicted pair that is not in the gold",
+}
+
+_STANCE_ERRORS_DOC = """\
+Errors of ``--layer stance``: one record per pair of the matching of (holder,
+target) pairs, per unmatched gold pair (missed) and per unmatched prediction
+(spurious); a matched pair is correct or wrong in polarity. The spans are the
+evidence of a gold record and the first holder span of a prediction (a
+predicted stance has no evidence).
+"""
+
+
+def _stance_doc_records(doc: Document, pred: Sequence[PStance]) -> list[ErrorRecord]:
+    records: tuple[Stance, ...] = doc.layer(NAME)
+    pairs = dict(match_stance(doc, pred))
+
+    def gold_side(i: int) -> Side:
+        st = records[i]
+        where = [(e.start, e.end) for e in st.evidence]
+        return side_of(doc.text, where, st.polarity, ident=st.id)
+
+    def pred_side(j: int) -> Side:
+        return side_of(doc.text, sorted(pred[j].holder)[:1], pred[j].polarity, index=j)
+
+    out = []
+    for i in range(len(records)):
+        j = pairs.get(i)
+        if j is None:
+            out.append(ErrorRecord(doc.id, "pair", "missed", gold_side(i), None))
+            continue
+        right = records[i].polarity == pred[j].polarity
+        category = "correct" if right else "wrong-polarity"
+        out.append(ErrorRecord(doc.id, "pair", category, gold_side(i), pred_side(j)))
+    paired_p = set(pairs.values())
+    out += [
+        ErrorRecord(doc.id, "pair", "spurious", None, pred_side(j))
+        for j in range(len(pred))
+        if j not in paired_p
+    ]
+    return out
+
+
+def _stance_records(run: Run) -> list[ErrorRecord]:
+    return [r for doc, pred in run.pairs for r in _stance_doc_records(doc, pred)]
+
+
+def _stance_tally(records: Sequence[ErrorRecord]) -> dict[str, int]:
+    return {
+        "pairs": sum(r.category in ("correct", "wrong-polarity") for r in records),
+        "gold": sum(r.gold is not None for r in records),
+        "predicted": sum(r.pred is not None for r in records),
+        "polarity": sum(r.category == "correct" for r in records),
+    }
+
+
+def _stance_expected(s: Mapping[str, Any]) -> dict[str, int]:
+    pairs = s["pairs"]
+    return {
+        "pairs": pairs["correct"],
+        "gold": pairs["gold"],
+        "predicted": pairs["predicted"],
+        "polarity": s["polarity"]["correct"],
+    }
+
+
 EVALUATIONS: tuple[Any, ...] = (
     Evaluation(
         name=NAME,
@@ -411,6 +489,13 @@ EVALUATIONS: tuple[Any, ...] = (
         rows=_stance_rows,
         notes=_stance_notes,
         description=_EVALUATION_DOC,
+        errors=Errors(
+            _stance_records,
+            _STANCE_CATEGORIES,
+            _stance_tally,
+            _stance_expected,
+            _STANCE_ERRORS_DOC,
+        ),
     ),
 )
 
