@@ -1,9 +1,13 @@
 """Process start to first example: newsgold.load (cold and warm cache) against pyarrow and datasets.
 
 Each case runs in a fresh ``python -c`` process and is timed from spawn to exit,
-after the process has printed the first example; the median of ``--repeat`` runs
-is shown. "Cold" uses a new, empty ``datasets`` cache folder each run; "warm"
-reuses one that an untimed run filled. ``python -c pass`` is the floor.
+after the process has printed the first example: wall time, and the CPU time (user and
+system) of the process. The cases are interleaved: each of ``--repeat`` rounds runs every
+case once, so that drift of a shared machine reaches every case alike (timing all cold
+runs, then all warm ones, once made warm look slower than cold); the median of the
+rounds is shown, and the ratios are taken between medians of the same run. "Cold" uses
+a new, empty ``datasets`` cache folder each run; "warm" reuses one that an untimed run
+filled. ``python -c pass`` is the floor.
 
     .venv/bin/python benchmarks/bench_load.py [--config documents] [--split test] [--repeat 5]
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,19 +42,23 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(code: str) -> float:
+def _run(code: str) -> tuple[float, float]:
+    """Wall and CPU seconds of one fresh process running ``code``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", code], env=_env(), capture_output=True, text=True, check=False
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark case failed:\n{code}\n{done.stderr[-2000:]}")
-    return elapsed
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return elapsed, cpu
 
 
-def _median(times: list[float]) -> str:
-    return f"{statistics.median(times) * 1000:8.0f} ms"
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f} ms"
 
 
 def main() -> int:
@@ -76,37 +85,62 @@ def main() -> int:
         f"import pyarrow.parquet as pq; t = pq.read_table({str(parquet)!r}); "
         f"row = t.slice(0, 1).to_pylist()[0]; {first}"
     )
-    rows: list[tuple[str, list[float]]] = []
-    rows.append(("python -c pass (floor)", [_run("pass") for _ in range(args.repeat)]))
-    rows.append(("import newsgold", [_run("import newsgold") for _ in range(args.repeat)]))
-    rows.append(
-        ("pyarrow.parquet.read_table, first row", [_run(arrow) for _ in range(args.repeat)])
-    )
-    for name, code in (("newsgold.load", load), ("datasets.load_dataset('parquet')", hf)):
-        cold = []
+    fixed = [
+        ("python -c pass (floor)", "pass"),
+        ("import newsgold", "import newsgold"),
+        ("pyarrow.parquet.read_table, first row", arrow),
+    ]
+    loaders = [("newsgold.load", load), ("datasets.load_dataset('parquet')", hf)]
+    names = [name for name, _ in fixed]
+    for name, _ in loaders:
+        names += [f"{name}, cold cache", f"{name}, warm cache"]
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    with tempfile.TemporaryDirectory() as warm_root:
+        warm = {}
+        for name, code in loaders:
+            warm[name] = tempfile.mkdtemp(dir=warm_root)
+            _run(f"CACHE = {warm[name]!r}; " + code)  # fills the warm cache, untimed
         for _ in range(args.repeat):
-            with tempfile.TemporaryDirectory() as cache:
-                cold.append(_run(f"CACHE = {cache!r}; " + code))
-        rows.append((f"{name}, cold cache", cold))
-        with tempfile.TemporaryDirectory() as cache:
-            _run(f"CACHE = {cache!r}; " + code)
-            rows.append(
-                (
-                    f"{name}, warm cache",
-                    [_run(f"CACHE = {cache!r}; " + code) for _ in range(args.repeat)],
-                )
-            )
+            for name, code in fixed:
+                runs[name].append(_run(code))
+            for name, code in loaders:
+                with tempfile.TemporaryDirectory() as cache:
+                    runs[f"{name}, cold cache"].append(_run(f"CACHE = {cache!r}; " + code))
+                runs[f"{name}, warm cache"].append(_run(f"CACHE = {warm[name]!r}; " + code))
 
     size = parquet.stat().st_size
     print(f"Machine: {describe()}")
     where = f"dataset/data/{args.config}/{parquet.name}"
-    print(f"File: {where} ({size:,} bytes); median of {args.repeat} runs")
+    print(f"File: {where} ({size:,} bytes); median of {args.repeat} interleaved rounds")
     print()
-    print("| process start to first example | median | min | max |")
+    print("| process start to first example | wall, median | CPU, median | wall min-max |")
     print("| --- | ---: | ---: | ---: |")
-    for name, times in rows:
-        low, high = min(times) * 1000, max(times) * 1000
-        print(f"| {name} | {_median(times).strip()} | {low:.0f} ms | {high:.0f} ms |")
+    for name in names:
+        wall = [w for w, _ in runs[name]]
+        cpu = [c for _, c in runs[name]]
+        span = f"{min(wall) * 1000:.0f}-{max(wall) * 1000:.0f} ms"
+        print(f"| {name} | {_ms(wall)} | {_ms(cpu)} | {span} |")
+    print()
+    print("| newsgold.load / datasets.load_dataset('parquet') | wall | CPU |")
+    print("| --- | ---: | ---: |")
+    for cache in ("cold", "warm"):
+        ours = runs[f"newsgold.load, {cache} cache"]
+        theirs = runs[f"datasets.load_dataset('parquet'), {cache} cache"]
+        ratios = [
+            statistics.median(x[i] for x in ours) / statistics.median(x[i] for x in theirs)
+            for i in (0, 1)
+        ]
+        print(f"| {cache} cache | {ratios[0]:.2f}x | {ratios[1]:.2f}x |")
+    over = [
+        statistics.median(x[i] for x in runs["import newsgold"])
+        - statistics.median(x[i] for x in runs["python -c pass (floor)"])
+        for i in (0, 1)
+    ]
+    print()
+    print(
+        f"import newsgold over python -c pass: {over[0] * 1000:.0f} ms wall, "
+        f"{over[1] * 1000:.0f} ms CPU"
+    )
     return 0
 
 

@@ -1,18 +1,27 @@
-"""Validation and evaluation throughput, and peak memory, on a synthetic corpus.
+"""Validation, evaluation and build against the floor of parsing, and their peak memory.
 
-The corpus is made at run time in a temporary folder (never inside dataset/): the
-gold document (``--source``, default the first corpus document) copied ``--docs``
-times under new ids, each in canonical form. Timed:
+The corpus is made at run time in a temporary folder (never inside dataset/): the gold
+document (``--source``, default the first corpus document) copied ``--docs`` times under
+new ids, each in canonical form. Every case runs in a fresh process under
+``/usr/bin/time -v`` (its peak RSS, which a ``tracemalloc`` inside the process would
+inflate); the process times its own work (CPU time, ``time.process_time``, and wall
+time), after its imports. The cases are interleaved, round by round, so that drift of
+a shared machine reaches every case alike; each figure is the median of ``--repeat``
+rounds, and every ratio is taken between medians of the same run.
 
-- validation: ``newsgold.reader.read`` over every file (all levels);
-- the floor: reading the same files and ``json.loads`` of their bytes;
-- evaluation: ``newsgold.evaluate.evaluate`` of each layer with the corpus as both
-  gold and prediction (it validates the gold and the predictions, then scores),
-  on the first ``--eval-docs`` files;
-- peak memory of validation and of evaluation (the peak RSS, ``VmHWM``, of a
-  fresh process, and the ``tracemalloc`` peak) at ``--sizes`` documents.
+- floor: reading the files and ``json.loads`` of their bytes (for evaluation: the
+  gold and the predictions, twice the floor);
+- validate: ``newsgold.reader.read`` over every file (L1 to L4);
+- evaluate: ``newsgold.evaluate.evaluate`` of a layer with the corpus as gold and as
+  prediction (it validates both, then scores);
+- build (``--build``): ``newsgold build`` of the corpus to a temporary folder.
 
-    .venv/bin/python benchmarks/bench_throughput.py [--docs 10000] [--eval-docs 1000]
+Peak RSS is measured at each of ``--sizes`` documents (one run per size and case).
+
+    .venv/bin/python benchmarks/bench_throughput.py [--docs 1000] [--repeat 5] \\
+        [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH]
+
+``--src`` runs the cases on another checkout's ``src`` (to compare with an older commit).
 """
 
 from __future__ import annotations
@@ -20,11 +29,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from machine import describe
@@ -32,148 +42,161 @@ from machine import describe
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from newsgold.evaluate import LAYERS, evaluate  # noqa: E402
 from newsgold.io import canonical_json  # noqa: E402
 from newsgold.model import Document  # noqa: E402
-from newsgold.reader import read  # noqa: E402
 from newsgold.resources import documents_dir  # noqa: E402
 
-MEMORY_CODE = """
-import json, os, resource, sys, tracemalloc
-from pathlib import Path
+CASE = """
+import json, sys, time
 sys.path.insert(0, {src!r})
-kind, folder, n = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
-files = sorted(folder.glob("*.json"))[:n]
-sub = folder.parent / f"sub_{{n}}"
-if kind == "evaluate":
-    sub.mkdir(exist_ok=True)
-    for f in files:
-        target = sub / f.name
-        if not target.exists():
-            os.link(f, target)  # a hard link: loaders refuse symlinks that leave a folder
-import newsgold.reader, newsgold.evaluate
-tracemalloc.start()
+from pathlib import Path
+kind, folder, arg = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+files = sorted(folder.glob("*.json"))
 if kind == "validate":
+    import newsgold.reader
+elif kind == "evaluate":
+    import newsgold.evaluate
+elif kind == "build":
+    import newsgold.cli
+cpu, wall = time.process_time(), time.perf_counter()
+if kind == "floor":
+    for _ in range(int(arg)):
+        for f in files:
+            json.loads(f.read_bytes())
+elif kind == "validate":
     problems = sum(len(r.problems) for r in newsgold.reader.read(files))
     assert problems == 0, problems
-else:
-    newsgold.evaluate.evaluate("quotes", sub, sub)
-peak = tracemalloc.get_traced_memory()[1]
-tracemalloc.stop()
-# VmHWM is this process's own peak; ru_maxrss would carry the parent's across fork and exec
-hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
-rss = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"rss_kib": rss, "traced": peak}}))
+elif kind == "evaluate":
+    newsgold.evaluate.evaluate(arg, folder, folder)
+elif kind == "build":
+    out = folder.parent / "build-out"
+    argv = ["build", "--out", str(out), "--documents", str(folder), "--splits", arg]
+    assert newsgold.cli.main(argv) == 0
+cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+print(json.dumps({{"cpu": cpu, "wall": wall}}))
 """
 
+_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
-def make_corpus(source: Path, folder: Path, n: int) -> tuple[int, str]:
-    """Write ``n`` copies of ``source`` under new ids; return (bytes written, source id)."""
+
+def make_corpus(source: Path, folder: Path, n: int) -> int:
+    """Write ``n`` copies of ``source`` under new ids; return the bytes written."""
     raw = json.loads(source.read_text(encoding="utf-8"))
     total = 0
+    folder.mkdir(parents=True)
     for i in range(n):
         raw["id"] = f"synth_{i:06d}"
         text = canonical_json(Document.from_dict(raw))
         (folder / f"{raw['id']}.json").write_text(text, encoding="utf-8")
         total += len(text.encode("utf-8"))
-    return total, str(source.stem)
+    return total
 
 
-def timed(fn: object) -> float:
-    start = time.perf_counter()
-    fn()  # type: ignore[operator]
-    return time.perf_counter() - start
-
-
-def memory(kind: str, folder: Path, n: int) -> dict[str, int]:
-    code = MEMORY_CODE.format(src=str(ROOT / "src"))
-    done = subprocess.run(
-        [sys.executable, "-c", code, kind, str(folder), str(n)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
+def run_case(src: Path, kind: str, folder: Path, arg: str) -> dict[str, float]:
+    """One case in a fresh process: its CPU and wall seconds, and its peak RSS in MiB."""
+    code = CASE.format(src=str(src))
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-c", code, kind, str(folder), arg]
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} {arg} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    found = _RSS.search(done.stderr)
+    result["rss"] = int(found.group(1)) / 1024 if found else float("nan")
+    if kind == "build":
+        shutil.rmtree(folder.parent / "build-out", ignore_errors=True)
     return result
+
+
+def subset(corpus: Path, tmp: Path, n: int) -> Path:
+    """A folder of the first ``n`` documents (hard links)."""
+    folder = tmp / f"docs_{n}"
+    if not folder.exists():
+        folder.mkdir()
+        for f in sorted(corpus.glob("*.json"))[:n]:
+            os.link(f, folder / f.name)
+        splits = tmp / f"splits_{n}.json"
+        splits.write_text(json.dumps({"test": sorted(p.stem for p in folder.glob("*.json"))}))
+    return folder
+
+
+def cases(layers: list[str], build: bool, tmp: Path, n: int) -> list[tuple[str, str, str]]:
+    """(label, kind, argument) of each case."""
+    out = [
+        ("read + json.loads (floor)", "floor", "1"),
+        ("newsgold validate (L1-L4)", "validate", ""),
+        ("read + json.loads, gold and prediction (floor)", "floor", "2"),
+        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer) for layer in layers],
+    ]
+    if build:
+        out.append(("newsgold build", "build", str(tmp / f"splits_{n}.json")))
+    return out
+
+
+def floor_of(label: str) -> str:
+    if label.startswith("newsgold evaluate"):
+        return "read + json.loads, gold and prediction (floor)"
+    return "read + json.loads (floor)"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=10_000, help="synthetic corpus size")
-    parser.add_argument("--eval-docs", type=int, default=1_000, help="documents per evaluation")
-    parser.add_argument("--sizes", default="100,1000,4000", help="corpus sizes for peak memory")
+    parser.add_argument("--docs", type=int, default=1_000, help="documents timed")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--sizes", default="100,1000", help="corpus sizes for peak RSS")
+    parser.add_argument("--layers", default="ner,quotes,events,stance")
+    parser.add_argument("--build", action="store_true", help="time newsgold build too")
     parser.add_argument("--source", type=Path, help="document to scale (default: the corpus)")
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
     args = parser.parse_args()
     source = args.source or sorted(documents_dir().glob("*.json"))[0]
     sizes = [int(x) for x in args.sizes.split(",")]
+    layers = [x for x in args.layers.split(",") if x]
 
     tmp = Path(tempfile.mkdtemp(prefix="newsgold-bench-"))
     try:
-        corpus = tmp / "corpus"
-        corpus.mkdir()
-        _, source_id = make_corpus(source, corpus, max(args.docs, args.eval_docs, *sizes))
-        files = sorted(corpus.glob("*.json"))[: args.docs]
-        size = sum(f.stat().st_size for f in files)
-        doc = Document.from_dict(json.loads(source.read_text(encoding="utf-8")))
-
-        def parse_all() -> None:
-            for f in files:
-                json.loads(f.read_bytes())
-
-        def validate_all() -> None:
-            problems = sum(len(r.problems) for r in read(files))
-            assert problems == 0, problems
-
-        t_json = timed(parse_all)
-        t_valid = timed(validate_all)
-        rows = [
-            ("read + json.loads (floor)", len(files), size, t_json, 1.0),
-            ("newsgold validate (L1-L4)", len(files), size, t_valid, t_valid / t_json),
-        ]
-        eval_dir = tmp / "eval"
-        eval_dir.mkdir()
-        eval_files = sorted(corpus.glob("*.json"))[: args.eval_docs]
-        for f in eval_files:
-            os.link(f, eval_dir / f.name)
-        eval_size = sum(f.stat().st_size for f in eval_files)
-        t_json_eval = timed(lambda: [json.loads(f.read_bytes()) for f in eval_files])
-        for layer in LAYERS:
-            t = timed(lambda layer=layer: evaluate(layer, eval_dir, eval_dir))
-            name = f"newsgold evaluate --layer {layer}"
-            rows.append((name, len(eval_files), eval_size, t, t / t_json_eval))
-        mem = [(n, memory("validate", corpus, n), memory("evaluate", corpus, n)) for n in sizes]
+        total = make_corpus(source, tmp / "corpus", max(args.docs, *sizes))
+        per_doc = total // max(args.docs, *sizes)
+        folder = subset(tmp / "corpus", tmp, args.docs)
+        timed = cases(layers, args.build, tmp, args.docs)
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in timed}
+        for _ in range(args.repeat):
+            for label, kind, arg in timed:
+                runs[label].append(run_case(args.src, kind, folder, arg))
+        memory: dict[str, list[float]] = {}
+        for n in sizes:
+            sub = subset(tmp / "corpus", tmp, n)
+            for label, kind, arg in cases(layers, args.build, tmp, n):
+                if kind != "floor":
+                    memory.setdefault(label, []).append(run_case(args.src, kind, sub, arg)["rss"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    counts = (
-        f"{len(doc.mentions)} mentions, {len(doc.entities)} entities, {len(doc.quotes)} quotes, "
-        f"{len(doc.events)} events, {len(doc.stance)} stance records"
-    )
+    def median(label: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[label])
+
     print(f"Machine: {describe()}")
     print(
-        f"Synthetic corpus: {source_id} ({size // len(files):,} bytes; {counts}) "
-        f"copied {len(files):,} times, {size / 1e6:.1f} MB, in a temporary folder"
+        f"Code: {args.src}; synthetic corpus: {source.stem} ({per_doc:,} bytes) copied "
+        f"{args.docs:,} times, in a temporary folder; median of {args.repeat} interleaved rounds"
     )
     print()
-    print("| task | documents | seconds | documents/s | MB/s | time / json.loads |")
+    print("| task | documents | CPU s | wall s | CPU ms / document | CPU / floor |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, n, nbytes, t, ratio in rows:
-        rate = f"{n / t:,.0f} | {nbytes / 1e6 / t:.2f}"
-        print(f"| {name} | {n:,} | {t:.2f} | {rate} | {ratio:.0f}x |")
-    print()
-    print("Evaluation validates the gold and the prediction and holds the gold in memory;")
-    print("validation reads one file at a time.")
-    print()
-    print(
-        "| documents | validate: peak RSS | validate: traced peak "
-        "| evaluate quotes: peak RSS | evaluate quotes: traced peak |"
-    )
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    for n, v, e in mem:
+    for label, _, _ in timed:
+        cpu, wall = median(label, "cpu"), median(label, "wall")
+        ratio = cpu / median(floor_of(label), "cpu")
         print(
-            f"| {n:,} | {v['rss_kib'] / 1024:.0f} MiB | {v['traced'] / 2**20:.1f} MiB "
-            f"| {e['rss_kib'] / 1024:.0f} MiB | {e['traced'] / 2**20:.1f} MiB |"
+            f"| {label} | {args.docs:,} | {cpu:.2f} | {wall:.2f} "
+            f"| {cpu / args.docs * 1000:.1f} | {ratio:.1f}x |"
         )
+    print()
+    heads = " | ".join(f"peak RSS, {n:,} documents" for n in sizes)
+    print(f"| task | {heads} | {sizes[-1]:,} / {sizes[0]:,} |")
+    print("| --- |" + " ---: |" * (len(sizes) + 1))
+    for label, values in memory.items():
+        cells = " | ".join(f"{v:.0f} MiB" for v in values)
+        print(f"| {label} | {cells} | {values[-1] / values[0]:.2f}x |")
     return 0
 
 

@@ -474,20 +474,4 @@ def test_card_missing_metadata_key_is_a_problem(
     ]
 
 
-# ---------------------------------------------------------------- Croissant
-
-
-@pytest.mark.usefixtures("no_network")
-# Deprecations inside mlcroissant's own dependencies (rdflib, pandas), not in newsgold.
-@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-@pytest.mark.filterwarnings("ignore:The inplace keyword:DeprecationWarning")
-def test_croissant_validates_offline(tmp_path: Path, fixture_inputs: dict[str, Path]) -> None:
-    mlc = pytest.importorskip("mlcroissant")
-    B.build(tmp_path, **fixture_inputs)
-    dataset = mlc.Dataset(jsonld=str(tmp_path / "croissant.json"))
-    assert dataset.metadata.ctx.issues.errors == set()
-    records = list(dataset.records(record_set="ner"))
-    assert [r["ner/split"] for r in records] == [b"test", b"test"]
-    assert list(records[1]["ner/ner_tags"])[-5:] == [0, 1, 0, 15, 0]
-    committed = mlc.Dataset(jsonld=str(dataset_dir() / "croissant.json"))
-    assert committed.metadata.ctx.issues.errors == set()
+# Croissant: tests/test_croissant.py.

@@ -227,3 +227,42 @@ def test_load_from_an_installed_wheel(tmp_path: Path) -> None:
     lines = out.stdout.splitlines()
     assert lines[0] == f"documents {len(docs)} {len(docs)}"
     assert lines[-1] == "B-GPE"
+
+
+def _readme_block(marker: str) -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    after = text.split(f"<!-- {marker} -->\n```python\n", 1)[1]
+    return after.split("```", 1)[0]
+
+
+def test_readme_label_remapping_recipe(
+    no_network: None, cache: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's recipe gives every token the label it had, in the model's order; the
+    ``cast_column`` it warns against renames instead."""
+    import functools
+
+    import datasets
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(
+        datasets, "load_dataset", functools.partial(datasets.load_dataset, cache_dir=cache)
+    )
+    scope: dict[str, Any] = {}
+    exec(_readme_block("recipe:remap"), scope)  # the block as a user runs it
+    ner, remapped, model_labels = scope["ner"], scope["remapped"], scope["model_labels"]
+    assert remapped.features["ner_tags"].feature.names == model_labels
+    before = ner.features["ner_tags"].feature
+    after = remapped.features["ner_tags"].feature
+    assert ner.num_rows == remapped.num_rows == 28
+    for old, new in zip(ner, remapped, strict=True):
+        assert [after.int2str(t) for t in new["ner_tags"]] == [
+            before.int2str(t) for t in old["ner_tags"]
+        ]
+    assert ner[0]["tokens"][6] == "U.S."
+    assert (ner[0]["ner_tags"][6], remapped[0]["ner_tags"][6]) == (5, 7)
+    assert after.int2str(remapped[0]["ner_tags"][:10]) == [
+        "O", "O", "O", "O", "O", "O", "B-LOC", "O", "O", "B-LOC",
+    ]  # fmt: skip
+    cast = ner.cast_column("ner_tags", datasets.List(datasets.ClassLabel(names=model_labels)))
+    assert cast.features["ner_tags"].feature.int2str(cast[0]["ner_tags"][6]) == "B-ORG"

@@ -2,7 +2,8 @@
 reader reads and parses each file once.
 
 The ``calls`` fixture counts, per file, the reader's passes (``reader._read``), the
-JSON parses (``newsgold.io.parse_json_text``, under every file parse) and the
+JSON parses (``newsgold.io._parse``, under every file parse; a file with a repeated key
+or an L1 hazard is parsed once more to place each problem) and the
 whole-file reads (``Path.read_bytes`` and ``Path.read_text``).
 """
 
@@ -34,18 +35,18 @@ Calls = Counter[tuple[str, str]]
 def calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
     seen: Calls = Counter()
     real_read = newsgold.reader._read
-    real_parse = newsgold.io.parse_json_text
+    real_parse = newsgold.io._parse
 
     def counting_read(path: Path, check_name: bool) -> Any:
         seen["read", str(path)] += 1
         return real_read(path, check_name)
 
-    def counting_parse(text: str, name: str, where: str = "") -> Any:
+    def counting_parse(text: str, name: str, where: str, decoded: bool) -> Any:
         seen["parse", name] += 1
-        return real_parse(text, name, where)
+        return real_parse(text, name, where, decoded)
 
     monkeypatch.setattr(newsgold.reader, "_read", counting_read)
-    monkeypatch.setattr(newsgold.io, "parse_json_text", counting_parse)
+    monkeypatch.setattr(newsgold.io, "_parse", counting_parse)
     for method in ("read_bytes", "read_text"):
         real: Callable[..., Any] = getattr(Path, method)
 

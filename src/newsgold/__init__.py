@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+RELEASE_DATE = "2026-11-27"
+"""The day this version was released (its CHANGELOG heading); Croissant's ``datePublished``."""
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

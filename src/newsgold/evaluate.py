@@ -172,14 +172,31 @@ def _validators(version: int) -> dict[str, Any]:
     return out
 
 
+@cache
+def _fast_checks(version: int) -> dict[str, Any]:
+    """The quick check (:class:`newsgold.validate.FastCheck`) of each kind's validator."""
+    from newsgold.validate import fast_check, schema_files
+
+    resources = schema_files("prediction", "document", "labels")
+    return {
+        kind: fast_check(validator.schema, resources)
+        for kind, validator in _validators(version).items()
+    }
+
+
 def schema_problems(
     value: Any, kind: str, file: str, base: tuple[str | int, ...] = ()
 ) -> list[Problem]:
-    """Problems of ``value`` against ``#/$defs/<kind>`` of the prediction schema."""
+    """Problems of ``value`` (as parsed from JSON) against ``#/$defs/<kind>`` of the
+    prediction schema."""
     from newsgold.validate import schema_problems as from_errors
 
+    validator = _validators(registry.version())[kind]
+    fast = _fast_checks(registry.version()).get(kind)
+    if fast is not None and fast.source is validator.schema and fast(value):
+        return []
     return from_errors(
-        _validators(registry.version())[kind].iter_errors(value),
+        validator.iter_errors(value),
         file,
         base,
         "schema/prediction.schema.json",

@@ -12,9 +12,10 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from newsgold import __version__
+from newsgold import RELEASE_DATE, __version__
 from newsgold.baselines.ner import PROTOCOLS
 from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
@@ -37,6 +38,7 @@ MARKERS: tuple[str, ...] = (
     "examples",
     "evaluation",
     "leaderboard",
+    "licences",
     "checksums",
 )
 """Generated card sections; ``<!-- generated:NAME -->`` on a line of its own marks the place."""
@@ -100,9 +102,15 @@ def card_metadata(
     counts: Mapping[str, int],
     files: Mapping[str, bytes],
 ) -> dict[str, Any]:
-    """The card's YAML: the hand-written keys, then the generated ``configs`` and
-    ``dataset_info`` (which replace any hand-written ones)."""
-    out = {k: v for k, v in meta.items() if k not in ("configs", "dataset_info")}
+    """The card's YAML: the hand-written keys, with the licence keys of
+    :func:`card_licence_metadata` in place of ``license`` (hand-written ``license_*`` keys are
+    dropped: the licences are stated in :data:`LICENCES` only), then the generated
+    ``configs`` and ``dataset_info`` (which replace any hand-written ones)."""
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if key in ("configs", "dataset_info") or key.startswith("license_"):
+            continue
+        out.update(card_licence_metadata() if key == "license" else {key: value})
     sizes = arrow_sizes(files)
     entries = []
     infos = []
@@ -450,6 +458,30 @@ def _section_leaderboard(board: Mapping[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
+def _section_licences(inputs: BuildInput) -> str:
+    body = [
+        [licence.part, f"`{licence.spdx}`", licence.url, f"`{licence.file}`"]
+        for licence in LICENCES
+    ]
+    holders = [
+        [
+            f"`{doc.id}`",
+            doc.metadata.publication.publisher if doc.metadata.publication else "(not known)",
+            "; ".join([s.publisher for s in doc.metadata.sources] or doc.metadata.source_outlets),
+        ]
+        for doc in inputs.documents
+    ]
+    return (
+        _table(["part", "licence (SPDX)", "text", "file in the repository and the wheel"], body)
+        + "\n\n"
+        + NEWS_TEXT_STATUS
+        + "\n\n"
+        + _table(["document", "publisher", "sources"], holders)
+        + "\n\nThe dataset folder holds no code; the package `newsgold` does, under "
+        + f'{LICENCES[0].spdx}, and declares `license = "{LICENSE_EXPRESSION}"`.'
+    )
+
+
 def _section_evaluation() -> str:
     """The definition of every measure of ``newsgold evaluate``, quoted from its docs."""
     from newsgold.evaluate import measures
@@ -532,6 +564,7 @@ def render_card(
         "examples": _section_examples(inputs),
         "evaluation": _section_evaluation(),
         "leaderboard": _section_leaderboard(inputs.leaderboard),
+        "licences": _section_licences(inputs),
         "checksums": _section_checksums(files),
     }
     yaml_text = _yaml_dump(card_metadata(meta or {}, inputs.splits, counts, files))
@@ -580,45 +613,283 @@ CROISSANT_CONTEXT: dict[str, Any] = {
 }
 """The JSON-LD context of Croissant 1.0."""
 
-_LICENSES = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/"}
+# ---------------------------------------------------------------- licences
+
+
+@dataclass(frozen=True)
+class Licence:
+    """One part of what newsgold ships and the terms it comes under."""
+
+    part: str
+    spdx: str
+    """SPDX identifier, or a ``LicenseRef-`` for terms that are no licence."""
+    url: str
+    """The official text of the licence, or the statement of the terms."""
+    file: str
+    """The file at the root of the repository (and in the wheel) that states them."""
+
+
+LICENCES: tuple[Licence, ...] = (
+    Licence("code", "MIT", "https://opensource.org/license/mit", "LICENSE"),
+    Licence(
+        "annotations and guidelines",
+        "CC-BY-4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+        "LICENSE-annotations",
+    ),
+    Licence("news text", "LicenseRef-newsgold-news-text", "README.md#licensing", "LICENSE-text"),
+)
+"""The licences, in one place: ``pyproject.toml`` (``license``, ``license-files``), the card's
+YAML and the Croissant ``license`` must say the same (``tests/test_licences.py``)."""
+
+DATASET_PARTS = ("annotations and guidelines", "news text")
+"""The parts of :data:`LICENCES` that the dataset folder holds (it holds no code)."""
+
+LICENSE_EXPRESSION = " AND ".join(licence.spdx for licence in LICENCES)
+"""The PEP 639 licence expression of the package."""
+
+NEWS_TEXT_STATUS = (
+    "The news text is third-party text, reproduced unchanged for research use: newsgold "
+    "does not license it and claims no right in it. Rights in it stay with its publisher "
+    "and with the sources whose wording it takes over, named in each document's metadata "
+    "(publication, sources). Users who redistribute the text are responsible for doing so "
+    "within the terms that apply to it."
+)
+"""The status of the news text, word for word the same in the card, Croissant and
+``LICENSE-text``."""
+
+
+def dataset_licences() -> tuple[Licence, ...]:
+    return tuple(licence for licence in LICENCES if licence.part in DATASET_PARTS)
+
+
+def card_licence_metadata() -> dict[str, str]:
+    """The card's licence keys: ``other`` with a name, a link and the details."""
+    parts = dataset_licences()
+    return {
+        "license": "other",
+        "license_name": "-".join(licence.spdx.lower() for licence in parts),
+        "license_link": next(lc.url for lc in parts if lc.part == "news text"),
+        "license_details": "The annotations and guidelines are released under CC BY 4.0 "
+        f"(<{parts[0].url}>). {NEWS_TEXT_STATUS}",
+    }
+
+
+# ---------------------------------------------------------------- Croissant
+
+_RAI_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("rai:dataCollection", "Source and provenance of the text"),
+    ("rai:dataAnnotationProtocol", "Annotation process"),
+    ("rai:dataAnnotationAnalysis", "Agreement"),
+    ("rai:dataLimitations", "Known limitations"),
+    ("rai:dataBiases", "Biases"),
+)
+"""Responsible-AI properties and the hand-written card section each is taken from."""
+
+
+def card_section(body: str, heading: str) -> str | None:
+    """The text of the card section ``## heading`` (without the heading), stripped; None
+    when the card has no such section."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", body, re.M | re.S)
+    return match.group(1).strip() if match else None
+
+
+def _intro(body: str) -> str:
+    """The card's text between its title and its first section."""
+    lines = body.split("\n## ", 1)[0].strip().split("\n")
+    return "\n".join(lines[1:] if lines and lines[0].startswith("# ") else lines).strip()
 
 
 def _croissant_fields(
-    config: str, prefix: str, spec: Spec, column: str, path: list[str]
-) -> dict[str, Any]:
-    """A Croissant field (with sub-fields for structs) for one column or struct member."""
+    config: str, prefix: str, spec: Spec, column: str, path: list[str], in_list: bool
+) -> dict[str, Any] | None:
+    """A Croissant field (with sub-fields for structs) for one column or struct member.
+
+    Each level of nesting is one ``jsonPath`` transform, which mlcroissant applies to each
+    item of a list. A list of records inside a list item cannot be extracted that way
+    (mlcroissant keeps the first match of a path); such a member gives ``None`` and is
+    read from the record set of its layer instead (see :func:`_nested_note`)."""
     inner = spec
     repeated = False
     while isinstance(inner, tuple) and inner[0] == "list":
         repeated = True
         inner = inner[1]
-    field: dict[str, Any] = {"@type": "cr:Field", "@id": prefix}
+    if in_list and repeated and isinstance(inner, dict):
+        return None
+    field: dict[str, Any] = {"@type": "cr:Field", "@id": prefix, "name": prefix.split("/")[-1]}
     source: dict[str, Any] = {"fileSet": {"@id": f"{config}-files"}, "extract": {"column": column}}
     if path:
-        source["transform"] = {"jsonPath": ".".join(path)}
+        steps = [{"jsonPath": step} for step in path]
+        source["transform"] = steps[0] if len(steps) == 1 else steps
     if isinstance(inner, dict):
-        field["subField"] = [
-            _croissant_fields(config, f"{prefix}/{name}", sub, column, [*path, name])
-            for name, sub in inner.items()
+        subs = [
+            _croissant_fields(config, f"{prefix}/{n}", sub, column, [*path, n], in_list or repeated)
+            for n, sub in inner.items()
         ]
+        field["subField"] = [s for s in subs if s is not None]
     else:
         is_int = inner == "int32" or (isinstance(inner, tuple) and inner[0] == "label")
         field["dataType"] = "sc:Integer" if is_int else "sc:Text"
+        if isinstance(inner, tuple) and inner[0] == "label":
+            field["references"] = {"field": {"@id": f"{inner[1]}-labels/index"}}
     field["source"] = source
     if repeated:
         field["repeated"] = True
     return field
 
 
+def _nested_lists(spec: Spec, path: str = "", in_list: bool = False) -> Iterator[str]:
+    """Paths of the lists of records inside list items (``quotes[].content``)."""
+    repeated = False
+    while isinstance(spec, tuple) and spec[0] == "list":
+        repeated, spec = True, spec[1]
+    if not isinstance(spec, dict):
+        return
+    if in_list and repeated:
+        yield path
+        return
+    for name, sub in spec.items():
+        child = f"{path}[].{name}" if repeated else (f"{path}.{name}" if path else name)
+        yield from _nested_lists(sub, child, in_list or repeated)
+
+
+def nested_note(config: str) -> str:
+    """What the record set of ``config`` leaves to the layer record sets, or ""."""
+    paths = [path for name, spec, _ in config_columns(config) for path in _nested_lists(spec, name)]
+    if not paths:
+        return ""
+    return (
+        " Lists of records inside list items ("
+        + ", ".join(f"`{p}[]`" for p in paths)
+        + ") are read from the record set of their layer, joined on (doc_id, id): "
+        "mlcroissant reads one level of records inside a list."
+    )
+
+
 def _described_fields(config: str) -> Iterator[dict[str, Any]]:
     for name, spec, description in config_columns(config):
-        field = _croissant_fields(config, f"{config}/{name}", spec, name, [])
-        if isinstance(spec, tuple) and spec[0] == "label":
-            description += " ClassLabel index into: " + ", ".join(label_names(spec[1])) + "."
-        if isinstance(spec, tuple) and isinstance(spec[1], tuple) and spec[1][0] == "label":
-            description += " ClassLabel indices into: " + ", ".join(label_names(spec[1][1])) + "."
-        yield {"@type": field.pop("@type"), "@id": field.pop("@id"), "name": name,
-               "description": description, **field}  # fmt: skip
+        field = _croissant_fields(config, f"{config}/{name}", spec, name, [], False)
+        assert field is not None
+        field["description"] = description
+        yield field
+
+
+def _label_record_sets() -> list[dict[str, Any]]:
+    """One record set per label kind: the ClassLabel names as data, index -> name."""
+    kinds: list[str] = []
+    for config in configs():
+        for _, spec, _ in config_columns(config):
+            inner = spec
+            while isinstance(inner, tuple) and inner[0] == "list":
+                inner = inner[1]
+            if isinstance(inner, tuple) and inner[0] == "label" and inner[1] not in kinds:
+                kinds.append(inner[1])
+    out = []
+    for kind in kinds:
+        rs = f"{kind}-labels"
+        out.append(
+            {
+                "@type": "cr:RecordSet",
+                "@id": rs,
+                "name": rs,
+                "description": f"The names of the {kind} ClassLabel, by index.",
+                "key": {"@id": f"{rs}/index"},
+                "field": [
+                    _data_field(rs, "index", "sc:Integer", "ClassLabel index."),
+                    _data_field(rs, "name", "sc:Text", "Label name."),
+                ],
+                "data": [
+                    {f"{rs}/index": i, f"{rs}/name": n} for i, n in enumerate(label_names(kind))
+                ],
+            }
+        )
+    return out
+
+
+def _data_field(rs: str, name: str, data_type: str, description: str) -> dict[str, Any]:
+    return {
+        "@type": "cr:Field",
+        "@id": f"{rs}/{name}",
+        "name": name,
+        "description": description,
+        "dataType": data_type,
+    }
+
+
+def _split_record_set(splits: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    return {
+        "@type": "cr:RecordSet",
+        "dataType": "cr:Split",
+        "@id": "splits",
+        "name": "splits",
+        "description": "The splits (dataset/splits.json assigns each document to one).",
+        "key": {"@id": "splits/name"},
+        "field": [_data_field("splits", "name", "sc:Text", "The name of the split.")],
+        "data": [{"splits/name": s} for s in splits],
+    }
+
+
+def _split_field(config: str) -> dict[str, Any]:
+    return {
+        "@type": "cr:Field",
+        "@id": f"{config}/split",
+        "name": "split",
+        "description": "The split, from the file name.",
+        "dataType": "sc:Text",
+        "source": {
+            "fileSet": {"@id": f"{config}-files"},
+            "extract": {"fileProperty": "fullpath"},
+            # mlcroissant applies the transform again to the value it joins on ("test"),
+            # so the path around the split name is optional.
+            "transform": {
+                "regex": f"^(?:.*/)?(?:data/{config}/)?([a-z]+)(?:-[0-9]+-of-[0-9]+\\.parquet)?$"
+            },
+        },
+        "references": {"field": {"@id": "splits/name"}},
+    }
+
+
+def _distribution(files: Mapping[str, bytes]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for rel, data in files.items():
+        if rel.endswith(".parquet"):
+            out.append(
+                {
+                    "@type": "cr:FileObject",
+                    "@id": rel,
+                    "name": rel,
+                    "contentUrl": rel,
+                    "encodingFormat": "application/x-parquet",
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+    for config in configs():
+        out.append(
+            {
+                "@type": "cr:FileSet",
+                "@id": f"{config}-files",
+                "name": f"{config}-files",
+                "description": f"The Parquet files of the {config} config, one per split.",
+                "encodingFormat": "application/x-parquet",
+                "includes": f"data/{config}/*.parquet",
+            }
+        )
+    return out
+
+
+def _record_sets(splits: Mapping[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+    out = [_split_record_set(splits), *_label_record_sets()]
+    for config in configs():
+        out.append(
+            {
+                "@type": "cr:RecordSet",
+                "@id": config,
+                "name": config,
+                "description": f"One record per {row_unit(config)}." + nested_note(config),
+                "field": [_split_field(config), *_described_fields(config)],
+            }
+        )
+    return out
 
 
 def _bibtex(card: str) -> str | None:
@@ -631,77 +902,55 @@ def _bibtex(card: str) -> str | None:
     return card[start:end].strip() if end > start else None
 
 
+def _creator(citation: str | None) -> str:
+    found = re.search(r"author\s*=\s*\{+([^{}]+)\}+", citation or "")
+    return found.group(1).strip() if found else "newsgold contributors"
+
+
+def _croissant_licences() -> list[Any]:
+    out: list[Any] = []
+    for licence in dataset_licences():
+        if licence.spdx.startswith("LicenseRef-"):
+            out.append(
+                {
+                    "@type": "sc:CreativeWork",
+                    "name": licence.spdx,
+                    "description": NEWS_TEXT_STATUS,
+                }
+            )
+        else:
+            out.append(licence.url)
+    return out
+
+
 def croissant_json(inputs: BuildInput, files: Mapping[str, bytes]) -> bytes:
     """``dataset/croissant.json``: Croissant 1.0 metadata of the built Parquet files."""
     import yaml
 
-    front, _ = split_front_matter(inputs.card)
+    front, body = split_front_matter(inputs.card)
     meta = (yaml.safe_load(front) if front else None) or {}
-    license_id = str(meta.get("license", ""))
-    distribution: list[dict[str, Any]] = []
-    for rel, data in files.items():
-        if rel.endswith(".parquet"):
-            distribution.append(
-                {
-                    "@type": "cr:FileObject",
-                    "@id": rel,
-                    "name": rel,
-                    "contentUrl": rel,
-                    "encodingFormat": "application/x-parquet",
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-            )
-    record_sets = []
-    for config in configs():
-        distribution.append(
-            {
-                "@type": "cr:FileSet",
-                "@id": f"{config}-files",
-                "name": f"{config}-files",
-                "description": f"The Parquet files of the {config} config, one per split.",
-                "encodingFormat": "application/x-parquet",
-                "includes": f"data/{config}/*.parquet",
-            }
-        )
-        split_field = {
-            "@type": "cr:Field",
-            "@id": f"{config}/split",
-            "name": "split",
-            "description": "The split, from the file name.",
-            "dataType": "sc:Text",
-            "source": {
-                "fileSet": {"@id": f"{config}-files"},
-                "extract": {"fileProperty": "fullpath"},
-                "transform": {
-                    "regex": f"^(?:.*/)?data/{config}/([a-z]+)-[0-9]+-of-[0-9]+\\.parquet$"
-                },
-            },
-        }
-        record_sets.append(
-            {
-                "@type": "cr:RecordSet",
-                "@id": config,
-                "name": config,
-                "description": f"One record per {row_unit(config)}.",
-                "field": [split_field, *_described_fields(config)],
-            }
-        )
+    citation = _bibtex(inputs.card)
     doc: dict[str, Any] = {
         "@context": CROISSANT_CONTEXT,
         "@type": "sc:Dataset",
         "name": "newsgold",
-        "description": str(meta.get("pretty_name", "newsgold")),
+        "description": _intro(body),
         "conformsTo": "http://mlcommons.org/croissant/1.0",
         "version": __version__,
-        "license": _LICENSES.get(license_id, license_id),
-        "inLanguage": "en",
+        "datePublished": RELEASE_DATE,
+        "creator": {"@type": "sc:Organization", "name": _creator(citation)},
+        "license": _croissant_licences(),
+        "inLanguage": [str(lang) for lang in meta.get("language", ["en"])],
         "keywords": [str(k) for k in meta.get("tags", [])],
-        "distribution": distribution,
-        "recordSet": record_sets,
     }
-    citation = _bibtex(inputs.card)
     if citation:
         doc["citeAs"] = citation
+    for prop, heading in _RAI_SECTIONS:
+        text = card_section(body, heading)
+        if text:  # a card without the section says nothing of it
+            doc[prop] = text
+    doc["distribution"] = _distribution(files)
+    doc["recordSet"] = _record_sets(inputs.splits)
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -4,7 +4,7 @@ Every command and function that loads documents (``validate``, ``format``, ``sum
 ``build``, ``convert``, ``show``, the gold of ``evaluate`` and the baselines,
 ``agreement``, :func:`newsgold.documents`) goes through :func:`read_file`, which reads
 each file's bytes once and parses them once: L1 (bytes and strict JSON), L2 and L3 on
-the parsed value (:func:`newsgold.validate.validate_document_value`), then the typed
+the parsed value (:func:`newsgold.validate.validate_parsed`), then the typed
 :class:`~newsgold.model.Document`, built once, and the L4 file-name and canonical-form
 checks against the same bytes. :func:`read` adds the folder rules and the duplicate-id
 check across files; :func:`documents` is its strict form for loaders.
@@ -20,7 +20,7 @@ from newsgold.io import canonical_json, parse_json_bytes, read_file_bytes
 from newsgold.issues import Problem, problem
 from newsgold.model import Document
 from newsgold.resources import documents_dir
-from newsgold.validate import CorpusError, validate_document_value
+from newsgold.validate import CorpusError, validate_parsed
 
 
 class Read(NamedTuple):
@@ -77,7 +77,7 @@ def _read(path: Path, check_name: bool) -> tuple[Read, Any]:
     if problems:
         return Read(path, None, problems), None
     doc_id = value.get("id") if isinstance(value, dict) else None
-    problems = validate_document_value(value, name)
+    problems = validate_parsed(value, name)
     document = None if problems else Document.from_dict(value)
     if check_name:
         problems += _name_problems(path, doc_id)

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -92,6 +92,120 @@ def strict_validator() -> Any:
     return validators.extend(
         Draft202012Validator, validators={"pattern": _ecma_pattern}, type_checker=types
     )
+
+
+class FastCheck:
+    """A quick yes for a valid value: ``jsonschema-rs`` on a copy of the schema that keeps
+    the project's rules (an integer is a JSON integer; a pattern it might read otherwise
+    is matched by Python's ``re`` as :func:`strict_validator` does).
+
+    ``check(value)`` is True only when the value is valid; False means "run the
+    ``jsonschema`` validator", which alone produces the problems, so messages and pointers
+    do not depend on this path. :func:`fast_check` gives ``None`` where ``jsonschema-rs``
+    cannot be imported or cannot compile the schema.
+    """
+
+    def __init__(self, source: Any, check: Callable[[Any], bool]) -> None:
+        self.source = source
+        """The schema object it was made from (a validator with another schema skips it)."""
+        self._check = check
+
+    def __call__(self, value: Any) -> bool:
+        try:
+            return self._check(value)
+        except (ValueError, TypeError, OverflowError):  # a value jsonschema-rs cannot take
+            return False
+
+
+_SAME_IN_ECMA = re.compile(r"(?:[A-Za-z0-9_^()\[\]{}|?*+,/: -]|\\\.)*")
+"""Patterns (less a final ``$``) read alike by Python's ``re`` and Rust's ``regex``: ASCII
+literals and classes, groups and counts; no ``\\s``, ``\\d``, ``\\w``, ``.`` or inner ``$``."""
+
+
+class _StrictInteger:
+    """The ``jsonschema-rs`` keyword that refuses a float where the schema says integer."""
+
+    def __init__(self, parent_schema: Any, value: Any, schema_path: Any) -> None:
+        pass
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, float):
+            raise ValueError(f"{instance!r} is not a JSON integer")
+
+
+_INTEGER_KEYWORD = "x-newsgold-integer"
+_PATTERN_FORMAT = "x-newsgold-pattern:"
+
+
+def _fast_schema(node: Any, patterns: set[str]) -> Any:
+    """``node`` for ``jsonschema-rs``: the strict-integer keyword beside each integer type,
+    each pattern it could read otherwise turned into a format that Python matches."""
+    if isinstance(node, list):
+        return [_fast_schema(item, patterns) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {
+        k: v if k in ("enum", "const", "default", "examples") else _fast_schema(v, patterns)
+        for k, v in node.items()
+    }
+    kind = node.get("type")
+    if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+        out[_INTEGER_KEYWORD] = True
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and not _SAME_IN_ECMA.fullmatch(pattern.removesuffix("$")):
+        del out["pattern"]
+        patterns.add(pattern)
+        out["allOf"] = [*out.get("allOf", []), {"format": _PATTERN_FORMAT + pattern}]
+    return out
+
+
+def _matcher(pattern: str) -> Callable[[str], bool]:
+    regex = _regex(pattern)
+    return lambda text: regex.search(text) is not None
+
+
+def fast_check(schema: Any, resources: Iterable[Any] = ()) -> FastCheck | None:
+    """A :class:`FastCheck` for ``schema``, whose ``$ref``s may point into ``resources``
+    (schemas with an ``$id``); ``None`` without ``jsonschema-rs`` or when it refuses the
+    schema."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    patterns: set[str] = set()
+    fast = _fast_schema(schema, patterns)
+    found = [(r["$id"], _fast_schema(r, patterns)) for r in resources]
+    try:
+        validator = jsonschema_rs.Draft202012Validator(
+            fast,
+            registry=jsonschema_rs.Registry(found) if found else None,
+            formats={_PATTERN_FORMAT + p: _matcher(p) for p in patterns},
+            validate_formats=True,
+            keywords={_INTEGER_KEYWORD: _StrictInteger},
+            offline=True,
+        )
+    except ValueError:  # a schema it cannot compile: jsonschema alone
+        return None
+    return FastCheck(schema, validator.is_valid)
+
+
+@cache
+def _fast(version: int) -> FastCheck | None:
+    """The :class:`FastCheck` of the document schema for one state of the registry."""
+    return fast_check(_compiled(version).schema, schema_files("document", "labels"))
+
+
+def schema_files(*names: str) -> list[Any]:
+    """The project's schema files ``schema/<name>.schema.json`` (``labels``: labels.json)."""
+    root = schema_dir()
+    return [
+        json.loads(
+            (root / ("labels.json" if name == "labels" else f"{name}.schema.json")).read_text(
+                encoding="utf-8"
+            )
+        )
+        for name in names
+    ]
 
 
 def effective_schema() -> dict[str, Any]:
@@ -295,8 +409,12 @@ def schema_problems(
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
 
 
-def _schema_problems(name: str, doc: Any) -> list[Problem]:
-    return schema_problems(_validator().iter_errors(doc), name)
+def _schema_problems(name: str, doc: Any, quick: bool = True) -> list[Problem]:
+    validator = _validator()
+    fast = _fast(registry.version()) if quick else None
+    if fast is not None and fast.source is validator.schema and fast(doc):
+        return []
+    return schema_problems(validator.iter_errors(doc), name)
 
 
 # ---------------------------------------------------------------- L3
@@ -410,7 +528,40 @@ def validate_document_value(doc: Any, name: str) -> list[Problem]:
     hazards = structure_problems(doc, name)
     if hazards:
         return hazards
-    problems = _schema_problems(name, doc)
+    return _validate(doc, name, _is_json(doc))
+
+
+def validate_parsed(doc: Any, name: str) -> list[Problem]:
+    """:func:`validate_document_value` of a value that :func:`newsgold.io.parse_json_bytes`
+    returned: its L1 checks were done there and are not repeated."""
+    return _validate(doc, name, True)
+
+
+def _validate(doc: Any, name: str, fast: bool) -> list[Problem]:
+    """L2 and L3; ``fast``: the value holds only what JSON parses to (the quick schema
+    check may pass it)."""
+    problems = _schema_problems(name, doc, fast)
     if isinstance(doc, dict):
         problems += check_integrity(name, doc)
     return problems
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_json(value: Any) -> bool:
+    """Whether ``value`` holds only dicts with string keys, lists, strings, numbers, booleans
+    and None (a tuple, say, is an array to ``jsonschema-rs`` but not to ``jsonschema``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind not in _JSON_SCALARS:
+            return False
+    return True

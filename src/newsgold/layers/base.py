@@ -273,7 +273,7 @@ class Context:
     # ids ----------------------------------------------------------------
     def collect_ids(self, layers: tuple[Layer, ...]) -> None:
         """Gather the ids every layer gives out; report duplicates and wrong prefixes."""
-        seen: dict[str, tuple[str, str]] = {}
+        seen: dict[str, tuple[str, tuple[str | int, ...]]] = {}
         for layer in layers:
             for kind in layer.ids:
                 self.ids.setdefault(kind.kind, {})
@@ -287,13 +287,12 @@ class Context:
         self,
         kind: IdKind,
         obj: dict[str, Any],
-        seen: dict[str, tuple[str, str]],
+        seen: dict[str, tuple[str, tuple[str | int, ...]]],
         path: tuple[str | int, ...],
     ) -> None:
         ident = as_str(obj.get("id"))
         if ident is None:
             return
-        where = pointer(*path)
         prefix = kind.prefix
         rest = ident[len(prefix) :][:1]
         if (
@@ -302,7 +301,7 @@ class Context:
             and not (ident.startswith(prefix) and (rest.isdigit() or rest == "_"))
         ):
             self.add(
-                where,
+                pointer(*path),
                 "id-prefix",
                 f'id "{ident}" of {kind.kind} does not start with "{prefix}" and a digit or "_"',
                 f'rename it to "{prefix}{ident.lstrip("abcdefghijklmnopqrstuvwxyz_")}" or similar',
@@ -314,13 +313,13 @@ class Context:
             first, at = seen[key]
             same = "" if first == ident else f' (as "{first}", equal up to case)'
             self.add(
-                where,
+                pointer(*path),
                 "duplicate-id",
-                f'id "{ident}" is already used at {at}{same}',
+                f'id "{ident}" is already used at {pointer(*at)}{same}',
                 "give every annotation its own id",
             )
             return
-        seen[key] = (ident, where)
+        seen[key] = (ident, path)  # its pointer is made only for a problem
         self.ids[kind.kind][ident] = obj
 
     # spans --------------------------------------------------------------

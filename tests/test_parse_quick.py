@@ -1,0 +1,130 @@
+"""The quick L1 parse and the quick canonical form give what the exact ones give.
+
+:func:`newsgold.io.parse_json_text` parses with plain dicts and walks the value once; the
+exact path (keys kept twice, every hazard placed) runs only where that walk or the text
+shows something. :func:`newsgold.io.dumps_indented` must equal ``json.dumps(indent=2)``
+byte for byte, or the canonical-form check would call a canonical file non-canonical.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsgold import io
+from newsgold.io import MAX_NESTING, dumps_indented, parse_json_bytes, parse_json_text
+from newsgold.resources import documents_dir
+
+CORPUS = sorted(documents_dir().glob("*.json"))
+FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.json"))
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_dumps_indented_equals_json_dumps_byte_for_byte(value: Any) -> None:
+    assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {1: "a", "b": [True, False, None]},
+        {"x": (1, 2)},
+        [1.5, 2.0, -0.0],
+        {"s": '\u2028\x00\x1f"\\/é'},
+        [[], {}, [[]], {"a": {}}],
+        10**300,
+    ],
+    ids=repr,
+)
+def test_dumps_indented_on_values_the_quick_path_leaves_alone(value: Any) -> None:
+    assert dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_the_corpus_in_canonical_form_is_its_file(path: Path) -> None:
+    value = json.loads(path.read_bytes())
+    assert (dumps_indented(value) + "\n").encode() == path.read_bytes()
+
+
+def exact(text: str, where: str = "") -> tuple[Any, list[Any]]:
+    return io._parse_exactly(text, "x.json", where)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values)
+def test_quick_parse_equals_exact_parse(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    assert parse_json_text(text, "x.json") == exact(text)
+    assert parse_json_bytes(text.encode("utf-8", "surrogatepass"), "x.json")[1] or (
+        parse_json_bytes(text.encode(), "x.json") == exact(text)
+    )
+
+
+HOSTILE = [
+    '{"a": 1, "a": 2}',
+    '{"a": {"b": 1, "c": {"b": 2, "b": 3}}}',
+    '{"a": NaN}',
+    '{"a": [Infinity, -Infinity]}',
+    '{"a": 1e999}',
+    '{"a": "\\ud800"}',
+    '{"\\udfff": 1}',
+    '{"a": "x\\ud83d\\ude00"}',
+    '{"a": "\\\\ud800"}',
+    '{"a": ' + "9" * 1000 + "}",
+    '{"a": ' + "9" * 999 + "}",
+    '{"a": -' + "9" * 1000 + "}",
+    '{"a": ' + "9" * 5000 + "}",
+    "[" * MAX_NESTING + "]" * MAX_NESTING,
+    "[" * (MAX_NESTING + 1) + "]" * (MAX_NESTING + 1),
+    '{"a": ' * MAX_NESTING + "1" + "}" * MAX_NESTING,
+    "[" * 5000 + "]" * 5000,
+    '{"a": 1, "a": NaN}',
+    '{"a": [1, 2,]}',
+    "",
+    "5",
+    '"\\ud800"',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: t[:40])
+def test_hostile_text_gives_exactly_the_problems_of_the_exact_parse(text: str) -> None:
+    quick = parse_json_text(text, "x.json", "/3")
+    assert quick == exact(text, "/3")
+    if text:  # an empty file is refused before parsing
+        assert parse_json_bytes(text.encode(), "x.json") == exact(text)
+
+
+def test_a_raw_lone_surrogate_in_text_not_decoded_from_utf8_is_found() -> None:
+    text = '{"a": "\ud800"}'
+    value, problems = parse_json_text(text, "x.json")
+    assert value is None
+    assert [(p.code, p.pointer) for p in problems] == [("invalid-json", "/a")]
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+def test_every_fixture_parses_as_the_exact_parse_does(path: Path) -> None:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pytest.skip("not UTF-8: refused before parsing")
+    assert parse_json_text(text, str(path)) == io._parse_exactly(text, str(path), "")
