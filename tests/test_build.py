@@ -71,6 +71,7 @@ def test_fixture_build_writes_every_config(tmp_path: Path, fixture_inputs: dict[
         "quotes": 1,
         "events": 1,
         "stance": 1,
+        "relations": 0,  # the fixture does not annotate relations
     }
 
 

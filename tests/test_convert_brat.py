@@ -500,6 +500,20 @@ def test_a_layer_without_a_part_is_kept_in_the_side_file(tmp_path: Path) -> None
         assert canonical_json(back) == path.read_text(encoding="utf-8")
 
 
+def test_a_document_without_a_later_layer_round_trips(tmp_path: Path) -> None:
+    """A document written before the layer: brat gives it back without the layer's key, and
+    one that lists the layer as annotated with none keeps its empty array."""
+    with layers.registered(dataclasses.replace(TOY, formats={"brat": TOY_BRAT})):
+        for path in (FIXTURE, toy_document(tmp_path, [])):
+            doc = read_file(path).document
+            assert doc is not None
+            b = to_brat(doc)
+            assert b.meta["overrides"] == []
+            back = from_brat(b.doc_id, b.txt, b.ann, json.loads(b.meta_json()))
+            assert canonical_json(back) == path.read_text(encoding="utf-8")
+        assert '"toys": []' in path.read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------- the text is not edited in brat
 
 

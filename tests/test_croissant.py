@@ -293,7 +293,8 @@ def test_metadata_comes_from_the_facts() -> None:
     assert labels == {
         "entity_type-labels", "mention_type-labels", "ner-labels", "ner_conll-labels",
         "quote_type-labels", "event_type-labels", "realis-labels", "polarity-labels",
-        "stance_basis-labels",
+        "stance_basis-labels", "relation_type-labels", "relation_subtype-labels",
+        "relation_tense-labels", "relation_syntactic_class-labels",
     }  # fmt: skip
 
 

@@ -3,6 +3,7 @@ and listed, with no change to any package module."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 from newsgold import build as B
-from newsgold import layers
+from newsgold import issues, labels, layers
 from newsgold.cli import main
 from newsgold.columns import d
 from newsgold.io import canonical_json
@@ -224,7 +225,15 @@ def test_registry_refuses_a_taken_name_and_a_missing_dependency() -> None:
         layers.register(Layer(name="quotes", record=Toy, ids=()))
     with pytest.raises(ValueError, match="depends on unregistered nowhere"):
         layers.register(Layer(name="other", record=Toy, ids=(), depends_on=("nowhere",)))
-    assert layers.names() == ("sentences", "mentions", "entities", "quotes", "events", "stance")
+    assert layers.names() == (
+        "sentences",
+        "mentions",
+        "entities",
+        "quotes",
+        "events",
+        "stance",
+        "relations",
+    )
 
 
 def test_builtin_registry_is_the_schema_layer_list() -> None:
@@ -236,3 +245,111 @@ def test_build_of_the_corpus_is_unchanged_by_the_registry(tmp_path: Path) -> Non
     out = tmp_path / "out"
     shutil.copytree(dataset_dir(), out)
     assert B.check(out) == []
+
+
+# ---------------------------------------------------------------- built-in discovery
+
+
+def test_builtin_layers_are_the_modules_that_define_one_in_the_declared_order() -> None:
+    found = {x.name: x for x in layers.builtin_layers()}
+    assert tuple(found) == layers.names()[: len(found)]
+    order = list(reversed(found))  # mentions and entities refer to each other: any order
+    assert [x.name for x in layers.builtin_layers(found, order)] == order
+
+
+def test_a_layer_module_not_in_the_layer_list_is_refused() -> None:
+    found = {x.name: x for x in layers.builtin_layers()}
+    found["toys"] = TOY
+    with pytest.raises(RuntimeError, match=r"toys not in the layer list of schema/labels.json"):
+        layers.builtin_layers(found, list(layers.names()))
+
+
+def test_a_listed_layer_without_a_module_is_refused() -> None:
+    found = {x.name: x for x in layers.builtin_layers()}
+    order = [*found, "toys"]
+    with pytest.raises(RuntimeError, match=r"lists the layer\(s\) toys, which no module"):
+        layers.builtin_layers(found, order)
+
+
+def test_a_builtin_layer_depending_on_no_builtin_layer_is_refused() -> None:
+    found = {x.name: x for x in layers.builtin_layers()}
+    found["toys"] = dataclasses.replace(TOY, depends_on=("nowhere",))
+    with pytest.raises(RuntimeError, match='"toys" depends on nowhere, which no module'):
+        layers.builtin_layers(found, [*found])
+
+
+def test_declared_codes_join_the_vocabulary_all_or_nothing() -> None:
+    before = dict(issues.CODES)
+    with pytest.raises(ValueError, match="'span-reversed' is registered twice"):
+        issues.declare_codes("toys", {"toy-new-code": (3, "new"), "span-reversed": (3, "again")})
+    assert dict(issues.CODES) == before
+    with pytest.raises(ValueError, match="has no level 7"):
+        issues.declare_codes("toys", {"toy-new-code": (7, "new")})  # type: ignore[dict-item]
+    assert dict(issues.CODES) == before
+
+
+def test_every_builtin_layer_code_is_in_the_vocabulary() -> None:
+    for layer in layers.builtin_layers():
+        for code, (level, meaning) in layer.codes.items():
+            assert issues.CODES[code] == issues.Code(level, "document", meaning)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- a layer a document lacks
+
+
+def test_a_later_layer_is_absent_unless_annotated_or_filled(toy: Layer) -> None:
+    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    plain = Document.from_dict(raw)
+    assert "toys" not in plain.to_dict()  # a document written before the layer: unchanged
+    assert Document.from_dict({**raw, "toys": None}) == plain  # a Parquet null
+    assert Document.from_dict({**raw, "toys": []}) == plain
+    listed = Document.from_dict({**raw, "annotated_layers": [*raw["annotated_layers"], "toys"]})
+    assert listed.to_dict()["toys"] == []  # annotated, none
+    assert list(listed.to_dict())[-1] == "toys"
+
+
+def test_a_layer_reads_its_labels_from_labels_json() -> None:
+    assert labels.enum("layer") == layers.names()
+    table = labels.const("event_modes")
+    table.clear()
+    assert labels.const("event_modes")  # a copy each time
+    with pytest.raises(KeyError):
+        labels.enum("no_such_definition")
+
+
+def test_a_document_without_a_later_layer_builds_and_reads_back(tmp_path: Path, toy: Layer) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    shutil.copy(FIXTURE, folder / FIXTURE.name)
+    splits = tmp_path / "splits.json"
+    splits.write_text('{"test": ["fixture_small"]}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    B.build(out, documents=folder, splits=splits, card=CARD)
+    import pyarrow.parquet as pq
+
+    path = out / B.data_file("documents", "test")
+    assert pq.read_table(path).to_pylist()[0]["toys"] is None  # not annotated: null
+    (back,) = B.documents_from_parquet(path)
+    assert canonical_json(back) == FIXTURE.read_text(encoding="utf-8")
+
+
+def test_the_summary_has_no_line_for_a_layer_the_document_leaves_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counted = dataclasses.replace(TOY, summary=lambda records: [("toys", len(records), "")])
+    with layers.registered(counted):
+        assert main(["summary", str(FIXTURE)]) == 0
+        assert "  toys " not in capsys.readouterr().out
+        assert main(["summary", str(toy_document(tmp_path, []))]) == 0
+        assert "  toys            0  \n" in capsys.readouterr().out  # annotated, none
+
+
+def test_a_document_without_annotated_layers_is_one_schema_problem(
+    tmp_path: Path, toy: Layer
+) -> None:
+    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    del raw["annotated_layers"]
+    path = tmp_path / FIXTURE.name
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    problems = read_file(path).problems
+    assert [(p.code, p.pointer) for p in problems] == [("schema-required", "/annotated_layers")]

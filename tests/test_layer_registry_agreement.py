@@ -171,7 +171,7 @@ def test_toy_layer_is_listed_and_defined(
 ) -> None:
     assert main(["agreement", "--help"]) == 0
     out = capsys.readouterr().out
-    assert "{mentions,quotes,events,stance,toys}" in out
+    assert "{mentions,quotes,events,stance,relations,toys}" in out
     assert "--ignore-labels FILE" in out
     code, out, _ = run(capsys, "--docs")
     assert code == 0

@@ -148,7 +148,7 @@ def test_toy_prediction_goes_through_the_document_checks(
 
 def test_toy_view_is_a_layer_choice(scored_toy: Layer, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "--help"]) == 0
-    assert "{ner,coref,linking,quotes,events,stance,toys}" in capsys.readouterr().out
+    assert "{ner,coref,linking,quotes,events,stance,relations,toys}" in capsys.readouterr().out
 
 
 def test_without_its_view_the_toy_layer_is_no_choice(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,10 @@ import pytest
 
 import newsgold.reader as R
 import newsgold.validate as V
+from newsgold import layers
 from newsgold.io import MAX_DOCUMENT_BYTES
 from newsgold.issues import CODES, Problem, codes_of
+from newsgold.layers import Layer
 from newsgold.resources import documents_dir, schema_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,7 +91,32 @@ def _make_duplicate_document_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     return paths, paths[1]
 
 
+@dataclass(frozen=True)
+class _Note:
+    id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> _Note:
+        return cls(d["id"])
+
+
+def _make_annotated_layer_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Made:
+    # Every layer of schema 1.0 is required by the schema; a later layer is optional.
+    notes = Layer(name="notes", record=_Note, ids=(), schema={"type": "array"})
+    monkeypatch.setattr(layers._REGISTRY, "added", (*layers.added(), notes))
+    monkeypatch.setattr(layers._REGISTRY, "version", layers.version() + 1_000_000)
+    doc = small()
+    doc["id"] = "annotated-layer-missing"
+    doc["annotated_layers"].append("notes")
+    path = write(tmp_path, doc)
+    return [path], path
+
+
 GENERATORS: dict[str, Callable[[Path, pytest.MonkeyPatch], Made]] = {
+    "annotated-layer-missing": _make_annotated_layer_missing,
     "file-unreadable": _make_file_unreadable,
     "file-too-large": _make_file_too_large,
     "schema-other": _make_schema_other,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from newsgold import __version__
 from newsgold import layers as registry
 from newsgold.issues import Problem
+from newsgold.model import has_layer_key
 
 if TYPE_CHECKING:
     from newsgold.convert import ConversionResult
@@ -141,6 +142,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             row
             for layer in registry.layers()
             if layer.summary is not None
+            # a layer the document leaves out (added after schema 1.0, not annotated): no line
+            if has_layer_key(layer.name, doc.annotated_layers, len(doc.layer(layer.name)))
             for row in layer.summary(doc.layer(layer.name))
         ]
         for name, n, detail in rows:

@@ -72,7 +72,9 @@ def features(name: str) -> Any:
 def config_rows(name: str, doc: Document) -> list[dict[str, Any]]:
     """The rows of one document in one config, labels as names (encoded later)."""
     if name == DEFAULT_CONFIG:
-        return [doc.to_dict()]
+        row = doc.to_dict()
+        # a layer the document leaves out (added after schema 1.0, not annotated) is null
+        return [{key: row.get(key) for key, _, _ in config_columns(name)}]
     found = layer_config(name)
     if any(layer not in doc.annotated_layers for layer in found.needs):
         return []

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsgold import RELEASE_DATE, __version__
+from newsgold import layers as registry
 from newsgold.baselines.ner import PROTOCOLS
 from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
@@ -51,18 +52,6 @@ def row_unit(name: str) -> str:
     """What one row of a config is."""
     return DOCUMENTS_UNIT if name == DEFAULT_CONFIG else layer_config(name).unit
 
-
-_LABEL_SETS: tuple[str, ...] = (
-    "entity_type",
-    "mention_type",
-    "quote_type",
-    "event_type",
-    "event_role",
-    "realis",
-    "event_context",
-    "polarity",
-    "stance_basis",
-)
 
 _MAX_STRING = 240
 _MAX_ITEMS = 4
@@ -223,21 +212,32 @@ def _section_labels() -> str:
             [[f"`{k}`", f"`{v}`" if v else "`O`"] for k, v in tokens.CONLL_MAPPING.items()],
         ),
     ]
-    for name in _LABEL_SETS:
-        values = ", ".join(f"`{v}`" for v in defs[name]["enum"])
-        parts.append(f"#### `{name}`\n\n{defs[name]['description']}\n\n{values}")
-    modes = defs["event_modes"]
-    parts.append(
-        f"#### `event_modes`\n\n{modes['description']}\n\n"
-        + _table(
-            ["event type", "modes"],
-            [
-                [f"`{k}`", ", ".join(f"`{m}`" for m in v) or "(none)"]
-                for k, v in modes["const"].items()
-            ],
-        )
-    )
+    shown = [name for layer in registry.layers() for name in layer.labels]
+    for name in shown:
+        if "enum" in defs[name]:
+            values = ", ".join(f"`{v}`" for v in defs[name]["enum"])
+            parts.append(f"#### `{name}`\n\n{defs[name]['description']}\n\n{values}")
+    parts += [_const_table(name, defs[name]) for name in shown if "const" in defs[name]]
     return "\n\n".join(parts)
+
+
+def _label_cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(f"`{v}`" for v in value) or "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"`{value}`"
+
+
+def _const_table(name: str, definition: Mapping[str, Any]) -> str:
+    """A table of ``schema/labels.json`` as a card section: one row per key of the object,
+    its value in one cell (a list) or one cell per item (an object)."""
+    rows = []
+    for key, value in definition["const"].items():
+        cells = list(value.values()) if isinstance(value, dict) else [value]
+        rows.append([f"`{key}`", *(_label_cell(c) for c in cells)])
+    header = list(definition.get("x-columns") or ["key", "value"])
+    return f"#### `{name}`\n\n{definition['description']}\n\n" + _table(header, rows)
 
 
 def _section_splits(splits: Mapping[str, tuple[str, ...]], counts: Mapping[str, int]) -> str:

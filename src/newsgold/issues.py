@@ -61,13 +61,18 @@ def _domain(domain: str, entries: Mapping[str, tuple[Level, str]]) -> dict[str, 
     return {code: Code(level, domain, meaning) for code, (level, meaning) in entries.items()}
 
 
+def _merge(merged: dict[str, Code], table: Mapping[str, Code]) -> None:
+    """Add ``table`` to ``merged``, all or nothing."""
+    taken = [code for code in table if code in merged]
+    if taken:
+        raise ValueError(f"problem code {taken[0]!r} is registered twice")
+    merged.update(table)
+
+
 def _registry(*tables: dict[str, Code]) -> Mapping[str, Code]:
     merged: dict[str, Code] = {}
     for table in tables:
-        for code, entry in table.items():
-            if code in merged:
-                raise ValueError(f"problem code {code!r} is registered twice")
-            merged[code] = entry
+        _merge(merged, table)
     return MappingProxyType(merged)
 
 
@@ -107,6 +112,7 @@ _DOCUMENT: dict[str, tuple[Level, str]] = {
     "id-prefix": (3, "an id without the prefix of its kind"),
     "dangling-reference": (3, "a reference to an id that does not exist"),
     "layer-not-annotated": (3, "a non-empty layer that annotated_layers does not list"),
+    "annotated-layer-missing": (3, "a layer that annotated_layers lists and the document lacks"),
     "sentence-overlap": (3, "sentences that overlap or are out of order"),
     "sentence-gap": (3, "text that no sentence covers"),
     "nam-overlap": (3, "two NAM mentions that overlap"),
@@ -219,14 +225,38 @@ _AGREEMENT: dict[str, tuple[Level, str]] = {
     "target-map-unknown-id": (3, "a target map entry naming a target id the file does not have"),
 }
 
-CODES: Mapping[str, Code] = _registry(
-    _domain("document", _DOCUMENT),
-    _domain("build", _BUILD),
-    _domain("prediction", _PREDICTION),
-    _domain("conversion", _CONVERSION),
-    _domain("agreement", _AGREEMENT),
+_ALL: dict[str, Code] = dict(
+    _registry(
+        _domain("document", _DOCUMENT),
+        _domain("build", _BUILD),
+        _domain("prediction", _PREDICTION),
+        _domain("conversion", _CONVERSION),
+        _domain("agreement", _AGREEMENT),
+    )
 )
-"""Every code the package emits, with its level, domain and meaning (read-only)."""
+CODES: Mapping[str, Code] = MappingProxyType(_ALL)
+"""Every code the package emits, with its level, domain and meaning (read-only).
+
+The codes of the built-in layers' own checks are declared in the layer modules
+(``Layer.codes``) and join this mapping, in the "document" domain, when the layer
+registry (:mod:`newsgold.layers`) is built: every stage imports it."""
+
+_DECLARED: set[str] = set()
+"""The layers whose codes have joined :data:`CODES`."""
+
+
+def declare_codes(layer: str, entries: Mapping[str, tuple[int, str]]) -> None:
+    """Add the codes a built-in layer's checks emit (code: (level, meaning)) to
+    :data:`CODES`, once per layer; ``ValueError`` on a code already registered."""
+    if layer in _DECLARED:
+        return
+    table: dict[str, Code] = {}
+    for code, (level, meaning) in entries.items():
+        if level not in LEVEL_NAMES:
+            raise ValueError(f"problem code {code!r} of layer {layer!r} has no level {level}")
+        table[code] = Code(level, "document", meaning)  # type: ignore[arg-type]
+    _merge(_ALL, table)
+    _DECLARED.add(layer)
 
 
 def codes_of(domain: str) -> dict[str, Code]:

@@ -1,7 +1,13 @@
-"""The label inventory, read from ``schema/labels.json`` (the file the schema refers to)."""
+"""The label inventory, read from ``schema/labels.json`` (the file the schema refers to).
+
+:func:`inventory` gives the label sets of the first layers by name; a layer added
+later reads its own definitions with :func:`enum` and :func:`const`, so that its
+labels live in ``schema/labels.json`` and nowhere else, with no change here.
+"""
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -32,10 +38,28 @@ def _enum(defs: dict[str, Any], name: str) -> tuple[str, ...]:
 
 
 @cache
+def _definitions() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads((schema_dir() / "labels.json").read_text(encoding="utf-8"))
+    defs: dict[str, Any] = raw["$defs"]
+    return defs
+
+
+def enum(name: str) -> tuple[str, ...]:
+    """The values of ``$defs/<name>/enum`` of ``schema/labels.json``; ``KeyError`` when
+    there is no such definition."""
+    return _enum(_definitions(), name)
+
+
+def const(name: str) -> Any:
+    """A copy of the value of ``$defs/<name>/const`` of ``schema/labels.json`` (a table
+    the schema fixes, read by the code); ``KeyError`` when there is none."""
+    return copy.deepcopy(_definitions()[name]["const"])
+
+
+@cache
 def inventory() -> Inventory:
     """The label inventory (read once)."""
-    raw = json.loads((schema_dir() / "labels.json").read_text(encoding="utf-8"))
-    defs = raw["$defs"]
+    defs = _definitions()
     return Inventory(
         entity_types=_enum(defs, "entity_type"),
         mention_types=_enum(defs, "mention_type"),

@@ -6,6 +6,7 @@ has passed validation (see :mod:`newsgold.validate`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -168,9 +169,13 @@ _HEAD = ("id", "schema_version", "metadata", "text", "text_sha256", "annotated_l
 class Document:
     """A document: its text, metadata, and one tuple of typed records per layer.
 
-    The built-in layers are fields; a layer registered from outside the package
-    lives in ``extra`` (pairs of layer name and records). :meth:`layer` reads
-    either kind by name.
+    The six layers of schema 1.0 are fields, and their keys are in every canonical
+    document. Every other layer (built in later, or registered from outside the
+    package) lives in ``extra`` (pairs of layer name and records, in registry order,
+    for the layers that have records); its key is in the canonical document when the
+    document lists the layer in ``annotated_layers`` or has records of it, and is left
+    out otherwise, so that a document written before the layer existed stays
+    canonical. :meth:`layer` reads either kind by name.
     """
 
     id: str
@@ -204,8 +209,9 @@ class Document:
             "annotated_layers": list(self.annotated_layers),
         }
         for layer in registry.layers():
-            if layer.name in _FIELDS or any(key == layer.name for key, _ in self.extra):
-                out[layer.name] = [r.to_dict() for r in self.layer(layer.name)]
+            records = self.layer(layer.name)
+            if has_layer_key(layer.name, self.annotated_layers, len(records)):
+                out[layer.name] = [r.to_dict() for r in records]
         return out
 
     @classmethod
@@ -213,10 +219,11 @@ class Document:
         fields: dict[str, Any] = {}
         extra: list[tuple[str, tuple[Any, ...]]] = []
         for layer in registry.layers():
-            records = tuple(layer.record.from_dict(r) for r in d.get(layer.name, ()))
+            # null: a layer the Parquet row of a document without it leaves empty
+            records = tuple(layer.record.from_dict(r) for r in d.get(layer.name) or ())
             if layer.name in _FIELDS:
                 fields[layer.name] = records
-            elif layer.name in d:
+            elif records:
                 extra.append((layer.name, records))
         return cls(
             d["id"],
@@ -290,6 +297,12 @@ class Document:
             if s.start <= offset < s.end:
                 return i
         return -1
+
+
+def has_layer_key(name: str, annotated_layers: Sequence[str], records: int) -> bool:
+    """Whether a canonical document has the key of the layer ``name``: always for a layer
+    of schema 1.0, else when ``annotated_layers`` lists it or it has ``records``."""
+    return name in _FIELDS or records > 0 or name in annotated_layers
 
 
 def _nested(record: Any, path: tuple[str, ...]) -> list[Any]:

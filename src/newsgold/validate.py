@@ -442,6 +442,9 @@ def _document_checks(ck: Context) -> None:
             f"text[{bidi.start()}] is the bidirectional control U+{ord(bidi.group()):04X}",
             "remove it: it reorders how the text is shown, not what it says",
         )
+    required = set(effective_schema().get("required", ()))
+    raw = ck.doc.get("annotated_layers")
+    listed = raw if isinstance(raw, list) else []  # without a list, every layer counts as listed
     for name in registry.names():
         value = ck.doc.get(name)
         if isinstance(value, list) and value and name not in ck.listed:
@@ -450,6 +453,14 @@ def _document_checks(ck: Context) -> None:
                 "layer-not-annotated",
                 f'layer "{name}" has {len(value)} items but is not in annotated_layers',
                 f'add "{name}" to annotated_layers or empty the layer',
+            )
+        if name in listed and name not in ck.doc and name not in required:
+            ck.add(
+                pointer("annotated_layers", listed.index(name)),
+                "annotated-layer-missing",
+                f'annotated_layers lists "{name}" but the document has no "{name}" array',
+                f'add "{name}": [] (annotated, none) or its records, or remove "{name}" '
+                "from annotated_layers (not annotated yet)",
             )
 
 

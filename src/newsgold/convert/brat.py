@@ -59,7 +59,7 @@ from newsgold.layers.parts import (
     BratReading,
     BratSpan,
 )
-from newsgold.model import Document
+from newsgold.model import Document, has_layer_key
 
 if TYPE_CHECKING:
     from newsgold.new import Facts
@@ -116,7 +116,7 @@ def annotation_conf() -> str:
     spans = [_span_type_line(t.name, confs) for c in confs for t in c.span_types]
     lines += ["", "[entities]", "", *spans]
     lines += ["", "[relations]", ""]
-    for rel in (r for c in confs for r in c.relations):
+    for rel in (r for c in confs for r in c.relation_types):
         lines += [f"# {rel.name}: {rel.what}", f"{rel.name}\tArg1:{rel.arg1}, Arg2:{rel.arg2}"]
     # Spans nest and spans of different layers overlap: no overlap check.
     lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", ""]
@@ -135,7 +135,7 @@ def visual_conf() -> str:
     lines += [
         "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
         "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5",
-        *(f"{r.name}\t{r.drawing}" for c in confs for r in c.relations if r.drawing),
+        *(f"{r.name}\t{r.drawing}" for c in confs for r in c.relation_types if r.drawing),
         "ATTRIBUTE_DEFAULT\tglyph:*",
     ]
     return "\n".join(lines) + "\n"
@@ -443,6 +443,7 @@ def _parse_ann(name: str, ann: str, text: str) -> tuple[BratAnnotations, list[Pr
             )
         elif m := _R_RE.match(line):
             out.r.append((m.group(2), m.group(3), m.group(4), lineno))
+            out.r_lines[m.group(1)] = out.r[-1]
         elif m := _A_RE.match(line):
             out.a.append((m.group(2), m.group(3), m.group(4), lineno))
         elif m := _N_RE.match(line):
@@ -481,7 +482,7 @@ def _declared() -> dict[str, list[str]]:
     return {
         "span type": [t.name for c in confs for t in c.span_types] + events,
         "event type": events,
-        "relation type": [r.name for c in confs for r in c.relations],
+        "relation type": [r.name for c in confs for r in c.relation_types],
         "attribute": [a.split("\t", 1)[0] for c in confs for a in c.attributes],
     }
 
@@ -666,8 +667,12 @@ class _Reader:
             "text_sha256": hashlib.sha256(self.text.encode("utf-8")).hexdigest(),
             "annotated_layers": meta.get("annotated_layers", []),
         }
+        listed = derived["annotated_layers"]
+        listed = listed if isinstance(listed, list) else []
         for name, part in self.parts:
-            derived[name] = part.read(self)
+            records = part.read(self)
+            if has_layer_key(name, listed, len(records)):
+                derived[name] = records
         self._unread()
         return derived
 

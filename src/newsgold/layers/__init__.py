@@ -1,20 +1,32 @@
 """The layer registry: every annotation layer, declared once in a module of its own.
 
-The stages loop over :func:`layers` in registry order (the order of the keys of
-a canonical document) instead of naming layers. A layer defined outside the
-package is added with :func:`register` (or for a while with :func:`registered`)
-and is then validated, stored in :class:`~newsgold.model.Document` and listed
-like the built-in ones.
+The built-in layers are found, not listed: every module of this package that
+defines ``LAYER`` is one. They are ordered by the layer list of
+``schema/labels.json`` (``$defs/layer``, the order of the keys of a canonical
+document, which the schema reads too). The problem codes a built-in layer
+declares (``Layer.codes``) join :data:`newsgold.issues.CODES` when the registry
+is built. So a new built-in layer
+is its module, its name in ``schema/labels.json`` and its array in the schemas;
+no other module of the package names it.
+
+The stages loop over :func:`layers` in registry order instead of naming layers.
+A layer defined outside the package is added with :func:`register` (or for a
+while with :func:`registered`) and is then validated, stored in
+:class:`~newsgold.model.Document` and listed like the built-in ones.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from newsgold.layers import entities, events, mentions, quotes, sentences, stance
+from newsgold.issues import declare_codes
 from newsgold.layers.base import Context, DocumentView, IdKind, Layer
 from newsgold.layers.formats import TagSpan
+from newsgold.resources import schema_dir
 
 __all__ = [
     "Context",
@@ -57,16 +69,67 @@ class _Registry:
         self.version += 1
 
 
-_REGISTRY = _Registry(
-    (
-        sentences.LAYER,
-        mentions.LAYER,
-        entities.LAYER,
-        quotes.LAYER,
-        events.LAYER,
-        stance.LAYER,
-    )
-)
+def _declared_order() -> list[str]:
+    """The layer names of ``schema/labels.json``, in document key order."""
+    labels = json.loads((schema_dir() / "labels.json").read_text(encoding="utf-8"))
+    return [str(name) for name in labels["$defs"]["layer"]["enum"]]
+
+
+def _discover() -> dict[str, Layer]:
+    """The ``LAYER`` of every module of this package that defines one, by layer name."""
+    found: dict[str, Layer] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        layer = getattr(module, "LAYER", None)
+        if not isinstance(layer, Layer):
+            continue
+        if layer.name in found:
+            raise RuntimeError(f'two modules of newsgold.layers define the layer "{layer.name}"')
+        found[layer.name] = layer
+    return found
+
+
+def builtin_layers(
+    found: dict[str, Layer] | None = None, order: list[str] | None = None
+) -> tuple[Layer, ...]:
+    """The built-in layers (``found``, default: discovered) in the declared ``order``
+    (default: ``schema/labels.json``); ``RuntimeError`` when a layer is not declared, a
+    declared layer has no module, or a layer depends on a layer that is not built in.
+
+    The order is the document's, not one of dependencies: layers may refer to each other
+    (a mention names its entity, an entity's mentions name it)."""
+    found = _discover() if found is None else found
+    order = _declared_order() if order is None else order
+    undeclared = sorted(set(found) - set(order))
+    if undeclared:
+        raise RuntimeError(
+            f"layer module(s) for {', '.join(undeclared)} not in the layer list of "
+            "schema/labels.json ($defs/layer/enum); add each name where its key goes "
+            "in a document"
+        )
+    missing = [name for name in order if name not in found]
+    if missing:
+        raise RuntimeError(
+            f"schema/labels.json lists the layer(s) {', '.join(missing)}, which no module "
+            "of newsgold.layers defines; add the module or remove the name"
+        )
+    for name in order:
+        unknown = [dep for dep in found[name].depends_on if dep not in found]
+        if unknown:
+            raise RuntimeError(
+                f'layer "{name}" depends on {", ".join(unknown)}, which no module defines'
+            )
+    return tuple(found[name] for name in order)
+
+
+def _publish_codes(builtin: tuple[Layer, ...]) -> None:
+    for layer in builtin:
+        declare_codes(layer.name, layer.codes)
+
+
+_BUILTIN = builtin_layers()
+_publish_codes(_BUILTIN)
+_REGISTRY = _Registry(_BUILTIN)
 
 
 def tag_spans(document: DocumentView) -> list[TagSpan]:

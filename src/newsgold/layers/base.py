@@ -147,10 +147,14 @@ class Layer:
     (``newsgold new --propose``): given the text and a spaCy pipeline name (None: a
     rule-based default), it returns the records and a line saying what proposed them.
 
-    ``codes`` holds problem codes of this layer's checks that are not in
-    :data:`newsgold.issues.CODES` (a layer added from outside the package declares
-    its codes here). ``schema`` is the JSON Schema of the layer's array for a layer
-    that ``schema/document.schema.json`` does not define.
+    ``codes`` holds the problem codes of this layer's own checks, code: (level,
+    meaning): a built-in layer's join :data:`newsgold.issues.CODES` (domain
+    "document") when the registry is built; a layer added from outside the package
+    keeps them to itself. ``schema`` is the JSON Schema of the layer's array for a
+    layer that ``schema/document.schema.json`` does not define. ``labels`` names the
+    definitions of ``schema/labels.json`` the dataset card shows for this layer: a
+    label set (``enum``) as a list, a table the schema fixes (``const``, an object)
+    as a table whose header is the definition's ``x-columns``.
     """
 
     name: str
@@ -167,6 +171,7 @@ class Layer:
     schema: Mapping[str, Any] | None = None
     description: str = ""
     propose: Propose | None = None
+    labels: tuple[str, ...] = ()
 
 
 def counts(values: Iterable[str]) -> str:

@@ -681,7 +681,7 @@ def _brat_conf() -> BratConf:
         WIKIPEDIA, "https://en.wikipedia.org", "https://en.wikipedia.org/wiki/%s", types
     )
     return BratConf(
-        relations=(BratRelation("Member", labels, labels, what),), normalizations=(wikipedia,)
+        relation_types=(BratRelation("Member", labels, labels, what),), normalizations=(wikipedia,)
     )
 
 

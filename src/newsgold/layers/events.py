@@ -1095,4 +1095,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="PLOVER events: triggers, arguments, modes, contexts, realis, time.",
+    labels=("event_type", "event_role", "realis", "event_context", "event_modes"),
 )

@@ -1020,7 +1020,7 @@ def _brat_conf() -> BratConf:
     return BratConf(
         about=("Mentions are typed by their OntoNotes label.",),
         span_types=tuple(BratType(t, (t,), f"bgColor:{_colour(t)}") for t in inv.entity_types),
-        relations=(
+        relation_types=(
             BratRelation(
                 "Coref",
                 labels,
@@ -1291,4 +1291,5 @@ LAYER = Layer(
         "conll2012": CONLL2012,
     },
     description="Spans that refer to an entity (NAM, NOM, PRO).",
+    labels=("entity_type", "mention_type"),
 )

@@ -68,13 +68,13 @@ class BratConf:
 
     ``about`` holds comment lines for the head of ``annotation.conf``;
     ``span_types`` and ``event_types`` go to its ``[entities]`` and ``[events]``
-    sections (brat's names), ``relations`` to ``[relations]``; ``attributes``
+    sections (brat's names), ``relation_types`` to ``[relations]``; ``attributes``
     holds whole ``[attributes]`` lines; ``normalizations`` go to ``tools.conf``.
     """
 
     about: tuple[str, ...] = ()
     span_types: tuple[BratType, ...] = ()
-    relations: tuple[BratRelation, ...] = ()
+    relation_types: tuple[BratRelation, ...] = ()
     event_types: tuple[BratType, ...] = ()
     attributes: tuple[str, ...] = ()
     normalizations: tuple[BratNormalization, ...] = ()
@@ -103,11 +103,14 @@ class BratEvent:
 class BratAnnotations:
     """A parsed ``.ann`` file: ``T`` and ``E`` lines by id; ``R`` (type, arg1, arg2,
     line), ``A`` (type, target, value or None, line) and ``N`` (target, reference,
-    text, line) lines in order; ``#`` notes (text, line) by the id they annotate."""
+    text, line) lines in order; ``#`` notes (text, line) by the id they annotate.
+    ``r_lines`` holds the ``R`` lines again by id, in order, for a layer whose
+    records are relations (attributes and notes name the ``R`` id)."""
 
     t: dict[str, BratSpan] = field(default_factory=dict)
     e: dict[str, BratEvent] = field(default_factory=dict)
     r: list[tuple[str, str, str, int]] = field(default_factory=list)
+    r_lines: dict[str, tuple[str, str, str, int]] = field(default_factory=dict)
     a: list[tuple[str, str, str | None, int]] = field(default_factory=list)
     n: list[tuple[str, str, str, int]] = field(default_factory=list)
     notes: dict[str, tuple[str, int]] = field(default_factory=dict)

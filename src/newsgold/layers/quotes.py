@@ -804,7 +804,7 @@ def _brat_conf() -> BratConf:
             BratType(QUOTE, ("Quote content", "Quote"), "bgColor:#fff3b0"),
             BratType(CUE, ("Quote cue", "Cue"), "bgColor:#e07050, fgColor:white"),
         ),
-        relations=(
+        relation_types=(
             BratRelation(HAS_CUE, QUOTE, CUE, "the cue of the quote"),
             BratRelation(
                 "Source", QUOTE, labels, "the mention that expresses the source in the sentence"
@@ -1029,4 +1029,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Attributions: content, cue, source mention, speaker entity, addressee, nesting.",
+    labels=("quote_type",),
 )

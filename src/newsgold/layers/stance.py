@@ -682,7 +682,7 @@ def _brat_conf() -> BratConf:
     return BratConf(
         about=("Stance evidence is a span of its own.",),
         span_types=(BratType(EVIDENCE, ("Stance evidence", "Evidence"), "bgColor:#b8e0b8"),),
-        relations=(
+        relation_types=(
             BratRelation(
                 "Holder", EVIDENCE, labels, "the stance holder (first mention of the entity)"
             ),
@@ -874,4 +874,5 @@ LAYER = Layer(
     agreement=AGREEMENT,
     formats={"brat": BRAT, "docbin": DOCBIN, "html": HTML, "conll": CONLL},
     description="Stance: holder, target, polarity, evidence spans, cited quotes, basis.",
+    labels=("polarity", "stance_basis"),
 )
