@@ -168,3 +168,37 @@ def test_ner_baseline_unknown_model_exits_2(tmp_path: Path) -> None:
     args = ["baseline", "ner", "--model", str(tmp_path / "none"), "--gold", str(GOLD)]
     assert main([*args, "--out", str(tmp_path / "x.jsonl")]) == 2
     assert not (tmp_path / "x.jsonl").exists()
+
+
+@pytest.mark.parametrize("protocol", ["text", "sentences"])
+def test_ner_protocols_call_the_pipeline_on_the_text_or_each_gold_sentence(
+    ruler_pipeline: Path, protocol: str
+) -> None:
+    from newsgold.baselines import ner
+    from newsgold.evaluate import load_gold
+
+    nlp = ner.load_pipeline(str(ruler_pipeline))
+    calls: list[str] = []
+
+    def recording(text: str) -> object:
+        calls.append(text)
+        return nlp(text)
+
+    (doc,) = load_gold(GOLD)
+    pred = ner.predict_document(recording, doc, protocol=protocol)
+    expected = [doc.text] if protocol == "text" else [s.text for s in doc.sentences]
+    assert calls == expected and len(doc.sentences) > 1
+    assert [(m["start"], m["end"], m["text"]) for m in pred["mentions"]] == [
+        (m.start, m.end, m.text)
+        for m in doc.mentions
+        if m.text in ("U.S.", "Lavrov", "Sunday") and m.mention_type == "NAM"
+    ]
+
+
+def test_ner_unknown_protocol_is_refused(ruler_pipeline: Path) -> None:
+    from newsgold.baselines import ner
+    from newsgold.evaluate import load_gold
+
+    (doc,) = load_gold(GOLD)
+    with pytest.raises(ValueError, match="unknown protocol 'paragraphs'"):
+        ner.predict_document(ner.load_pipeline(str(ruler_pipeline)), doc, protocol="paragraphs")

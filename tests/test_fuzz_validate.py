@@ -66,6 +66,7 @@ ID_FIELDS: dict[Path_, str] = {
     ("events", "*", "id"): "ev",
     ("events", "*", "triggers", "*", "id"): "t",
     ("stance", "*", "id"): "st",
+    ("relations", "*", "id"): "r",
 }
 # Reference fields and the prefix of the kind of record they name.
 REF_FIELDS: dict[Path_, str] = {
@@ -83,6 +84,8 @@ REF_FIELDS: dict[Path_, str] = {
     ("stance", "*", "quote_ids", "*"): "q",
     ("stance", "*", "target", "entity_id"): "e",
     ("stance", "*", "target", "event_id"): "ev",
+    ("relations", "*", "arg1"): "m",
+    ("relations", "*", "arg2"): "m",
 }
 FREE_TEXT: tuple[Path_, ...] = (
     ("metadata", "headline"),
@@ -965,3 +968,20 @@ def test_campaign_file(pytestconfig: pytest.Config, capsys: pytest.CaptureFixtur
 
     run()
     _report(pytestconfig, capsys, "byte edits of files", STATS["file"])
+
+
+def test_id_fields_cover_every_layer() -> None:
+    """The mutations rename and break every kind of id a registered layer gives out (the
+    target ids of stance repeat by design and are not renamed)."""
+    from newsgold.layers import layers
+
+    declared = {
+        (layer.name, "*", *kind.path, "id")
+        if not kind.path
+        else (layer.name, "*", *kind.path, *(("*",) if kind.unique else ()), "id")
+        for layer in layers()
+        for kind in layer.ids
+        if kind.unique
+    }
+    assert declared == set(ID_FIELDS)
+    assert {path[0] for path in REF_FIELDS} | {"sentences"} == {layer.name for layer in layers()}

@@ -11,10 +11,11 @@
   whose marker is missing is appended at the end of the card.
 
 The bytes depend only on the documents, ``dataset/splits.json``, the schema,
-``DATASET_CARD.md`` and the versions of pyarrow and spaCy: rows are in a fixed
-order, JSON and YAML keys in a fixed order, and Parquet files carry no
-timestamp. Every file is computed before the first one is written, and each is
-written atomically, so a failed build leaves the folder as it was.
+``DATASET_CARD.md``, ``benchmarks/leaderboard.json`` (the card's leaderboard)
+and the versions of pyarrow and spaCy: rows are in a fixed order, JSON and
+YAML keys in a fixed order, and Parquet files carry no timestamp. Every file
+is computed before the first one is written, and each is written atomically,
+so a failed build leaves the folder as it was.
 
 Problems (a document that does not validate, a bad split file, an entity span
 that does not align to tokens, a stale built file) are
@@ -46,7 +47,13 @@ from newsgold.features import (  # the configs' names and columns, also used fro
     features,
     layer_config,
 )
-from newsgold.hub import croissant_json, recorded_checksums, render_card, split_front_matter
+from newsgold.hub import (
+    croissant_json,
+    leaderboard_problems,
+    recorded_checksums,
+    render_card,
+    split_front_matter,
+)
 from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.model import Document
@@ -83,6 +90,26 @@ class BuildError(ProblemError):
 def card_source() -> Path:
     """The hand-written card, ``DATASET_CARD.md`` beside ``pyproject.toml``."""
     return dataset_dir().parent / "DATASET_CARD.md"
+
+
+def leaderboard_source() -> Path:
+    """The leaderboard figures, ``benchmarks/leaderboard.json`` beside ``pyproject.toml``."""
+    return dataset_dir().parent / "benchmarks" / "leaderboard.json"
+
+
+def read_leaderboard(path: Path) -> tuple[dict[str, Any], list[Problem]]:
+    """The leaderboard file (see :func:`newsgold.hub.leaderboard_problems`) and its problems."""
+    hint = "rerun benchmarks/leaderboard.py, which writes the file"
+    try:
+        board = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        message = f"cannot read the leaderboard: {getattr(err, 'strerror', None) or err}"
+        return {}, [problem("leaderboard-invalid", str(path), "", message, hint)]
+    found = [
+        problem("leaderboard-invalid", str(path), where, f"{where or 'the file'} {what}", hint)
+        for where, what in leaderboard_problems(board)
+    ]
+    return ({} if found else board), found
 
 
 def splits_file() -> Path:
@@ -300,6 +327,7 @@ def read_inputs(
     splits: Path | None = None,
     card: Path | None = None,
     progress: Progress = silent,
+    leaderboard: Path | None = None,
 ) -> BuildInput:
     """Read and check the build's inputs; raise :class:`BuildError` with every problem."""
     folder = documents or documents_dir()
@@ -324,9 +352,11 @@ def read_inputs(
         )
     else:
         problems += _card_problems(card_text, str(card_path))
+    board, board_problems = read_leaderboard(leaderboard or leaderboard_source())
+    problems += board_problems
     if problems:
         raise BuildError(problems)
-    return BuildInput(tuple(docs), split_map, card_text)
+    return BuildInput(tuple(docs), split_map, card_text, board)
 
 
 def build_files(inputs: BuildInput, progress: Progress = silent) -> dict[str, bytes]:
@@ -483,10 +513,11 @@ def build(
     splits: Path | None = None,
     card: Path | None = None,
     progress: Progress = silent,
+    leaderboard: Path | None = None,
 ) -> tuple[dict[str, bytes], list[str]]:
     """Build the dataset folder ``out`` (default ``dataset/``); return the files and the
     paths that changed. Raises :class:`BuildError`; nothing is written then."""
-    files = build_files(read_inputs(documents, splits, card, progress), progress)
+    files = build_files(read_inputs(documents, splits, card, progress, leaderboard), progress)
     return files, write_files(out or dataset_dir(), files)
 
 
@@ -538,12 +569,13 @@ def check(
     splits: Path | None = None,
     card: Path | None = None,
     progress: Progress = silent,
+    leaderboard: Path | None = None,
 ) -> list[Problem]:
     """Rebuild into a temporary folder and compare with ``folder`` (default ``dataset/``),
     then name every file of ``folder`` that the build neither writes nor reads
     (:func:`stray_files`)."""
     target = folder or dataset_dir()
-    inputs = read_inputs(documents, splits, card, progress)
+    inputs = read_inputs(documents, splits, card, progress, leaderboard)
     with tempfile.TemporaryDirectory(prefix="newsgold-build-") as tmp:
         fresh = Path(tmp)
         write_files(fresh, build_files(inputs, progress))

@@ -411,11 +411,25 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             from newsgold.baselines import quotes
 
             predictions = list(quotes.run(gold))
+        elif args.system == "quotes-parsed":
+            from newsgold.baselines import parsed_quotes
+
+            try:
+                predictions = list(parsed_quotes.run(args.model, gold))
+            except parsed_quotes.NoParse as err:
+                print(f"newsgold baseline quotes-parsed: {args.model}: {err}", file=sys.stderr)
+                return EXIT_USAGE
+            except OSError as err:
+                print(
+                    f"newsgold baseline quotes-parsed: cannot load {args.model!r}: {err}",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
         else:
             from newsgold.baselines import ner
 
             try:
-                result = ner.run(args.model, gold)
+                result = ner.run(args.model, gold, args.protocol)
             except OSError as err:
                 print(f"newsgold baseline ner: cannot load {args.model!r}: {err}", file=sys.stderr)
                 return EXIT_USAGE
@@ -423,7 +437,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
             meta = result.pipeline
             notes.append(
                 f"pipeline {meta['name']} {meta['version']} (spaCy {meta['spacy_version']}, "
-                f"author {meta['author']}, licence {meta['license']})"
+                f"author {meta['author']}, licence {meta['license']}); protocol {args.protocol}"
             )
             if result.dropped:
                 dropped = ", ".join(f"{k} {v}" for k, v in sorted(result.dropped.items()))
@@ -1154,16 +1168,39 @@ def _add_baseline(sub: Sub) -> None:
     b.set_defaults(func=cmd_baseline)
     b = _command(
         bsub,
-        "ner",
-        "NER with an installed spaCy pipeline",
-        "Run an installed spaCy pipeline over the text of each sentence and write its "
-        "entities with OntoNotes labels; labels outside OntoNotes are counted, not written.",
-        ["newsgold baseline ner --model en_core_web_sm --out ner.jsonl"],
+        "quotes-parsed",
+        "quote attribution by general rules over a spaCy dependency parse",
+        "Find attributions with general rules over the parse of a spaCy pipeline that has a "
+        "parser: a reporting verb of a general lexicon with its subject as source and its "
+        "complement clause as content, 'according to X', and quoted stretches with a "
+        "reporting verb in their sentence.",
+        ["newsgold baseline quotes-parsed --model PIPELINE_DIR --out quotes.jsonl"],
         exits,
     )
     b.add_argument("--model", required=True, help="installed pipeline name or pipeline folder")
     b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
     b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
+    b.set_defaults(func=cmd_baseline)
+    b = _command(
+        bsub,
+        "ner",
+        "NER with an installed spaCy pipeline",
+        "Run an installed spaCy pipeline over the text of each sentence (or the whole text, "
+        "--protocol text) and write its entities with OntoNotes labels; labels outside "
+        "OntoNotes are counted, not written.",
+        ["newsgold baseline ner --model en_core_web_sm --out ner.jsonl",
+         "newsgold baseline ner --model en_core_web_sm --protocol text --out ner.jsonl"],
+        exits,
+    )  # fmt: skip
+    b.add_argument("--model", required=True, help="installed pipeline name or pipeline folder")
+    b.add_argument("--out", required=True, metavar="FILE", help="prediction file to write (.jsonl)")
+    b.add_argument("--gold", metavar="PATH", help="documents to run on (default: the corpus)")
+    b.add_argument(
+        "--protocol",
+        choices=["sentences", "text"],
+        default="sentences",
+        help="sentences: one call per gold sentence (default); text: the whole text in one call",
+    )
     b.set_defaults(func=cmd_baseline)
 
 

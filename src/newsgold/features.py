@@ -7,7 +7,7 @@ Column specs and their features are in :mod:`newsgold.columns`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from newsgold import layers as registry
@@ -88,3 +88,5 @@ class BuildInput:
     documents: tuple[Document, ...]
     splits: dict[str, tuple[str, ...]]
     card: str
+    leaderboard: dict[str, Any] = field(default_factory=dict)
+    """``benchmarks/leaderboard.json``, written by ``benchmarks/leaderboard.py``."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from newsgold import RELEASE_DATE, __version__
 from newsgold import layers as registry
+from newsgold.baselines.ner import PROTOCOLS
 from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
     DEFAULT_CONFIG,
@@ -37,6 +38,7 @@ MARKERS: tuple[str, ...] = (
     "splits",
     "examples",
     "evaluation",
+    "leaderboard",
     "licences",
     "checksums",
 )
@@ -313,6 +315,149 @@ def _section_examples(inputs: BuildInput) -> str:
     return "\n\n".join(parts)
 
 
+# ---------------------------------------------------------------- leaderboard
+
+_PROVENANCE = (
+    "wheel",
+    "wheel_sha256",
+    "package",
+    "package_version",
+    "pipeline_folder",
+    "meta_name",
+    "meta_version",
+    "meta_spacy_version",
+    "caveat",
+)
+"""What ``benchmarks/leaderboard.json`` must record of each pipeline (non-empty strings)."""
+
+_SYSTEM = ("system", "layer", "protocol")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _score_problems(scores: Any, where: str) -> list[tuple[str, str]]:
+    if not isinstance(scores, dict) or not scores:
+        return [(where, "is not an object of measures")]
+    if not all(k in scores for k in ("precision", "recall", "f1")):
+        return [p for k, v in scores.items() for p in _score_problems(v, f"{where}/{k}")]
+    bad = [k for k in ("precision", "recall", "f1") if not _unit(scores[k])]
+    return [(f"{where}/{k}", "is not a number from 0 to 1") for k in bad]
+
+
+def _unit(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def leaderboard_problems(board: Any) -> list[tuple[str, str]]:
+    """(JSON pointer, what is wrong) for each problem of a leaderboard file: every
+    pipeline records its provenance (:data:`_PROVENANCE`), every system its name,
+    layer, protocol, commands, pipeline (a recorded one, or null) and scores (P/R/F1
+    from 0 to 1)."""
+    if not isinstance(board, dict):
+        return [("", "is not a JSON object")]
+    out = [(f"/{k}", "is missing or empty") for k in ("command",) if not _text(board.get(k))]
+    pipelines = board.get("pipelines")
+    if not isinstance(pipelines, dict):
+        return [*out, ("/pipelines", "is not an object of pipeline names")]
+    for name, info in pipelines.items():
+        info = info if isinstance(info, dict) else {}
+        out += [
+            (f"/pipelines/{name}/{k}", "is missing or empty")
+            for k in _PROVENANCE
+            if not _text(info.get(k))
+        ]
+        if _text(info.get("wheel_sha256")) and not _SHA256.fullmatch(info["wheel_sha256"]):
+            out.append((f"/pipelines/{name}/wheel_sha256", "is not 64 lower-case hex digits"))
+    systems = board.get("systems")
+    if not isinstance(systems, list) or not systems:
+        return [*out, ("/systems", "is not a non-empty list of systems")]
+    for i, row in enumerate(systems):
+        row = row if isinstance(row, dict) else {}
+        out += [
+            (f"/systems/{i}/{k}", "is missing or empty") for k in _SYSTEM if not _text(row.get(k))
+        ]
+        if row.get("protocol") not in PROTOCOLS:
+            out.append((f"/systems/{i}/protocol", f"is not one of {', '.join(PROTOCOLS)}"))
+        commands = row.get("commands")
+        if not isinstance(commands, list) or not commands or not all(map(_text, commands)):
+            out.append((f"/systems/{i}/commands", "is not a non-empty list of commands"))
+        if row.get("pipeline") is not None and row.get("pipeline") not in pipelines:
+            out.append((f"/systems/{i}/pipeline", "names no pipeline of /pipelines"))
+        out += _score_problems(row.get("scores"), f"/systems/{i}/scores")
+    return out
+
+
+def _figures(scores: Mapping[str, Any]) -> str:
+    """``measure P / R / F1`` for each measure, nested groups named first."""
+    parts = []
+    for name, value in scores.items():
+        if all(k in value for k in ("precision", "recall", "f1")):
+            figures = " / ".join(f"{value[k]:.4f}" for k in ("precision", "recall", "f1"))
+            parts.append(f"{name} {figures}")
+        else:
+            parts.append(f"**{name}**: {_figures(value)}")
+    return "; ".join(parts)
+
+
+def _provenance(pipeline: Mapping[str, Any] | None) -> str:
+    if pipeline is None:
+        return "the project's own code (no pipeline)"
+    return (
+        f"package `{pipeline['package']}` {pipeline['package_version']} (third-party "
+        f"re-upload), wheel `{pipeline['wheel']}`, SHA-256 `{pipeline['wheel_sha256']}`; "
+        f"meta.json `{pipeline['meta_name']}` {pipeline['meta_version']}"
+    )
+
+
+def _pipelines(pipelines: Mapping[str, Any]) -> str:
+    body = [
+        [
+            f"`{name}`",
+            f"`{p['package']}` {p['package_version']}",
+            f"`{p['wheel']}`",
+            f"`{p['wheel_sha256']}`",
+            f"`{p['pipeline_folder']}`",
+            f"`{p['meta_name']}` {p['meta_version']}, spaCy `{p['meta_spacy_version']}`; "
+            f"sources: {', '.join(p.get('meta_sources') or ['none given'])}",
+            p["caveat"],
+        ]
+        for name, p in pipelines.items()
+    ]
+    header = ["pipeline", "package", "wheel", "SHA-256", "folder", "meta.json", "caveat"]
+    return _table(header, body)
+
+
+def _section_leaderboard(board: Mapping[str, Any]) -> str:
+    if not board:
+        return "No leaderboard file was given to the build."
+    pipelines = board["pipelines"]
+    body = [
+        [
+            row["system"],
+            row["layer"],
+            row["protocol"],
+            ", then ".join(f"`{c}`" for c in row["commands"]),
+            _figures(row["scores"]),
+            _provenance(pipelines[row["pipeline"]] if row["pipeline"] else None),
+        ]
+        for row in board["systems"]
+    ]
+    env = ", ".join(f"{k} {v}" for k, v in board.get("environment", {}).items())
+    intro = (
+        "Written by `benchmarks/leaderboard.py` into `benchmarks/leaderboard.json`, which "
+        f"the build renders here unchanged: `{board['command']}` ({env}). Scores are "
+        "precision / recall / F1."
+    )
+    header = ["system", "layer", "protocol", "commands", "scores (P / R / F1)", "provenance"]
+    parts = [intro, _table(header, body)]
+    if pipelines:
+        parts += ["Pipelines (each wheel unpacked, not installed):", _pipelines(pipelines)]
+    return "\n\n".join(parts)
+
+
 def _section_licences(inputs: BuildInput) -> str:
     body = [
         [licence.part, f"`{licence.spdx}`", licence.url, f"`{licence.file}`"]
@@ -418,6 +563,7 @@ def render_card(
         "splits": _section_splits(inputs.splits, counts),
         "examples": _section_examples(inputs),
         "evaluation": _section_evaluation(),
+        "leaderboard": _section_leaderboard(inputs.leaderboard),
         "licences": _section_licences(inputs),
         "checksums": _section_checksums(files),
     }

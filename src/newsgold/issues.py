@@ -151,6 +151,10 @@ _BUILD: dict[str, tuple[Level, str]] = {
     "card-missing": (4, "DATASET_CARD.md does not exist"),
     "card-metadata-missing": (4, "DATASET_CARD.md lacks a Hugging Face metadata key"),
     "card-yaml-invalid": (4, "the YAML front matter of DATASET_CARD.md cannot be read"),
+    "leaderboard-invalid": (
+        4,
+        "benchmarks/leaderboard.json cannot be read or lacks a system's command or provenance",
+    ),
     "built-file-stale": (4, "a built file differs from what the build writes"),
     "built-file-missing": (4, "a file the build writes is not there"),
     "built-file-extra": (4, "a file under data/ that the build does not write"),

@@ -1,9 +1,11 @@
 """Named entities from an installed spaCy pipeline, as prediction documents.
 
 The pipeline is loaded with ``spacy.load(NAME)``: the name of an installed
-pipeline package or the path of a pipeline folder. Each sentence of the
-``sentences`` layer is run on its own (the whole text when the document has no
-sentences), and every entity whose label is one of the 18 OntoNotes types is
+pipeline package or the path of a pipeline folder. Two protocols
+(:data:`PROTOCOLS`): ``sentences`` (the default) runs each sentence of the gold
+``sentences`` layer on its own (the whole text when the document has no
+sentences); ``text`` runs the whole text in one call, so the pipeline finds its
+own sentences. Every entity whose label is one of the 18 OntoNotes types is
 written as a NAM mention. Entities with other labels are not written; they are
 counted in :attr:`NerRun.dropped`.
 """
@@ -17,12 +19,16 @@ from typing import Any
 
 from newsgold.model import Document
 
+PROTOCOLS: tuple[str, ...] = ("sentences", "text")
+"""``sentences``: one call per gold sentence; ``text``: the whole text in one call."""
+
 
 @dataclass
 class NerRun:
     """The predictions of a run and what could not be carried."""
 
     model: str
+    protocol: str
     pipeline: dict[str, Any]
     """``name``, ``version``, ``spacy_version``, ``author``, ``license`` of the pipeline's meta."""
     predictions: list[dict[str, Any]] = field(default_factory=list)
@@ -38,13 +44,17 @@ def load_pipeline(model: str) -> Any:
 
 
 def predict_document(
-    nlp: Any, doc: Document, dropped: Counter[str] | None = None
+    nlp: Any, doc: Document, dropped: Counter[str] | None = None, protocol: str = "sentences"
 ) -> dict[str, Any]:
     """The prediction document of ``nlp`` for one gold document (text and sentences only)."""
     from newsgold.labels import inventory
 
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"unknown protocol {protocol!r}; use one of: {', '.join(PROTOCOLS)}")
     types = set(inventory().entity_types)
-    pieces = [(s.start, s.text) for s in doc.sentences] or [(0, doc.text)]
+    pieces = [(0, doc.text)]
+    if protocol == "sentences" and doc.sentences:
+        pieces = [(s.start, s.text) for s in doc.sentences]
     mentions: list[dict[str, Any]] = []
     for offset, text in pieces:
         for ent in nlp(text).ents:
@@ -66,7 +76,7 @@ def predict_document(
     return {"id": doc.id, "text_sha256": doc.text_sha256, "mentions": mentions}
 
 
-def run(model: str, gold_path: Path | None = None) -> NerRun:
+def run(model: str, gold_path: Path | None = None, protocol: str = "sentences") -> NerRun:
     """Run the pipeline ``model`` on every gold document (default: the corpus)."""
     from newsgold.evaluate import load_gold
 
@@ -74,7 +84,7 @@ def run(model: str, gold_path: Path | None = None) -> NerRun:
     meta = nlp.meta
     info = {k: meta.get(k) for k in ("name", "version", "spacy_version", "author", "license")}
     info["name"] = f"{meta.get('lang', '')}_{meta.get('name', '')}"
-    out = NerRun(model, info)
+    out = NerRun(model, protocol, info)
     for doc in load_gold(gold_path):
-        out.predictions.append(predict_document(nlp, doc, out.dropped))
+        out.predictions.append(predict_document(nlp, doc, out.dropped, protocol))
     return out
