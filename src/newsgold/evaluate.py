@@ -941,11 +941,14 @@ _LAYER_FIELDS = tuple(
 
 def _reread(scored: list[tuple[str, Path]]) -> Iterator[tuple[Document, str]]:
     """The scored gold documents again, one at a time (checked by :func:`_gold_index`)."""
+    from newsgold.reader import read_again
+    from newsgold.validate import CorpusError
+
     for doc_id, path in scored:
-        value, found = parse_json_file(path)
-        if found:
-            raise PredictionError(found)
-        doc = Document.from_dict(value)
+        try:
+            doc = read_again(path)
+        except CorpusError as err:
+            raise PredictionError(err.problems) from err
         if doc.id != doc_id:
             message = f'id "{doc.id}" was "{doc_id}" when the gold was first read'
             hint = "do not change the gold while it is scored"
