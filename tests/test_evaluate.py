@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -877,6 +878,56 @@ def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> No
     assert len(spans) == 20_000
     assert preds.span_items == 20_000
     assert len(preds.by_doc["fixture_small"].items["ner"]) == 20_000
+
+
+def test_a_prediction_document_keeps_only_the_scored_view(tmp_path: Path) -> None:
+    """Every part of a prediction document is checked, but only the scored view's
+    normalised predictions are kept (memory grows with the scored view, not all)."""
+    from newsgold.evaluate import evaluations, read_predictions
+
+    gold = {d.id: d for d in documents([GOLD])}
+    for scored in evaluations():
+        preds, problems = read_predictions(GOLD, gold, scored.name)
+        assert problems == []
+        assert list(preds.by_doc["fixture_small"].items) == [scored.name]
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value["mentions"][0]["end"] = len(value["text"]) + 5
+    pred = tmp_path / "fixture_small.json"
+    pred.write_text(json.dumps(value), encoding="utf-8")
+    _, problems = read_predictions(pred, gold, "quotes")
+    assert [(p.code, p.pointer) for p in problems] == [("span-out-of-range", "/mentions/0/end")]
+
+
+def test_evaluate_gives_the_scorer_one_gold_document_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gold is read again as the scorer goes: while a document is scored, no other
+    scored document (with its layers) is held; the scores are those of the view."""
+    import gc
+
+    import newsgold.evaluate as ev
+
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    for k in range(5):
+        value["id"] = f"copy_{k}"
+        (tmp_path / f"copy_{k}.json").write_text(
+            canonical_json(Document.from_dict(value)), encoding="utf-8"
+        )
+    scored = ev.view("quotes")
+    held: list[int] = []
+
+    def score(run: Any) -> dict[str, Any]:
+        for _ in run.pairs:
+            gc.collect()
+            held.append(sum(isinstance(o, Document) and bool(o.quotes) for o in gc.get_objects()))
+        return scored.score(run)
+
+    monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=score))
+    report = report_dict(ev.evaluate("quotes", tmp_path, tmp_path))
+    assert held == [1, 1, 1, 1, 1]
+    monkeypatch.undo()
+    assert report == report_dict(evaluate("quotes", tmp_path, tmp_path))
+    assert report["overlap"]["gold"] == 5 * len(value["quotes"])
 
 
 # ---------------------------------------------------------------- messages

@@ -37,9 +37,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
     real_read = newsgold.reader._read
     real_parse = newsgold.io._parse
 
-    def counting_read(path: Path, check_name: bool) -> Any:
+    def counting_read(path: Path, check_name: bool, checked: bool = False) -> Any:
         seen["read", str(path)] += 1
-        return real_read(path, check_name)
+        return real_read(path, check_name, checked)
 
     def counting_parse(text: str, name: str, where: str, decoded: bool) -> Any:
         seen["parse", name] += 1
@@ -191,3 +191,16 @@ def test_every_entry_point_reads_documents_through_the_reader(
         reads = calls["read", str(path)]
         assert reads >= 1, f"{entry} did not read {path} through newsgold.reader"
         assert calls["parse", str(path)] == reads, f"{entry} parsed {path} outside the reader"
+
+
+def test_read_again_types_a_checked_file_and_checks_one_that_changed(tmp_path: Path) -> None:
+    path = tmp_path / FIXTURE.name
+    shutil.copyfile(FIXTURE, path)
+    first = newsgold.reader.read_file(path)
+    assert newsgold.reader.read_again(path) == first.document
+    value = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    del value["text"]
+    path.write_text(json.dumps(value), encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        newsgold.reader.read_again(path)
+    assert ("schema-required", "/text") in [(p.code, p.pointer) for p in info.value.problems]

@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -246,12 +246,14 @@ def _text_checks(ck: PredictionContext, value: dict[str, Any], gold: Document) -
 
 
 def _from_document(
-    value: dict[str, Any], gold: Document, file: str, base: tuple[str | int, ...]
+    value: dict[str, Any], gold: Document, file: str, base: tuple[str | int, ...], keep: str
 ) -> tuple[Prediction, list[Problem]]:
     """Normalise a schema-valid prediction document; check it against ``gold``.
 
     Every view normalises its part, in registry order (a view may use the referents
-    of the views before it); ids are checked as in a document.
+    of the views before it), so every part is checked; ids are checked as in a
+    document. Only the normalised predictions of the view called ``keep`` (the one
+    scored) are kept.
     """
     ck = PredictionContext(file, value, gold, base)
     _text_checks(ck, value, gold)
@@ -260,7 +262,9 @@ def _from_document(
         return pred, ck.problems
     ck.collect_ids(registry.layers())
     for v in evaluations():
-        pred.items[v.name] = v.from_document(ck, value)
+        items = v.from_document(ck, value)
+        if v.name == keep:
+            pred.items[v.name] = items
     return pred, ck.problems
 
 
@@ -503,7 +507,7 @@ class _Reader:
             )
             return
         self.sources[value["id"]] = f"{file}#{pointer(*base)}"
-        pred, found = _from_document(value, doc, file, base)
+        pred, found = _from_document(value, doc, file, base, self.view.name)
         self.problems.extend(found)
         name = self.view.name
         if not found:
@@ -811,11 +815,14 @@ def _position(record: ErrorRecord) -> int:
     return min((s for s, _ in spans), default=0)
 
 
-def error_records(scored_view: Evaluation, run: Run) -> tuple[dict[str, Any], ...]:
-    """The view's error records of ``run``, in document order then text order, numbered."""
+def error_records(
+    scored_view: Evaluation, run: Run, doc_ids: Sequence[str]
+) -> tuple[dict[str, Any], ...]:
+    """The view's error records of ``run``, in document order (``doc_ids``, those of
+    ``run.pairs``) then text order, numbered."""
     if scored_view.errors is None:
         raise ValueError(f"--layer {scored_view.name} has no error records")
-    order = {doc.id: k for k, (doc, _) in enumerate(run.pairs)}
+    order = {doc_id: k for k, doc_id in enumerate(doc_ids)}
     found = scored_view.errors.records(run)
     found = sorted(found, key=lambda r: (order[r.doc_id], _position(r)))
     return tuple(r.to_dict(scored_view.name, n) for n, r in enumerate(found, 1))
@@ -837,6 +844,12 @@ def evaluate(
     """Validate the predictions at ``pred_path`` and score one layer against the gold;
     with ``errors``, derive the error records from the same matching.
 
+    Streaming: the gold is read and checked once, keeping of each document its text
+    (to check the predictions against) and where it is; the scorer is then given the
+    scored gold documents one at a time, read again, with their predictions, and adds
+    up its counts document by document. Only the normalised predictions of the view
+    are kept, so memory grows with the predictions of the view, not with the corpus.
+
     Raises :class:`PredictionError` with every problem when the predictions (or the
     gold) do not validate; ``ValueError`` when ``errors`` is asked of a view that has
     no error records. ``progress`` wraps the gold files and the prediction files read.
@@ -846,40 +859,101 @@ def evaluate(
         raise ValueError(f"--layer {layer} has no error records")
     if labels not in LABEL_SETS:
         raise ValueError(f'unknown label set "{labels}"; use one of: {", ".join(LABEL_SETS)}')
-    docs = load_gold(gold_path, progress)
-    gold = {d.id: d for d in docs}
-    scored = [d for d in docs if all(x in d.annotated_layers for x in scored_view.needs)]
+    gold, scored = _gold_index(gold_path, scored_view, progress)
     if not scored:
-        raise PredictionError([_unannotated(gold_path, scored_view, len(docs))])
+        raise PredictionError([_unannotated(gold_path, scored_view, len(gold))])
     cached: list[dict[tuple[str, str], Tagged]] = []
 
     def tagged() -> dict[tuple[str, str], Tagged]:
         if not cached:
             iob2 = scored_view.iob2
-            cached.append(iob2.tagged(scored, labels) if iob2 is not None else {})
+            docs = [doc for doc, _ in _reread(scored)] if iob2 is not None else []
+            cached.append(iob2.tagged(docs, labels) if iob2 is not None else {})
         return cached[0]
 
     preds, problems = read_predictions(pred_path, gold, layer, labels, tagged, progress)
     if problems:
         raise PredictionError(problems)
-    scored_ids = {d.id for d in scored}
-    ignored = sorted(set(preds.by_doc) - scored_ids)
-    empty = Prediction("")
-    run = Run(
-        [(d, preds.by_doc.get(d.id, empty).items.get(layer, [])) for d in scored],
-        labels,
-        {doc_id: p.iob2 for doc_id, p in preds.by_doc.items() if p.iob2},
-        tagged,
-    )
+    del gold
+    ignored = sorted(set(preds.by_doc) - {doc_id for doc_id, _ in scored})
+    iob2 = {doc_id: p.iob2 for doc_id, p in preds.by_doc.items() if p.iob2}
+
+    run = Run(_Pairs(scored, preds, layer), labels, iob2, tagged)
     scores: dict[str, Any] = {
         "layer": layer,
         "documents": len(scored),
-        "documents_without_prediction": sum(1 for d in scored if d.id not in preds.by_doc),
+        "documents_without_prediction": sum(1 for i, _ in scored if i not in preds.by_doc),
         "predictions_for_unscored_documents": len(ignored),
         "records_of_other_layers": preds.ignored_records,
     }
     scores.update(scored_view.score(run))
-    return Report(layer, scores, error_records(scored_view, run) if errors else ())
+    order = [doc_id for doc_id, _ in scored]
+    return Report(layer, scores, error_records(scored_view, run, order) if errors else ())
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The scored gold documents with their predictions of the view: each pass over
+    them reads the gold files again, one document at a time."""
+
+    scored: list[tuple[str, Path]]
+    preds: PredictionSet
+    layer: str
+
+    def __iter__(self) -> Iterator[tuple[Document, list[Any]]]:
+        for doc, doc_id in _reread(self.scored):
+            pred = self.preds.by_doc.get(doc_id)
+            yield doc, pred.items.get(self.layer, []) if pred is not None else []
+
+
+def _gold_index(
+    gold_path: Path | None, scored_view: Evaluation, progress: Progress
+) -> tuple[dict[str, Document], list[tuple[str, Path]]]:
+    """The gold read and checked once: each document without its layers (id, text and
+    checksum, to check predictions against), and the id and file of each scored one,
+    in file order. Raises :class:`PredictionError` on a gold problem."""
+    from newsgold.reader import read
+
+    if gold_path is not None and not gold_path.exists():
+        message, hint = "no such file or folder", "give a gold document or a folder of them"
+        raise PredictionError([problem("file-unreadable", str(gold_path), "", message, hint)])
+    empty: dict[str, Any] = {name: () for name in _LAYER_FIELDS}
+    gold: dict[str, Document] = {}
+    scored: list[tuple[str, Path]] = []
+    for result in read([gold_path] if gold_path is not None else None, progress):
+        doc = result.document
+        if result.problems or doc is None:
+            raise PredictionError(result.problems)
+        gold[doc.id] = dataclasses.replace(doc, extra=(), **empty)
+        if all(x in doc.annotated_layers for x in scored_view.needs):
+            scored.append((doc.id, result.path))
+    return gold, scored
+
+
+_LAYER_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(Document)
+    if f.name not in {"id", "schema_version", "metadata", "text", "text_sha256"}
+    and f.name not in {"annotated_layers", "extra"}
+)
+"""The fields of :class:`Document` that hold a layer's records."""
+
+
+def _reread(scored: list[tuple[str, Path]]) -> Iterator[tuple[Document, str]]:
+    """The scored gold documents again, one at a time (checked by :func:`_gold_index`)."""
+    from newsgold.reader import read_again
+    from newsgold.validate import CorpusError
+
+    for doc_id, path in scored:
+        try:
+            doc = read_again(path)
+        except CorpusError as err:
+            raise PredictionError(err.problems) from err
+        if doc.id != doc_id:
+            message = f'id "{doc.id}" was "{doc_id}" when the gold was first read'
+            hint = "do not change the gold while it is scored"
+            raise PredictionError([problem("file-unreadable", str(path), "/id", message, hint)])
+        yield doc, doc_id
 
 
 # ---------------------------------------------------------------- rendering

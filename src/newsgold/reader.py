@@ -68,8 +68,12 @@ def link_problem(path: Path, folder: Path) -> Problem | None:
     )  # fmt: skip
 
 
-def _read(path: Path, check_name: bool) -> tuple[Read, Any]:
-    """:func:`read_file`, and the ``id`` of the parsed value (for the duplicate-id check)."""
+def _read(path: Path, check_name: bool, checked: bool = False) -> tuple[Read, Any]:
+    """:func:`read_file`, and the ``id`` of the parsed value (for the duplicate-id check).
+
+    ``checked``: the file was found valid earlier in the run; it is parsed and typed
+    again without the checks, unless typing it fails (it changed), when it is checked.
+    """
     name = str(path)
     data, problems = read_file_bytes(path)
     if data is None:
@@ -78,6 +82,11 @@ def _read(path: Path, check_name: bool) -> tuple[Read, Any]:
     if problems:
         return Read(path, None, problems), None
     doc_id = value.get("id") if isinstance(value, dict) else None
+    if checked:
+        try:
+            return Read(path, Document.from_dict(value), []), doc_id
+        except (AttributeError, KeyError, TypeError, ValueError):
+            pass  # no longer the document it was: the checks below say why
     problems = validate_parsed(value, name)
     document = None if problems else Document.from_dict(value)
     if check_name:
@@ -154,6 +163,17 @@ def read(paths: Iterable[Path] | None = None, progress: Progress = silent) -> It
         elif key is not None:
             seen[key] = (str(doc_id), path)
         yield result
+
+
+def read_again(path: Path) -> Document:
+    """A document file :func:`read` found valid earlier in the run, read again: parsed
+    and typed, not checked again (a stage that goes through a corpus twice, holding one
+    document at a time). Raises :class:`~newsgold.validate.CorpusError` when the file no
+    longer holds a valid document."""
+    result, _ = _read(path, check_name=True, checked=True)
+    if result.problems or result.document is None:
+        raise CorpusError(result.problems)
+    return result.document
 
 
 def documents(

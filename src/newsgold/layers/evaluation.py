@@ -143,9 +143,13 @@ class Iob2:
 
 @dataclass(frozen=True)
 class Run:
-    """What a view's scorer gets: the scored gold documents with their predictions."""
+    """What a view's scorer gets: the scored gold documents with their predictions.
 
-    pairs: Sequence[tuple[DocumentView, list[Any]]]
+    ``newsgold evaluate`` reads the gold documents of ``pairs`` as the scorer goes
+    (each pass over it reads them again), so a scorer goes through it once, adding up
+    its counts document by document, and keeps of a document only what it needs."""
+
+    pairs: Iterable[tuple[DocumentView, list[Any]]]
     labels: str
     iob2: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
     """Document id -> sentence id -> predicted tags (IOB2 rows only)."""

@@ -6,7 +6,7 @@ import dataclasses
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -716,9 +716,9 @@ class NerUnit:
         return (self.offsets[e[0]][0], self.offsets[e[1] - 1][1])
 
 
-def _ner_units(run: Run) -> tuple[list[NerUnit], str, int]:
-    units: list[NerUnit] = []
-    stray = 0
+def _each_ner_unit(run: Run, stray: list[int]) -> Iterator[NerUnit]:
+    """The units of ``run`` one at a time (``stray[0]`` counts the IOB2 tags outside
+    chunks): a unit per tagged sentence for IOB2 rows, else per document."""
     if run.iob2:
         docs = {doc.id: doc for doc, _ in run.pairs}
         for (doc_id, sid), tagged in sorted(
@@ -727,21 +727,24 @@ def _ner_units(run: Run) -> tuple[list[NerUnit], str, int]:
             true, _ = decode_iob2_strict(tagged.tags)
             pred_tags = run.iob2.get(doc_id, {}).get(sid, ["O"] * len(tagged.tokens))
             pred, n = decode_iob2_strict(pred_tags)
-            stray += n
-            units.append(NerUnit(docs[doc_id], true, pred, sid, tagged.offsets))
-        return units, "sentence-token", stray
+            stray[0] += n
+            yield NerUnit(docs[doc_id], true, pred, sid, tagged.offsets)
+        return
     for doc, items in run.pairs:
         mapped = [(s, e, _map_pred_label(t, run.labels)) for s, e, t in items]
         pred = sorted({(s, e, t) for s, e, t in mapped if t is not None})
-        units.append(NerUnit(doc, _gold_ner(doc, run.labels), pred))
-    return units, "document-character", stray
+        yield NerUnit(doc, _gold_ner(doc, run.labels), pred)
+
+
+def _ner_unit_kind(run: Run) -> str:
+    return "sentence-token" if run.iob2 else "document-character"
 
 
 def _ner_records(run: Run) -> list[ErrorRecord]:
     """One record per outcome of the SemEval strict view (the scorer's matching): a
     prediction with the gold span it is matched to, or a missed gold span."""
     out = []
-    for u in _ner_units(run)[0]:
+    for u in _each_ner_unit(run, [0]):
         ids = {(m.start, m.end): m.id for m in u.doc.layer(NAME) if m.mention_type == "NAM"}
         text = u.doc.text
         for outcome, i, j in semeval_matches(u.true, u.pred)["strict"]:
@@ -789,12 +792,14 @@ def _ner_expected(s: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _score_ner(run: Run) -> dict[str, Any]:
-    units, unit, stray = _ner_units(run)
+    """The scores, keeping of each unit its gold and predicted names (not its document)."""
+    stray = [0]
+    units = [(u.true, u.pred) for u in _each_ner_unit(run, stray)]
     return {
         "labels": run.labels,
-        "unit": unit,
-        "iob2_tags_outside_chunks": stray,
-        **score_ner_units([(u.true, u.pred) for u in units]),
+        "unit": _ner_unit_kind(run),
+        "iob2_tags_outside_chunks": stray[0],
+        **score_ner_units(units),
     }
 
 
