@@ -9,7 +9,13 @@ rounds is shown, and the ratios are taken between medians of the same run. "Cold
 a new, empty ``datasets`` cache folder each run; "warm" reuses one that an untimed run
 filled. ``python -c pass`` is the floor.
 
+``--src`` is the code whose ``newsgold.load`` is measured (default: this checkout's
+``src``); ``--before PATH`` adds the ``newsgold.load`` of another checkout's ``src`` (an
+older commit, e.g. from ``git archive``) to the same rounds, so that before and after are
+measured in one run.
+
     .venv/bin/python benchmarks/bench_load.py [--config documents] [--split test] [--repeat 5]
+        [--src PATH] [--before PATH]
 """
 
 from __future__ import annotations
@@ -66,6 +72,8 @@ def main() -> int:
     parser.add_argument("--config", default="documents")
     parser.add_argument("--split", default="test")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
+    parser.add_argument("--before", type=Path, help="another checkout's src, measured too")
     args = parser.parse_args()
 
     parquet = ROOT / "dataset" / "data" / args.config / f"{args.split}-00000-of-00001.parquet"
@@ -77,6 +85,7 @@ def main() -> int:
         f"import newsgold; ds = newsgold.load({args.config!r}, {args.split!r}, cache_dir=CACHE); "
         f"row = ds[0]; {first}"
     )
+    here = f"import sys; sys.path.insert(0, {str(args.src.resolve())!r}); "
     hf = (
         "import datasets; ds = datasets.load_dataset('parquet', data_files="
         f"{str(parquet)!r}, split='train', cache_dir=CACHE); row = ds[0]; {first}"
@@ -87,10 +96,13 @@ def main() -> int:
     )
     fixed = [
         ("python -c pass (floor)", "pass"),
-        ("import newsgold", "import newsgold"),
+        ("import newsgold", here + "import newsgold"),
         ("pyarrow.parquet.read_table, first row", arrow),
     ]
-    loaders = [("newsgold.load", load), ("datasets.load_dataset('parquet')", hf)]
+    loaders = [("newsgold.load", here + load), ("datasets.load_dataset('parquet')", hf)]
+    if args.before is not None:
+        before = f"import sys; sys.path.insert(0, {str(args.before.resolve())!r}); "
+        loaders.append(("newsgold.load (before)", before + load))
     names = [name for name, _ in fixed]
     for name, _ in loaders:
         names += [f"{name}, cold cache", f"{name}, warm cache"]
@@ -112,6 +124,7 @@ def main() -> int:
     print(f"Machine: {describe()}")
     where = f"dataset/data/{args.config}/{parquet.name}"
     print(f"File: {where} ({size:,} bytes); median of {args.repeat} interleaved rounds")
+    print(f"Code: {args.src}" + (f"; before: {args.before}" if args.before else ""))
     print()
     print("| process start to first example | wall, median | CPU, median | wall min-max |")
     print("| --- | ---: | ---: | ---: |")
@@ -123,14 +136,17 @@ def main() -> int:
     print()
     print("| newsgold.load / datasets.load_dataset('parquet') | wall | CPU |")
     print("| --- | ---: | ---: |")
-    for cache in ("cold", "warm"):
-        ours = runs[f"newsgold.load, {cache} cache"]
-        theirs = runs[f"datasets.load_dataset('parquet'), {cache} cache"]
-        ratios = [
-            statistics.median(x[i] for x in ours) / statistics.median(x[i] for x in theirs)
-            for i in (0, 1)
-        ]
-        print(f"| {cache} cache | {ratios[0]:.2f}x | {ratios[1]:.2f}x |")
+    ours = [name for name, _ in loaders if name.startswith("newsgold.load")]
+    for name in ours:
+        for cache in ("cold", "warm"):
+            mine = runs[f"{name}, {cache} cache"]
+            theirs = runs[f"datasets.load_dataset('parquet'), {cache} cache"]
+            ratios = [
+                statistics.median(x[i] for x in mine) / statistics.median(x[i] for x in theirs)
+                for i in (0, 1)
+            ]
+            label = f"{cache} cache" + name.removeprefix("newsgold.load")
+            print(f"| {label} | {ratios[0]:.2f}x | {ratios[1]:.2f}x |")
     over = [
         statistics.median(x[i] for x in runs["import newsgold"])
         - statistics.median(x[i] for x in runs["python -c pass (floor)"])

@@ -41,8 +41,9 @@ def load(config: str = "documents", split: str = "test", **kwargs: Any) -> Any:
     go to :func:`datasets.load_dataset`. Before anything is read, the config's Parquet
     files are checked against the SHA-256 the dataset card records; a file that differs
     (tampered, truncated, or left by a build that was cut off) raises
-    :class:`newsgold.build.DatasetError`, whose problems name the file and say to rebuild.
+    :class:`newsgold.loader.DatasetError`, whose problems name the file and say to rebuild.
     """
-    from newsgold.build import load_config
+    from newsgold.loader import load_built
+    from newsgold.resources import dataset_dir
 
-    return load_config(config, split=split, **kwargs)
+    return load_built(dataset_dir(), config, split, **kwargs)

@@ -3,7 +3,7 @@
 ``render_card`` merges ``DATASET_CARD.md`` with generated metadata and sections;
 ``croissant_json`` describes the built Parquet files in Croissant 1.0. Both are
 pure functions of the build input and the built files, so their bytes are
-stable. Loading lives in :func:`newsgold.build.load_config`.
+stable. Loading (which reads the checksums section back) lives in :mod:`newsgold.loader`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from newsgold.features import (
     config_columns,
     config_rows,
     configs,
-    data_file,
     document_schema,
     features,
     layer_config,
 )
+from newsgold.loader import data_file
 
 MARKERS: tuple[str, ...] = (
     "configs",
@@ -503,18 +503,6 @@ def _section_checksums(files: Mapping[str, bytes]) -> str:
         "`newsgold build --check` rebuilds and names any file that differs."
     )
     return intro + "\n\n" + _table(["file", "bytes", "SHA-256"], body)
-
-
-_CHECKSUM_ROW = re.compile(r"\| `([^`]+)` \| (\d+) \| `([0-9a-f]{64})` \|")
-
-
-def recorded_checksums(card: str) -> dict[str, str]:
-    """The SHA-256 the built card records for each built file (path -> hex digest)."""
-    start, end = "<!-- generated:checksums -->", "<!-- /generated:checksums -->"
-    if start not in card:
-        return {}
-    section = card.split(start, 1)[1].split(end, 1)[0]
-    return {m[1]: m[3] for m in map(_CHECKSUM_ROW.fullmatch, section.splitlines()) if m}
 
 
 def _fill(body: str, sections: Mapping[str, str]) -> str:
