@@ -309,3 +309,31 @@ def test_load_imports_no_layer_registry_and_needs_no_offline_flag(tmp_path: Path
         "28 B-GPE",
         "['newsgold', 'newsgold.issues', 'newsgold.loader', 'newsgold.resources']",
     ]
+
+
+def test_every_config_of_a_built_folder_loads_as_built(
+    tmp_path: Path, no_network: None, cache: str
+) -> None:
+    """Each config of a folder built from the fixture loads with its features (ClassLabel
+    names from the file) and its rows, streamed or not; a config without rows included."""
+    from newsgold.loader import load_built
+
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    shutil.copy(FIXTURE, docs / FIXTURE.name)
+    (tmp_path / "splits.json").write_text('{"test": ["fixture_small"]}', encoding="utf-8")
+    out = tmp_path / "out"
+    B.build(out, documents=docs, splits=tmp_path / "splits.json")
+    fixture = list(newsgold.documents(str(FIXTURE)))
+    empty = []
+    for config in B.configs():
+        expected = B.rows(config, fixture)
+        loaded = load_built(out, config, cache_dir=cache)
+        assert loaded.features == B.features(config), config
+        assert loaded.to_list() == expected, config
+        streamed = load_built(out, config, streaming=True)
+        assert streamed.features == B.features(config), config
+        assert list(streamed) == expected, config
+        if not expected:
+            empty.append(config)
+    assert empty == ["relations"]  # the fixture annotates no relations
