@@ -5,7 +5,9 @@ after the process has printed the first example: wall time, and the CPU time (us
 system) of the process. The cases are interleaved: each of ``--repeat`` rounds runs every
 case once, so that drift of a shared machine reaches every case alike (timing all cold
 runs, then all warm ones, once made warm look slower than cold); the median of the
-rounds is shown, and the ratios are taken between medians of the same run. "Cold" uses
+rounds is shown, and the ratios are taken between medians of the same run, and also
+as the median of the ratios within each round (which drift between rounds does not
+reach). The loaders take turns at going first in a round. "Cold" uses
 a new, empty ``datasets`` cache folder each run; "warm" reuses one that an untimed run
 filled. ``python -c pass`` is the floor.
 
@@ -112,10 +114,11 @@ def main() -> int:
         for name, code in loaders:
             warm[name] = tempfile.mkdtemp(dir=warm_root)
             _run(f"CACHE = {warm[name]!r}; " + code)  # fills the warm cache, untimed
-        for _ in range(args.repeat):
+        for round_ in range(args.repeat):
             for name, code in fixed:
                 runs[name].append(_run(code))
-            for name, code in loaders:
+            turn = round_ % len(loaders)  # each loader goes first in turn
+            for name, code in loaders[turn:] + loaders[:turn]:
                 with tempfile.TemporaryDirectory() as cache:
                     runs[f"{name}, cold cache"].append(_run(f"CACHE = {cache!r}; " + code))
                 runs[f"{name}, warm cache"].append(_run(f"CACHE = {warm[name]!r}; " + code))
@@ -134,8 +137,11 @@ def main() -> int:
         span = f"{min(wall) * 1000:.0f}-{max(wall) * 1000:.0f} ms"
         print(f"| {name} | {_ms(wall)} | {_ms(cpu)} | {span} |")
     print()
-    print("| newsgold.load / datasets.load_dataset('parquet') | wall | CPU |")
-    print("| --- | ---: | ---: |")
+    print(
+        "| newsgold.load / datasets.load_dataset('parquet') | wall | CPU "
+        "| wall, median of rounds | CPU, median of rounds |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
     ours = [name for name, _ in loaders if name.startswith("newsgold.load")]
     for name in ours:
         for cache in ("cold", "warm"):
@@ -145,8 +151,13 @@ def main() -> int:
                 statistics.median(x[i] for x in mine) / statistics.median(x[i] for x in theirs)
                 for i in (0, 1)
             ]
+            paired = [
+                statistics.median(a[i] / b[i] for a, b in zip(mine, theirs, strict=True))
+                for i in (0, 1)
+            ]
             label = f"{cache} cache" + name.removeprefix("newsgold.load")
-            print(f"| {label} | {ratios[0]:.2f}x | {ratios[1]:.2f}x |")
+            cells = " | ".join(f"{r:.2f}x" for r in ratios + paired)
+            print(f"| {label} | {cells} |")
     over = [
         statistics.median(x[i] for x in runs["import newsgold"])
         - statistics.median(x[i] for x in runs["python -c pass (floor)"])

@@ -60,7 +60,6 @@ HEAVY = (
     "spacy",
     "thinc",
     "torch",
-    "tqdm",
     "xxhash",
     "yaml",
 )
