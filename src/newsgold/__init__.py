@@ -6,16 +6,16 @@ the functions that need them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the import of typing (which has a cost)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+    from newsgold.model import Document
 
 __version__ = "0.1.0"
 RELEASE_DATE = "2026-11-27"
 """The day this version was released (its CHANGELOG heading); Croissant's ``datePublished``."""
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from newsgold.model import Document
 
 __all__ = ["__version__", "documents", "load"]
 
