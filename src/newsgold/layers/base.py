@@ -261,9 +261,9 @@ class Context:
 
     def ref(self, kind: str, value: Any, *path: str | int) -> bool:
         """Check that ``value`` is an id of ``kind``; report a dangling reference."""
-        ident = as_str(value)
-        if ident is None:
+        if not isinstance(value, str):
             return False
+        ident = value
         if ident not in self.ids.get(kind, {}):
             self.add(
                 pointer(*path),
@@ -284,13 +284,34 @@ class Context:
             found = self.items(layer.name)
             for kind in layer.ids:
                 if not kind.path:  # the records themselves (nested() would yield each)
-                    for i, item in found:
-                        self._register(kind, item, seen, (layer.name, i, "id"))
+                    self._register_all(kind, found, seen, layer.name)
                     continue
                 for i, item in found:
                     for sub, obj in nested(item, kind.path):
                         if isinstance(obj, dict):
                             self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
+
+    def _register_all(
+        self,
+        kind: IdKind,
+        found: list[tuple[int, dict[str, Any]]],
+        seen: dict[str, tuple[str, tuple[str | int, ...]]],
+        name: str,
+    ) -> None:
+        """:meth:`_register` each record of the layer ``name``; a unique id with its kind's
+        prefix, seen for the first time, is taken in a few steps (the usual case)."""
+        prefix, n = kind.prefix, len(kind.prefix)
+        table = self.ids[kind.kind]
+        for i, item in found:
+            ident = item.get("id")
+            if kind.unique and isinstance(ident, str) and ident.startswith(prefix):
+                rest = ident[n : n + 1]
+                key = ident.casefold()
+                if (rest.isdigit() or rest == "_") and key not in seen:
+                    seen[key] = (ident, (name, i, "id"))
+                    table[ident] = item
+                    continue
+            self._register(kind, item, seen, (name, i, "id"))
 
     def _register(
         self,
