@@ -60,7 +60,6 @@ def _validator() -> Any:
 @cache
 def _compiled(version: int) -> Any:
     """Compile the validator for one state (``version``) of the layer registry."""
-    from jsonschema import Draft202012Validator
     from referencing import Registry, Resource
 
     root = schema_dir()
@@ -72,7 +71,8 @@ def _compiled(version: int) -> Any:
             (doc_schema["$id"], Resource.from_contents(doc_schema)),
         ]
     )
-    Draft202012Validator.check_schema(doc_schema)
+    # The schema files are checked against the 2020-12 meta-schema by the test suite
+    # (tests/test_validate.py), not on every run: that check costs more than compiling.
     # Resolve every $ref once, here, instead of on every validation (the schema has no
     # recursion); the registry stays for anything left unresolved.
     doc_schema = _with_added_layers(
