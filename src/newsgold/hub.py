@@ -493,6 +493,7 @@ def _section_evaluation() -> str:
 
 
 def _section_checksums(files: Mapping[str, bytes]) -> str:
+    """The checksums table, which :func:`newsgold.loader.recorded_checksums` reads back."""
     body = [
         [f"`{rel}`", str(len(data)), f"`{hashlib.sha256(data).hexdigest()}`"]
         for rel, data in sorted(files.items())
