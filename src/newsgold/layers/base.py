@@ -129,7 +129,9 @@ class Config:
     ``unit`` says what one row is (the card's configs table); ``needs`` lists the
     layers a document must list as annotated to give rows; ``columns`` gives
     (name, spec, description) of each column (see :mod:`newsgold.columns`);
-    ``rows`` gives one document's rows with labels as names.
+    ``rows`` gives one document's rows with labels as names; ``shows`` says which row the
+    card shows as the config's example (the first for which it is true; without it, or
+    when it is true of none, the first row).
     """
 
     name: str
@@ -137,6 +139,7 @@ class Config:
     needs: tuple[str, ...]
     columns: Callable[[], list[Column]]
     rows: Callable[[Any, Lookup], list[dict[str, Any]]]
+    shows: Callable[[dict[str, Any]], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -371,6 +371,11 @@ def _conll_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
     return _tag_rows(doc, conll=True)
 
 
+def _tags_an_entity(row: dict[str, Any]) -> bool:
+    """The card shows the first sentence with an entity as the example of a tag config."""
+    return any(tag != "O" for tag in row["ner_tags"])
+
+
 def _summary(records: tuple[Mention, ...]) -> list[SummaryRow]:
     names = [m for m in records if m.mention_type == "NAM"]
     return [
@@ -1276,13 +1281,21 @@ LAYER = Layer(
     check=check,
     configs=(
         Config(NAME, "mention", (NAME, ENTITIES), _columns, _rows),
-        Config("ner", "sentence, OntoNotes IOB2 tags", (SENTENCES, NAME), _ner_columns, _ner_rows),
+        Config(
+            "ner",
+            "sentence, OntoNotes IOB2 tags",
+            (SENTENCES, NAME),
+            _ner_columns,
+            _ner_rows,
+            _tags_an_entity,
+        ),
         Config(
             "ner_conll",
             "sentence, CoNLL-2003 IOB2 tags",
             (SENTENCES, NAME),
             _conll_columns,
             _conll_rows,
+            _tags_an_entity,
         ),
     ),
     summary=_summary,
