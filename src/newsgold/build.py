@@ -155,7 +155,7 @@ def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- Parquet
 
-ROW_GROUP_DOCUMENTS = 32
+ROW_GROUP_DOCUMENTS = 16
 """A Parquet row group holds the rows of at most this many documents of its split: the
 build holds no more rows than that of any config and split at a time. Fixed, so the bytes
 are: a corpus of at most this many documents a split gives one row group per file."""
@@ -202,25 +202,30 @@ def _digest(path: Path, sync: bool = False) -> tuple[int, str]:
 
 class _Table:
     """One config's Parquet file of one split, written in a staging folder as the documents
-    come: the encoded rows of up to :data:`ROW_GROUP_DOCUMENTS` documents are held, then
-    written as a row group. A config without rows is a file with the schema and no row
-    group (``datasets`` cannot read a row group of 0 rows)."""
+    come: each document's rows are turned into Arrow at once (compact, unlike Python rows),
+    those of up to :data:`ROW_GROUP_DOCUMENTS` documents are held, then written as a row
+    group. A config without rows is a file with the schema and no row group (``datasets``
+    cannot read a row group of 0 rows)."""
 
     def __init__(self, staging: Path, config: str, split: str) -> None:
         self.rel = data_file(config, split)
         self.path = staging / self.rel
         self.specs = [(name, spec) for name, spec, _ in config_columns(config)]
         self.schema = features(config).arrow_schema
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[Any] = []  # pyarrow tables, one per document with rows
         self.documents = 0
         self.rows = 0
         self.writer: Any = None
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         """One document's rows of the config, labels as names."""
-        self.pending += [
-            {name: _encode(row[name], spec) for name, spec in self.specs} for row in rows
-        ]
+        import pyarrow as pa
+
+        if rows:
+            encoded = [
+                {name: _encode(row[name], spec) for name, spec in self.specs} for row in rows
+            ]
+            self.pending.append(pa.Table.from_pylist(encoded, schema=self.schema))
         self.documents += 1
         if self.documents >= ROW_GROUP_DOCUMENTS:
             self.flush()
@@ -238,7 +243,7 @@ class _Table:
         import pyarrow as pa
 
         if self.pending:
-            table = pa.Table.from_pylist(self.pending, schema=self.schema)
+            table = pa.concat_tables(self.pending)
             self.pending = []
             try:
                 writer = self._open()  # a file of the staging folder
@@ -426,16 +431,23 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
 def _read_corpus(folder: Path, progress: Progress) -> Iterator[Read]:
     """:func:`newsgold.reader.read` of the document folder, one file at a time, in id order
     (a valid file is named ``<id>.json``; rows follow ids, and ``a-b.json`` sorts before
-    ``a.json``). A link out of the folder is reported, not followed, as ``read`` does."""
-    from newsgold.reader import Read, expand_paths, link_problem, read
+    ``a.json``). What ``read`` does with a folder's files is kept: a link out of the folder
+    is reported, not followed, and an entry that is a folder is an unreadable file (given
+    to ``read`` by name, it would be searched as a folder)."""
+    from newsgold.reader import Read, expand_paths, link_problem, read, read_file
 
     files = sorted(expand_paths([folder]), key=lambda p: p.name.removesuffix(".json"))
     if folder.is_dir() and not folder.is_symlink():
-        links = {p: link_problem(p, folder) for p in files}
-        for path, link in links.items():
+        kept = []
+        for path in files:
+            link = link_problem(path, folder)
             if link is not None:
                 yield Read(path, None, [link])
-        files = [p for p in files if links[p] is None]
+            elif path.is_dir():
+                yield read_file(path)
+            else:
+                kept.append(path)
+        files = kept
     yield from read(files, progress)
 
 
