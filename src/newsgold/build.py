@@ -36,7 +36,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +65,7 @@ from newsgold.hub import (
 )
 from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
+from newsgold.layers.base import Lookup
 from newsgold.model import Document
 from newsgold.progress import Progress, silent
 from newsgold.resources import dataset_dir, documents_dir
@@ -129,28 +130,43 @@ def splits_file() -> Path:
     return dataset_dir() / "splits.json"
 
 
-def _encode(value: Any, spec: Spec) -> Any:
-    """Label names -> ClassLabel indices, following the spec."""
-    if value is None:
-        return None
+Encoder = Callable[[Any], Any]
+
+
+def _encoder(spec: Spec) -> Encoder | None:
+    """A function that turns a value of ``spec`` as stored: label names -> ClassLabel
+    indices, objects -> the spec's keys (a missing one null); None: the value as it is.
+    Made once per config (label names -> index as a dict), not walked per value."""
     if isinstance(spec, dict):
-        return {k: _encode(value.get(k), v) for k, v in spec.items()}
+        parts = [(key, _encoder(sub)) for key, sub in spec.items()]
+        return lambda value: (
+            None
+            if value is None
+            else {k: value.get(k) if f is None else f(value.get(k)) for k, f in parts}
+        )
     if isinstance(spec, tuple) and spec[0] == "list":
-        return [_encode(v, spec[1]) for v in value]
+        inner = _encoder(spec[1])
+        if inner is None:
+            return lambda value: None if value is None else list(value)
+        each = inner
+        return lambda value: None if value is None else [each(v) for v in value]
     if isinstance(spec, tuple) and spec[0] == "label":
-        return label_names(spec[1]).index(value)
-    return value
+        index = {name: i for i, name in enumerate(label_names(spec[1]))}
+        return lambda value: None if value is None else index[value]
+    return None
+
+
+def _row_encoder(config: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A config's row (labels as names) -> the row as stored."""
+    parts = [(name, _encoder(spec)) for name, spec, _ in config_columns(config)]
+    return lambda row: {k: row[k] if f is None else f(row[k]) for k, f in parts}
 
 
 def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
     """The rows of a config as stored (ClassLabel columns as indices), in a fixed order:
     documents in the given order, records in document order."""
-    specs = config_columns(config)
-    out = []
-    for doc in documents:
-        for row in config_rows(config, doc):
-            out.append({name: _encode(row[name], spec) for name, spec, _ in specs})
-    return out
+    encode = _row_encoder(config)
+    return [encode(row) for doc in documents for row in config_rows(config, doc)]
 
 
 # ---------------------------------------------------------------- Parquet
@@ -210,7 +226,7 @@ class _Table:
     def __init__(self, staging: Path, config: str, split: str) -> None:
         self.rel = data_file(config, split)
         self.path = staging / self.rel
-        self.specs = [(name, spec) for name, spec, _ in config_columns(config)]
+        self.encode = _row_encoder(config)
         self.schema = features(config).arrow_schema
         self.pending: list[Any] = []  # pyarrow tables, one per document with rows
         self.documents = 0
@@ -222,9 +238,7 @@ class _Table:
         import pyarrow as pa
 
         if rows:
-            encoded = [
-                {name: _encode(row[name], spec) for name, spec in self.specs} for row in rows
-            ]
+            encoded = [self.encode(row) for row in rows]
             self.pending.append(pa.Table.from_pylist(encoded, schema=self.schema))
         self.documents += 1
         if self.documents >= ROW_GROUP_DOCUMENTS:
@@ -484,11 +498,12 @@ class _Stream:
         split = self.split_of.get(doc.id)
         if split is None:
             return  # in no split: the split check says so
+        look = Lookup(doc)  # one for every config of the document
         for config in configs():
             table = self.tables.get((config, split))
             if table is None:
                 table = self.tables[config, split] = _Table(self.staging, config, split)
-            found = config_rows(config, doc)
+            found = config_rows(config, doc, look)
             self.examples.add(config, split, found)
             table.add(found)
 

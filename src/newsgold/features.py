@@ -69,8 +69,9 @@ def features(name: str) -> Any:
 # ---------------------------------------------------------------- rows
 
 
-def config_rows(name: str, doc: Document) -> list[dict[str, Any]]:
-    """The rows of one document in one config, labels as names (encoded later)."""
+def config_rows(name: str, doc: Document, look: Lookup | None = None) -> list[dict[str, Any]]:
+    """The rows of one document in one config, labels as names (encoded later); ``look``:
+    the document's :class:`~newsgold.layers.base.Lookup`, one for all its configs."""
     if name == DEFAULT_CONFIG:
         row = doc.to_dict()
         # a layer the document leaves out (added after schema 1.0, not annotated) is null
@@ -78,7 +79,7 @@ def config_rows(name: str, doc: Document) -> list[dict[str, Any]]:
     found = layer_config(name)
     if any(layer not in doc.annotated_layers for layer in found.needs):
         return []
-    return found.rows(doc, Lookup(doc))
+    return found.rows(doc, look or Lookup(doc))
 
 
 @dataclass(frozen=True)

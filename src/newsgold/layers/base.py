@@ -80,10 +80,19 @@ Column = tuple[str, Any, str]
 
 class Lookup:
     """What a config's rows show beside an id: the record, an entity's name, a mention's
-    text, the sentence that holds an offset, the sentences that hold some spans."""
+    text, the sentence that holds an offset, the sentences that hold some spans; and what
+    several configs of one document compute alike, computed once (:meth:`once`)."""
 
     def __init__(self, doc: DocumentView) -> None:
         self.doc = doc
+        self._once: dict[str, Any] = {}
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, made once for this document under ``key`` (a lookup is given to
+        every config of a document in turn: the tagged sentences of two tag configs)."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
 
     def get(self, kind: str, ident: str | None) -> Any:
         """The record with this id among the ids of ``kind``, or None."""

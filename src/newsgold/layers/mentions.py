@@ -340,11 +340,12 @@ def _conll_tags(document: Document) -> list[TagSpan]:
     ]
 
 
-def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
+def _tag_rows(doc: Document, look: Lookup, conll: bool) -> list[dict[str, Any]]:
     from newsgold import tokens
 
     rows = []
-    for sent in tokens.tag_document(doc, _conll_tags(doc)):
+    tagged = look.once("tagged", lambda: tokens.tag_document(doc, _conll_tags(doc)))
+    for sent in tagged:
         tags = tokens.to_conll(sent.tags) if conll else sent.tags
         rows.append(
             {
@@ -364,11 +365,11 @@ def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
 
 
 def _ner_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
-    return _tag_rows(doc, conll=False)
+    return _tag_rows(doc, look, conll=False)
 
 
 def _conll_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
-    return _tag_rows(doc, conll=True)
+    return _tag_rows(doc, look, conll=True)
 
 
 def _tags_an_entity(row: dict[str, Any]) -> bool:
