@@ -173,8 +173,8 @@ def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
 
 ROW_GROUP_DOCUMENTS = 16
 """A Parquet row group holds the rows of at most this many documents of its split: the
-build holds no more rows than that of any config and split at a time. Fixed, so the bytes
-are: a corpus of at most this many documents a split gives one row group per file."""
+build holds no more rows than that of any config and split at a time. Fixed, so that the
+bytes are too; a split of at most this many documents is one row group per file."""
 
 _PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -278,8 +278,8 @@ class _Table:
             size, sha256 = _digest(self.path, sync=True)
         except OSError as err:
             raise _unwritten(self.path, self.rel, err) from err
-        file = pq.ParquetFile(self.path)
-        arrow = sum(file.read_row_group(i).nbytes for i in range(file.num_row_groups))
+        with pq.ParquetFile(self.path) as file:
+            arrow = sum(file.read_row_group(i).nbytes for i in range(file.num_row_groups))
         return BuiltFile(size, sha256, self.rows, int(arrow))
 
     def abandon(self) -> None:
