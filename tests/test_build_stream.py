@@ -18,6 +18,7 @@ from newsgold.cli import main
 from newsgold.io import canonical_json
 from newsgold.model import Document
 from newsgold.resources import dataset_dir
+from test_load import no_network  # noqa: F401 - a fixture
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 CARD = dataset_dir().parent / "DATASET_CARD.md"
@@ -216,3 +217,25 @@ def test_build_check_names_a_stale_file_of_a_many_document_build(
     shutil.rmtree(out / "data" / "ner")
     missing = {(p.code, p.file) for p in B.check(out, **inputs)}
     assert ("built-file-missing", str(out / B.data_file("ner", "test"))) in missing
+
+
+@pytest.mark.usefixtures("no_network")
+def test_datasets_loads_a_file_of_many_row_groups_with_its_label_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datasets
+
+    monkeypatch.setattr(B, "ROW_GROUP_DOCUMENTS", 2)
+    inputs = _corpus(tmp_path / "in", IDS)
+    out = tmp_path / "out"
+    B.build(out, **inputs)
+    cache = str(tmp_path / "cache")
+    ner = datasets.load_dataset(str(out), "ner", split="test", cache_dir=cache)
+    assert ner.features == B.features("ner")
+    expected = B.rows("ner", [_document(i) for i in IDS])
+    assert [row["doc_id"] for row in ner] == [row["doc_id"] for row in expected]
+    assert [row["ner_tags"] for row in ner] == [row["ner_tags"] for row in expected]
+    names = ner.features["ner_tags"].feature.names
+    assert names == list(B.label_names("ner"))
+    docs = datasets.load_dataset(str(out), "documents", split="test", cache_dir=cache)
+    assert [B.document_from_row(row) for row in docs] == [_document(i) for i in IDS]
