@@ -19,9 +19,11 @@ rounds, and every ratio is taken between medians of the same run.
 Peak RSS is measured at each of ``--sizes`` documents (one run per size and case).
 
     .venv/bin/python benchmarks/bench_throughput.py [--docs 1000] [--repeat 5] \\
-        [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH]
+        [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH] [--before PATH]
 
 ``--src`` runs the cases on another checkout's ``src`` (to compare with an older commit).
+``--before PATH`` adds the build on another checkout's ``src`` (the code before a change)
+as a case of its own, interleaved with the others, so before and after come from one run.
 """
 
 from __future__ import annotations
@@ -120,16 +122,25 @@ def subset(corpus: Path, tmp: Path, n: int) -> Path:
     return folder
 
 
-def cases(layers: list[str], build: bool, tmp: Path, n: int) -> list[tuple[str, str, str]]:
-    """(label, kind, argument) of each case."""
-    out = [
-        ("read + json.loads (floor)", "floor", "1"),
-        ("newsgold validate (L1-L4)", "validate", ""),
-        ("read + json.loads, gold and prediction (floor)", "floor", "2"),
-        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer) for layer in layers],
+Case = tuple[str, str, str, Path]
+"""(label, kind, argument, the ``src`` it runs) of a case."""
+
+
+def cases(
+    layers: list[str], build: bool, tmp: Path, n: int, src: Path, before: Path | None
+) -> list[Case]:
+    """The cases, in the order they run in each round."""
+    out: list[Case] = [
+        ("read + json.loads (floor)", "floor", "1", src),
+        ("newsgold validate (L1-L4)", "validate", "", src),
+        ("read + json.loads, gold and prediction (floor)", "floor", "2", src),
+        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer, src) for layer in layers],
     ]
+    splits = str(tmp / f"splits_{n}.json")
     if build:
-        out.append(("newsgold build", "build", str(tmp / f"splits_{n}.json")))
+        out.append(("newsgold build", "build", splits, src))
+    if build and before is not None:
+        out.append(("newsgold build, before", "build", splits, before))
     return out
 
 
@@ -148,6 +159,7 @@ def main() -> int:
     parser.add_argument("--build", action="store_true", help="time newsgold build too")
     parser.add_argument("--source", type=Path, help="document to scale (default: the corpus)")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
+    parser.add_argument("--before", type=Path, help="with --build: the build of this src too")
     args = parser.parse_args()
     source = args.source or sorted(documents_dir().glob("*.json"))[0]
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -158,32 +170,33 @@ def main() -> int:
         total = make_corpus(source, tmp / "corpus", max(args.docs, *sizes))
         per_doc = total // max(args.docs, *sizes)
         folder = subset(tmp / "corpus", tmp, args.docs)
-        timed = cases(layers, args.build, tmp, args.docs)
-        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in timed}
+        timed = cases(layers, args.build, tmp, args.docs, args.src, args.before)
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _, _ in timed}
         for _ in range(args.repeat):
-            for label, kind, arg in timed:
-                runs[label].append(run_case(args.src, kind, folder, arg))
+            for label, kind, arg, src in timed:
+                runs[label].append(run_case(src, kind, folder, arg))
         memory: dict[str, list[float]] = {}
         for n in sizes:
             sub = subset(tmp / "corpus", tmp, n)
-            for label, kind, arg in cases(layers, args.build, tmp, n):
+            for label, kind, arg, src in cases(layers, args.build, tmp, n, args.src, args.before):
                 if kind != "floor":
-                    memory.setdefault(label, []).append(run_case(args.src, kind, sub, arg)["rss"])
+                    memory.setdefault(label, []).append(run_case(src, kind, sub, arg)["rss"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     def median(label: str, key: str) -> float:
         return statistics.median(r[key] for r in runs[label])
 
+    before = f" (before: {args.before})" if args.before else ""
     print(f"Machine: {describe()}")
     print(
-        f"Code: {args.src}; synthetic corpus: {source.stem} ({per_doc:,} bytes) copied "
+        f"Code: {args.src}{before}; synthetic corpus: {source.stem} ({per_doc:,} bytes) copied "
         f"{args.docs:,} times, in a temporary folder; median of {args.repeat} interleaved rounds"
     )
     print()
     print("| task | documents | CPU s | wall s | CPU ms / document | CPU / floor |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, _, _ in timed:
+    for label, _, _, _ in timed:
         cpu, wall = median(label, "cpu"), median(label, "wall")
         ratio = cpu / median(floor_of(label), "cpu")
         print(
