@@ -5,11 +5,19 @@ after the process has printed the first example: wall time, and the CPU time (us
 system) of the process. The cases are interleaved: each of ``--repeat`` rounds runs every
 case once, so that drift of a shared machine reaches every case alike (timing all cold
 runs, then all warm ones, once made warm look slower than cold); the median of the
-rounds is shown, and the ratios are taken between medians of the same run. "Cold" uses
+rounds is shown, and the ratios are taken between medians of the same run, and also
+as the median of the ratios within each round (which drift between rounds does not
+reach). The loaders take turns at going first in a round. "Cold" uses
 a new, empty ``datasets`` cache folder each run; "warm" reuses one that an untimed run
 filled. ``python -c pass`` is the floor.
 
+``--src`` is the code whose ``newsgold.load`` is measured (default: this checkout's
+``src``); ``--before PATH`` adds the ``newsgold.load`` of another checkout's ``src`` (an
+older commit, e.g. from ``git archive``) to the same rounds, so that before and after are
+measured in one run.
+
     .venv/bin/python benchmarks/bench_load.py [--config documents] [--split test] [--repeat 5]
+        [--src PATH] [--before PATH]
 """
 
 from __future__ import annotations
@@ -66,6 +74,8 @@ def main() -> int:
     parser.add_argument("--config", default="documents")
     parser.add_argument("--split", default="test")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
+    parser.add_argument("--before", type=Path, help="another checkout's src, measured too")
     args = parser.parse_args()
 
     parquet = ROOT / "dataset" / "data" / args.config / f"{args.split}-00000-of-00001.parquet"
@@ -77,6 +87,7 @@ def main() -> int:
         f"import newsgold; ds = newsgold.load({args.config!r}, {args.split!r}, cache_dir=CACHE); "
         f"row = ds[0]; {first}"
     )
+    here = f"import sys; sys.path.insert(0, {str(args.src.resolve())!r}); "
     hf = (
         "import datasets; ds = datasets.load_dataset('parquet', data_files="
         f"{str(parquet)!r}, split='train', cache_dir=CACHE); row = ds[0]; {first}"
@@ -87,10 +98,13 @@ def main() -> int:
     )
     fixed = [
         ("python -c pass (floor)", "pass"),
-        ("import newsgold", "import newsgold"),
+        ("import newsgold", here + "import newsgold"),
         ("pyarrow.parquet.read_table, first row", arrow),
     ]
-    loaders = [("newsgold.load", load), ("datasets.load_dataset('parquet')", hf)]
+    loaders = [("newsgold.load", here + load), ("datasets.load_dataset('parquet')", hf)]
+    if args.before is not None:
+        before = f"import sys; sys.path.insert(0, {str(args.before.resolve())!r}); "
+        loaders.append(("newsgold.load (before)", before + load))
     names = [name for name, _ in fixed]
     for name, _ in loaders:
         names += [f"{name}, cold cache", f"{name}, warm cache"]
@@ -100,10 +114,11 @@ def main() -> int:
         for name, code in loaders:
             warm[name] = tempfile.mkdtemp(dir=warm_root)
             _run(f"CACHE = {warm[name]!r}; " + code)  # fills the warm cache, untimed
-        for _ in range(args.repeat):
+        for round_ in range(args.repeat):
             for name, code in fixed:
                 runs[name].append(_run(code))
-            for name, code in loaders:
+            turn = round_ % len(loaders)  # each loader goes first in turn
+            for name, code in loaders[turn:] + loaders[:turn]:
                 with tempfile.TemporaryDirectory() as cache:
                     runs[f"{name}, cold cache"].append(_run(f"CACHE = {cache!r}; " + code))
                 runs[f"{name}, warm cache"].append(_run(f"CACHE = {warm[name]!r}; " + code))
@@ -112,6 +127,7 @@ def main() -> int:
     print(f"Machine: {describe()}")
     where = f"dataset/data/{args.config}/{parquet.name}"
     print(f"File: {where} ({size:,} bytes); median of {args.repeat} interleaved rounds")
+    print(f"Code: {args.src}" + (f"; before: {args.before}" if args.before else ""))
     print()
     print("| process start to first example | wall, median | CPU, median | wall min-max |")
     print("| --- | ---: | ---: | ---: |")
@@ -121,16 +137,27 @@ def main() -> int:
         span = f"{min(wall) * 1000:.0f}-{max(wall) * 1000:.0f} ms"
         print(f"| {name} | {_ms(wall)} | {_ms(cpu)} | {span} |")
     print()
-    print("| newsgold.load / datasets.load_dataset('parquet') | wall | CPU |")
-    print("| --- | ---: | ---: |")
-    for cache in ("cold", "warm"):
-        ours = runs[f"newsgold.load, {cache} cache"]
-        theirs = runs[f"datasets.load_dataset('parquet'), {cache} cache"]
-        ratios = [
-            statistics.median(x[i] for x in ours) / statistics.median(x[i] for x in theirs)
-            for i in (0, 1)
-        ]
-        print(f"| {cache} cache | {ratios[0]:.2f}x | {ratios[1]:.2f}x |")
+    print(
+        "| newsgold.load / datasets.load_dataset('parquet') | wall | CPU "
+        "| wall, median of rounds | CPU, median of rounds |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
+    ours = [name for name, _ in loaders if name.startswith("newsgold.load")]
+    for name in ours:
+        for cache in ("cold", "warm"):
+            mine = runs[f"{name}, {cache} cache"]
+            theirs = runs[f"datasets.load_dataset('parquet'), {cache} cache"]
+            ratios = [
+                statistics.median(x[i] for x in mine) / statistics.median(x[i] for x in theirs)
+                for i in (0, 1)
+            ]
+            paired = [
+                statistics.median(a[i] / b[i] for a, b in zip(mine, theirs, strict=True))
+                for i in (0, 1)
+            ]
+            label = f"{cache} cache" + name.removeprefix("newsgold.load")
+            cells = " | ".join(f"{r:.2f}x" for r in ratios + paired)
+            print(f"| {label} | {cells} |")
     over = [
         statistics.median(x[i] for x in runs["import newsgold"])
         - statistics.median(x[i] for x in runs["python -c pass (floor)"])

@@ -266,3 +266,74 @@ def test_readme_label_remapping_recipe(
     ]  # fmt: skip
     cast = ner.cast_column("ner_tags", datasets.List(datasets.ClassLabel(names=model_labels)))
     assert cast.features["ner_tags"].feature.int2str(cast[0]["ner_tags"][6]) == "B-ORG"
+
+
+def test_split_expressions_and_all_splits(no_network: None, cache: str) -> None:
+    full = newsgold.load("ner", cache_dir=cache)
+    assert newsgold.load("ner", split="test[:3]", cache_dir=cache).to_list() == full.to_list()[:3]
+    every = newsgold.load("ner", split=None, cache_dir=cache)
+    assert list(every) == ["test"]
+    assert every["test"].to_list() == full.to_list()
+    assert every["test"].features == full.features == B.features("ner")
+    with pytest.raises(ValueError, match=r"Unknown split \"train\". Should be one of \['test'\]"):
+        newsgold.load("ner", split="train", cache_dir=cache)
+
+
+_LIGHT_LOAD = """
+import socket, sys
+def refuse(*a, **k):
+    raise OSError("network access attempted")
+socket.socket.connect = socket.socket.connect_ex = refuse
+socket.create_connection = socket.getaddrinfo = refuse
+import newsgold
+ds = newsgold.load("ner", cache_dir=sys.argv[1])
+print(ds.num_rows, ds.features["ner_tags"].feature.names[9])
+print(sorted(m for m in sys.modules if m.split(".")[0] == "newsgold"))
+"""
+
+
+def test_load_imports_no_layer_registry_and_needs_no_offline_flag(tmp_path: Path) -> None:
+    """``newsgold.load`` checks the card and names the file to ``datasets``: the layer
+    registry, the build and the card renderer stay unimported, and no connection is tried
+    even without the Hugging Face offline flags."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    out = subprocess.run(
+        [sys.executable, "-c", _LIGHT_LOAD, str(tmp_path / "cache")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines() == [
+        "28 B-GPE",
+        "['newsgold', 'newsgold.issues', 'newsgold.loader', 'newsgold.resources']",
+    ]
+
+
+def test_every_config_of_a_built_folder_loads_as_built(
+    tmp_path: Path, no_network: None, cache: str
+) -> None:
+    """Each config of a folder built from the fixture loads with its features (ClassLabel
+    names from the file) and its rows, streamed or not; a config without rows included."""
+    from newsgold.loader import load_built
+
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    shutil.copy(FIXTURE, docs / FIXTURE.name)
+    (tmp_path / "splits.json").write_text('{"test": ["fixture_small"]}', encoding="utf-8")
+    out = tmp_path / "out"
+    B.build(out, documents=docs, splits=tmp_path / "splits.json")
+    fixture = list(newsgold.documents(str(FIXTURE)))
+    empty = []
+    for config in B.configs():
+        expected = B.rows(config, fixture)
+        loaded = load_built(out, config, cache_dir=cache)
+        assert loaded.features == B.features(config), config
+        assert loaded.to_list() == expected, config
+        streamed = load_built(out, config, streaming=True)
+        assert streamed.features == B.features(config), config
+        assert list(streamed) == expected, config
+        if not expected:
+            empty.append(config)
+    assert empty == ["relations"]  # the fixture annotates no relations

@@ -44,6 +44,44 @@ def test_validator_and_cli_load_neither_datasets_nor_spacy() -> None:
     assert result.stdout.splitlines()[-1] == "0 []"
 
 
+HEAVY = (
+    "aiohttp",
+    "datasets",
+    "dill",
+    "fsspec",
+    "huggingface_hub",
+    "multiprocess",
+    "numpy",
+    "pandas",
+    "polars",
+    "pyarrow",
+    "requests",
+    "scipy",
+    "spacy",
+    "thinc",
+    "torch",
+    "xxhash",
+    "yaml",
+)
+"""Libraries that validation never needs (the schema libraries load when it checks)."""
+
+
+def test_validation_imports_no_heavy_library() -> None:
+    probe = (
+        "import sys, newsgold; from newsgold.cli import main; from newsgold.reader import read; "
+        "valid = main(['validate', 'tests/fixtures/valid/fixture_small.json']); "
+        "invalid = main(['validate', 'tests/fixtures/invalid/span-text-mismatch.json']); "
+        "corpus = main(['validate']); "
+        "found = sum(len(r.problems) for r in read()); "
+        f"heavy = {HEAVY!r}; "
+        "print(valid, invalid, corpus, found, sorted(m for m in sys.modules "
+        "if m.split('.')[0] in heavy))"
+    )
+    result = python("-c", probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 1 0 0 []"
+
+
 def test_python_m_newsgold_version() -> None:
     result = python("-m", "newsgold", "--version")
     assert (result.returncode, result.stdout, result.stderr) == (

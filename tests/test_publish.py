@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 
 from newsgold import build as B
 from newsgold.cli import main
+from newsgold.loader import load_built
 from newsgold.resources import dataset_dir
 
 NER = "data/ner/test-00000-of-00001.parquet"
@@ -144,3 +147,65 @@ def test_a_rebuild_replaces_the_data_of_a_config_no_longer_built(tmp_path: Path)
     _, changed = B.build(out)
     assert "data/gone/test-00000-of-00001.parquet" in changed
     assert not old.parent.exists() and B.check(out) == []
+
+
+def test_loader_refuses_a_same_size_edit_that_keeps_the_old_mtime(
+    no_network: None, copy: Path, tmp_path: Path
+) -> None:
+    """Every load hashes the files: nothing is cached on size and modification time."""
+    cache = str(tmp_path / "cache")
+    B.load_config("ner", cache_dir=cache)  # the cache is warm now
+    path = copy / NER
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with pytest.raises(B.DatasetError) as err:
+        B.load_config("ner", cache_dir=cache)
+    assert [(p.code, p.file) for p in err.value.problems] == [("built-file-checksum", str(path))]
+
+
+@pytest.mark.parametrize("argument", ["data_files", "data_dir"])
+def test_loader_reads_no_file_its_card_does_not_record(
+    no_network: None, copy: Path, tmp_path: Path, argument: str
+) -> None:
+    other = tmp_path / "other" / "test-00000-of-00001.parquet"
+    other.parent.mkdir()
+    shutil.copy(copy / NER_CONLL, other)  # the CoNLL tags offered as the ner config
+    value = str(other) if argument == "data_files" else str(other.parent)
+    with pytest.raises(ValueError, match=f"{argument} is not accepted"):
+        load_built(copy, "ner", cache_dir=str(tmp_path / "cache"), **{argument: value})
+    assert not (tmp_path / "cache").exists()  # refused before anything was read
+
+
+def test_unknown_and_unrecorded_configs(no_network: None, copy: Path) -> None:
+    for name in ("nope", "ner/../quotes", "data"):
+        with pytest.raises(ValueError, match=f'unknown config "{re.escape(name)}"'):
+            load_built(copy, name)
+    card = copy / "README.md"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        "\n".join(line for line in text.split("\n") if f"`{NER}`" not in line), encoding="utf-8"
+    )
+    with pytest.raises(B.DatasetError) as err:
+        load_built(copy, "ner")  # a file the card does not record is not read
+    (found,) = err.value.problems
+    assert (found.code, found.file) == ("built-file-checksum", str(copy / NER))
+    assert found.message.endswith("but the card records no SHA-256")
+    (copy / NER).unlink()
+    with pytest.raises(B.DatasetError) as err:
+        load_built(copy, "ner")
+    (found,) = err.value.problems
+    assert (found.code, found.file) == ("built-file-missing", str(copy / NER))
+    assert found.message == "the card records no file of config ner"
+    card.unlink()
+    with pytest.raises(ValueError, match='unknown config "nope"'):
+        load_built(copy, "nope")  # still a usage error without a card
+    with pytest.raises(B.DatasetError) as err:
+        load_built(copy, "quotes")
+    (found,) = err.value.problems
+    assert (found.code, found.file) == ("built-file-missing", str(card))
+    assert found.message.startswith("cannot read the card: ")

@@ -6,16 +6,16 @@ the functions that need them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the import of typing (which has a cost)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+    from newsgold.model import Document
 
 __version__ = "0.1.0"
 RELEASE_DATE = "2026-11-27"
 """The day this version was released (its CHANGELOG heading); Croissant's ``datePublished``."""
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from newsgold.model import Document
 
 __all__ = ["__version__", "documents", "load"]
 
@@ -41,8 +41,9 @@ def load(config: str = "documents", split: str = "test", **kwargs: Any) -> Any:
     go to :func:`datasets.load_dataset`. Before anything is read, the config's Parquet
     files are checked against the SHA-256 the dataset card records; a file that differs
     (tampered, truncated, or left by a build that was cut off) raises
-    :class:`newsgold.build.DatasetError`, whose problems name the file and say to rebuild.
+    :class:`newsgold.loader.DatasetError`, whose problems name the file and say to rebuild.
     """
-    from newsgold.build import load_config
+    from newsgold.loader import load_built
+    from newsgold.resources import dataset_dir
 
-    return load_config(config, split=split, **kwargs)
+    return load_built(dataset_dir(), config, split, **kwargs)

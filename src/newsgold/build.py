@@ -50,7 +50,6 @@ from newsgold.features import (  # the configs' names and columns, also used fro
     config_columns,
     config_rows,
     configs,
-    data_file,
     features,
     layer_config,
 )
@@ -59,22 +58,21 @@ from newsgold.hub import (
     croissant_json,
     leaderboard_problems,
     licence_holder,
-    recorded_checksums,
     render_card,
     split_front_matter,
 )
 from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.base import Lookup
+from newsgold.loader import SPLITS, data_file, load_built
+from newsgold.loader import DatasetError as DatasetError  # the load side, kept importable here
+from newsgold.loader import verify_config as verify_config
 from newsgold.model import Document
 from newsgold.progress import Progress, silent
 from newsgold.resources import dataset_dir, documents_dir
 
 if TYPE_CHECKING:
     from newsgold.reader import Read
-
-SPLITS: tuple[str, ...] = ("train", "validation", "test")
-"""Split names a split file may use, in the order they are written."""
 
 REQUIRED_CARD_KEYS: tuple[str, ...] = (
     "pretty_name",
@@ -873,69 +871,9 @@ def _card_problems(text: str, name: str) -> list[Problem]:
 # ---------------------------------------------------------------- loading
 
 
-class DatasetError(ProblemError):
-    """The built files disagree with the checksums their card records: rebuild."""
-
-    empty_message = "the built dataset folder is not as its card records"
-
-
-def verify_config(folder: Path, config: str) -> list[Problem]:
-    """Check the Parquet files of ``config`` against the SHA-256 that ``folder``'s card
-    (``README.md``, written last by a build) records, before anything reads them."""
-    card = folder / "README.md"
-    try:
-        recorded = recorded_checksums(card.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        hint = "run `newsgold build`"
-        return [problem("built-file-missing", str(card), "", f"cannot read the card: {err}", hint)]
-    problems = []
-    for split in SPLITS:
-        rel = data_file(config, split)
-        path, want = folder / rel, recorded.get(rel)
-        if want is None and not path.exists():
-            continue  # a split the build did not write
-        got = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        if got != want:
-            problems.append(_checksum_problem(path, rel, got, want))
-    return problems
-
-
-def _checksum_problem(path: Path, rel: str, got: str | None, want: str | None) -> Problem:
-    hint = "run `newsgold build` to rebuild the dataset folder from the documents"
-    if got is None:
-        return problem("built-file-missing", str(path), "", f"{rel} is missing", hint)
-    said = "records no SHA-256" if want is None else f"records SHA-256 {want[:12]}..."
-    message = f"{rel} has SHA-256 {got[:12]}... but the card {said}"
-    return problem("built-file-checksum", str(path), "", message, hint)
-
-
 def load_config(config: str = DEFAULT_CONFIG, split: str = "test", **kwargs: Any) -> Any:
-    """``datasets.load_dataset`` on the built dataset folder, for one config and split.
-
-    Works offline and from an installed wheel; no loading script runs, and
-    ``trust_remote_code`` is refused. Extra keyword arguments (``streaming=True``,
-    ``cache_dir=...``) go to :func:`datasets.load_dataset`. A config with no rows yet
-    gives an empty ``Dataset`` with the config's features (``datasets`` itself cannot
-    load a split of 0 rows).
-    """
-    if config not in configs():
-        raise ValueError(f'unknown config "{config}"; use one of: {", ".join(configs())}')
-    if kwargs.pop("trust_remote_code", None):
-        raise ValueError("newsgold data never runs code: trust_remote_code is not accepted")
-    import datasets
-
-    folder = dataset_dir()
-    problems = verify_config(folder, config)
-    if problems:
-        raise DatasetError(problems)
-    if not kwargs.get("streaming") and split in SPLITS:
-        import pyarrow.parquet as pq
-
-        path = folder / data_file(config, split)
-        if path.is_file() and pq.read_metadata(path).num_rows == 0:
-            empty = features(config)
-            return datasets.Dataset.from_dict({k: [] for k in empty}, features=empty, split=split)
-    return datasets.load_dataset(str(folder), config, split=split, **kwargs)
+    """:func:`newsgold.loader.load_built` on the dataset folder (:func:`dataset_dir`)."""
+    return load_built(dataset_dir(), config, split, **kwargs)
 
 
 def decode_row(config: str, row: Mapping[str, Any]) -> dict[str, Any]:

@@ -281,8 +281,9 @@ def _dataset_dir() -> Path:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from newsgold.build import DatasetError, decode_row, load_config
+    from newsgold.build import decode_row, load_config
     from newsgold.features import configs
+    from newsgold.loader import DatasetError
 
     if args.html is not None:
         return _show_html(args)

@@ -21,11 +21,6 @@ DEFAULT_CONFIG = "documents"
 """The default config: one row per document, every layer nested (lossless)."""
 
 
-def data_file(config: str, split: str) -> str:
-    """The path of a Parquet file inside the dataset folder."""
-    return f"data/{config}/{split}-00000-of-00001.parquet"
-
-
 def configs() -> tuple[str, ...]:
     """The configs, in card order: ``documents``, then each registered layer's configs."""
     return (DEFAULT_CONFIG, *(c.name for layer in registry.layers() for c in layer.configs))

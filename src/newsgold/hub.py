@@ -4,7 +4,8 @@
 ``croissant_json`` describes the built Parquet files in Croissant 1.0. Both are
 pure functions of the build input and of what the build kept of the files it wrote
 (:class:`~newsgold.features.Built`: sizes, SHA-256, row counts, example rows), so
-their bytes are stable. Loading lives in :func:`newsgold.build.load_config`.
+their bytes are stable. Loading (which reads the checksums section back) lives in
+:mod:`newsgold.loader`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from newsgold.features import (
     BuiltFile,
     config_columns,
     configs,
-    data_file,
     document_schema,
     features,
     layer_config,
 )
+from newsgold.loader import data_file
 
 MARKERS: tuple[str, ...] = (
     "configs",
@@ -503,6 +504,7 @@ def _section_evaluation() -> str:
 
 
 def _section_checksums(files: Mapping[str, BuiltFile]) -> str:
+    """The checksums table, which :func:`newsgold.loader.recorded_checksums` reads back."""
     body = [
         [f"`{rel}`", str(file.size), f"`{file.sha256}`"]
         for rel, file in sorted(files.items())
@@ -513,18 +515,6 @@ def _section_checksums(files: Mapping[str, BuiltFile]) -> str:
         "`newsgold build --check` rebuilds and names any file that differs."
     )
     return intro + "\n\n" + _table(["file", "bytes", "SHA-256"], body)
-
-
-_CHECKSUM_ROW = re.compile(r"\| `([^`]+)` \| (\d+) \| `([0-9a-f]{64})` \|")
-
-
-def recorded_checksums(card: str) -> dict[str, str]:
-    """The SHA-256 the built card records for each built file (path -> hex digest)."""
-    start, end = "<!-- generated:checksums -->", "<!-- /generated:checksums -->"
-    if start not in card:
-        return {}
-    section = card.split(start, 1)[1].split(end, 1)[0]
-    return {m[1]: m[3] for m in map(_CHECKSUM_ROW.fullmatch, section.splitlines()) if m}
 
 
 def _fill(body: str, sections: Mapping[str, str]) -> str:
