@@ -19,9 +19,12 @@ rounds, and every ratio is taken between medians of the same run.
 Peak RSS is measured at each of ``--sizes`` documents (one run per size and case).
 
     .venv/bin/python benchmarks/bench_throughput.py [--docs 1000] [--repeat 5] \\
-        [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH]
+        [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH] [--before PATH]
 
-``--src`` runs the cases on another checkout's ``src`` (to compare with an older commit).
+``--src`` runs the cases on another checkout's ``src``; ``--before`` runs every case
+but the floors on a second one too (an older commit's ``src``, with its ``schema`` and
+``dataset`` beside it), interleaved with the first in the same rounds, and prints its
+figures beside them.
 """
 
 from __future__ import annotations
@@ -120,17 +123,24 @@ def subset(corpus: Path, tmp: Path, n: int) -> Path:
     return folder
 
 
-def cases(layers: list[str], build: bool, tmp: Path, n: int) -> list[tuple[str, str, str]]:
-    """(label, kind, argument) of each case."""
-    out = [
-        ("read + json.loads (floor)", "floor", "1"),
-        ("newsgold validate (L1-L4)", "validate", ""),
-        ("read + json.loads, gold and prediction (floor)", "floor", "2"),
-        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer) for layer in layers],
+def cases(
+    layers: list[str], build: bool, tmp: Path, n: int, before: Path | None = None
+) -> list[tuple[str, str, str, Path | None]]:
+    """(label, kind, argument, other code or None) of each case."""
+    out: list[tuple[str, str, str, Path | None]] = [
+        ("read + json.loads (floor)", "floor", "1", None),
+        ("newsgold validate (L1-L4)", "validate", "", None),
+        ("read + json.loads, gold and prediction (floor)", "floor", "2", None),
+        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer, None) for layer in layers],
     ]
     if build:
-        out.append(("newsgold build", "build", str(tmp / f"splits_{n}.json")))
+        out.append(("newsgold build", "build", str(tmp / f"splits_{n}.json"), None))
+    if before is not None:
+        out += [(f"{label} {BEFORE}", k, a, before) for label, k, a, _ in out if k != "floor"]
     return out
+
+
+BEFORE = "(before)"
 
 
 def floor_of(label: str) -> str:
@@ -148,6 +158,7 @@ def main() -> int:
     parser.add_argument("--build", action="store_true", help="time newsgold build too")
     parser.add_argument("--source", type=Path, help="document to scale (default: the corpus)")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
+    parser.add_argument("--before", type=Path, help="other code measured in the same rounds")
     args = parser.parse_args()
     source = args.source or sorted(documents_dir().glob("*.json"))[0]
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -158,17 +169,18 @@ def main() -> int:
         total = make_corpus(source, tmp / "corpus", max(args.docs, *sizes))
         per_doc = total // max(args.docs, *sizes)
         folder = subset(tmp / "corpus", tmp, args.docs)
-        timed = cases(layers, args.build, tmp, args.docs)
-        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in timed}
+        timed = cases(layers, args.build, tmp, args.docs, args.before)
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _, _ in timed}
         for _ in range(args.repeat):
-            for label, kind, arg in timed:
-                runs[label].append(run_case(args.src, kind, folder, arg))
+            for label, kind, arg, other in timed:
+                runs[label].append(run_case(other or args.src, kind, folder, arg))
         memory: dict[str, list[float]] = {}
         for n in sizes:
             sub = subset(tmp / "corpus", tmp, n)
-            for label, kind, arg in cases(layers, args.build, tmp, n):
+            for label, kind, arg, other in cases(layers, args.build, tmp, n, args.before):
                 if kind != "floor":
-                    memory.setdefault(label, []).append(run_case(args.src, kind, sub, arg)["rss"])
+                    found = run_case(other or args.src, kind, sub, arg)["rss"]
+                    memory.setdefault(label, []).append(found)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -176,14 +188,15 @@ def main() -> int:
         return statistics.median(r[key] for r in runs[label])
 
     print(f"Machine: {describe()}")
+    before = f"; {BEFORE}: {args.before}" if args.before else ""
     print(
-        f"Code: {args.src}; synthetic corpus: {source.stem} ({per_doc:,} bytes) copied "
+        f"Code: {args.src}{before}; synthetic corpus: {source.stem} ({per_doc:,} bytes) copied "
         f"{args.docs:,} times, in a temporary folder; median of {args.repeat} interleaved rounds"
     )
     print()
     print("| task | documents | CPU s | wall s | CPU ms / document | CPU / floor |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, _, _ in timed:
+    for label, _, _, _ in timed:
         cpu, wall = median(label, "cpu"), median(label, "wall")
         ratio = cpu / median(floor_of(label), "cpu")
         print(

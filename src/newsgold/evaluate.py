@@ -8,9 +8,10 @@ report. The views of the corpus are described below.
 Predictions (``schema/prediction.schema.json``) come as a ``.json`` prediction
 document, a folder of them, or a ``.jsonl`` file whose lines are prediction
 documents, layer records or IOB2 rows of the ``ner``/``ner_conll`` configs.
-They are validated against the schema and the gold before anything is scored;
-problems are :class:`~newsgold.issues.Problem` values (codes of the
-"prediction" domain of :data:`newsgold.issues.CODES`, and the document codes).
+They are validated against the schema and the gold, and no score is reported
+unless all of them are valid; problems are :class:`~newsgold.issues.Problem`
+values (codes of the "prediction" domain of :data:`newsgold.issues.CODES`, and
+the document codes), all reported at once, in file then line order.
 Spans and references are checked by the document checker
 (:class:`newsgold.layers.base.Context`), relaxed: a span's ``text`` may be left
 out and ids need no prefix. In a ``.jsonl`` file the first token of a pointer is
@@ -21,6 +22,12 @@ written as a document with empty lists. The same prediction given twice for a
 document (two records, or a record and a prediction document, in either order)
 is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
 for the other views).
+
+Predictions may come in any order, across files. They are read twice, one gold
+document at a time: a first pass finds where each document's predictions are
+(:func:`index_predictions`), the second reads them from there, checks and scores
+them with their gold document, and keeps nothing of it after. A prediction file
+that changes between the two passes is refused (``file-unreadable``).
 
 The definitions of every measure follow (:func:`measures`).
 """
