@@ -1047,6 +1047,20 @@ def test_problems_of_every_document_are_reported_at_once_in_file_and_line_order(
     ]
 
 
+def test_iob2_rows_before_a_prediction_document_of_their_document_are_kept(
+    tmp_path: Path,
+) -> None:
+    """Rows, then a prediction document of the same document with no names: the rows
+    are scored (they were dropped when the document replaced what came before it)."""
+    rows = _fixture_rows()
+    empty = {"id": "fixture_small", "mentions": []}
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(x) + "\n" for x in [*rows, empty]), encoding="utf-8")
+    s = report_dict(evaluate("ner", pred, GOLD))
+    assert s["unit"] == "sentence-token"
+    assert set(headline("ner", s).values()) == {1.0}
+
+
 def test_the_same_span_for_two_documents_is_no_duplicate(tmp_path: Path) -> None:
     doc_ids = _copies(tmp_path / "gold", 2)
     pred = tmp_path / "pred.jsonl"

@@ -738,9 +738,10 @@ class _Checker:
         name = self.view.name
         if not found:
             pred.items[name] = self.fresh(pred.of(name), file, base, "id")
-        if self.pred is not None:  # records for the same document came first
+        if self.pred is not None:  # records or IOB2 rows for the same document came first
             for layer, items in self.pred.items.items():
                 pred.of(layer).extend(items)
+            pred.iob2.update(self.pred.iob2)
         self.pred = pred
 
     def line(self, index: int, value: Any, file: str) -> None:
