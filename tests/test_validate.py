@@ -645,3 +645,18 @@ def test_a_participant_whose_entity_type_is_a_list_is_reported_not_crashed(tmp_p
     doc["entities"][i]["type"] = [["PERSON"]]  # found by the fuzz campaign: no crash at L3
     problems = problems_of([write(tmp_path, doc)])
     assert codes_at(problems) == [("schema-enum", f"/entities/{i}/type")]
+
+
+@pytest.mark.parametrize("name", ["document.schema.json", "labels.json"])
+def test_the_schema_files_are_valid_2020_12_schemas(name: str) -> None:
+    """Checked here rather than on every run: a schema file that is no valid schema fails
+    the suite."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    raw = json.loads((schema_dir() / name).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(raw)
+    broken = copy.deepcopy(raw)
+    broken["type"] = "no-such-type"
+    with pytest.raises(SchemaError):
+        Draft202012Validator.check_schema(broken)

@@ -339,6 +339,51 @@ def _parse_exactly(text: str, name: str, where: str) -> tuple[Any, list[Problem]
     return _plain(value), []
 
 
+def loads_quick(data: bytes) -> Any:
+    """``data`` parsed by the fast parser (``orjson``), or None where it refuses it or is
+    not installed.
+
+    Only a first try: the value has not passed the L1 checks (the fast parser takes the
+    last of two equal keys, and an integer too large for 64 bits as a float). A caller
+    trusts it only when the bytes are then found to be the canonical form of the
+    document made from it (:func:`canonical_bytes_quick`), which no file with a repeated
+    key, a lone surrogate, a CR, a NUL byte or a number out of range can be; otherwise
+    it reads the bytes again by :func:`parse_json_bytes`.
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a dependency; the exact path still works
+        return None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def canonical_bytes_quick(document: Document) -> bytes | None:
+    """:func:`canonical_json` of ``document``, encoded, by :func:`dumps_quick`; None where
+    that refuses the document."""
+    value = dumps_quick(document.to_dict())
+    return None if value is None else value + b"\n"
+
+
+def dumps_quick(value: Any) -> bytes | None:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` encoded, by the fast serialiser
+    (``orjson``), for the values a document holds (strings, integers, booleans, null,
+    lists, objects with string keys): the same bytes. None where it refuses the value (a
+    lone surrogate, an integer beyond 64 bits, a key that is not a string) or is not
+    installed. Not for floats, which the two write differently (``1e16``, ``1e+16``).
+    """
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a dependency; the exact path still works
+        return None
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except TypeError:  # orjson.JSONEncodeError: a value it does not serialise
+        return None
+
+
 def canonical_json(document: Document) -> str:
     """The canonical serialisation: fixed key order, 2-space indent, UTF-8, trailing newline."""
     return dumps_indented(document.to_dict()) + "\n"

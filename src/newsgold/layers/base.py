@@ -185,12 +185,11 @@ def short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def dicts(value: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+def dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
     """The objects of a JSON array with their indexes (anything else: none)."""
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                yield i, item
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
 def as_int(value: Any) -> int | None:
@@ -252,7 +251,7 @@ class Context:
             level = self.codes[code][0]
             self.problems.append(Problem(self.name, where, level, code, message, hint))
 
-    def items(self, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    def items(self, key: str) -> list[tuple[int, dict[str, Any]]]:
         """The objects of the document's array ``key``."""
         return dicts(self.doc.get(key))
 
@@ -262,9 +261,9 @@ class Context:
 
     def ref(self, kind: str, value: Any, *path: str | int) -> bool:
         """Check that ``value`` is an id of ``kind``; report a dangling reference."""
-        ident = as_str(value)
-        if ident is None:
+        if not isinstance(value, str):
             return False
+        ident = value
         if ident not in self.ids.get(kind, {}):
             self.add(
                 pointer(*path),
@@ -282,11 +281,37 @@ class Context:
         for layer in layers:
             for kind in layer.ids:
                 self.ids.setdefault(kind.kind, {})
-            for i, item in self.items(layer.name):
-                for kind in layer.ids:
+            found = self.items(layer.name)
+            for kind in layer.ids:
+                if not kind.path:  # the records themselves (nested() would yield each)
+                    self._register_all(kind, found, seen, layer.name)
+                    continue
+                for i, item in found:
                     for sub, obj in nested(item, kind.path):
                         if isinstance(obj, dict):
                             self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
+
+    def _register_all(
+        self,
+        kind: IdKind,
+        found: list[tuple[int, dict[str, Any]]],
+        seen: dict[str, tuple[str, tuple[str | int, ...]]],
+        name: str,
+    ) -> None:
+        """:meth:`_register` each record of the layer ``name``; a unique id with its kind's
+        prefix, seen for the first time, is taken in a few steps (the usual case)."""
+        prefix, n = kind.prefix, len(kind.prefix)
+        table = self.ids[kind.kind]
+        for i, item in found:
+            ident = item.get("id")
+            if kind.unique and isinstance(ident, str) and ident.startswith(prefix):
+                rest = ident[n : n + 1]
+                key = ident.casefold()
+                if (rest.isdigit() or rest == "_") and key not in seen:
+                    seen[key] = (ident, (name, i, "id"))
+                    table[ident] = item
+                    continue
+            self._register(kind, item, seen, (name, i, "id"))
 
     def _register(
         self,
@@ -295,15 +320,15 @@ class Context:
         seen: dict[str, tuple[str, tuple[str | int, ...]]],
         path: tuple[str | int, ...],
     ) -> None:
-        ident = as_str(obj.get("id"))
-        if ident is None:
+        ident = obj.get("id")
+        if not isinstance(ident, str):
             return
         prefix = kind.prefix
-        rest = ident[len(prefix) :][:1]
+        rest = ident[len(prefix) : len(prefix) + 1]
         if (
             not self.relaxed
-            and ID_PATTERN.fullmatch(ident)
             and not (ident.startswith(prefix) and (rest.isdigit() or rest == "_"))
+            and ID_PATTERN.fullmatch(ident)
         ):
             self.add(
                 pointer(*path),
@@ -338,9 +363,16 @@ class Context:
 
     def span(self, span: dict[str, Any], *path: str | int) -> tuple[int, int] | None:
         """Check one span object; return (start, end) when its offsets are usable."""
-        start, end = as_int(span.get("start")), as_int(span.get("end"))
-        stext = as_str(span.get("text"))
-        if start is None or end is None or start < 0 or (stext is None and not self.relaxed):
+        start, end, stext = span.get("start"), span.get("end"), span.get("text")
+        if type(start) is not int or type(end) is not int:  # the usual case in one test
+            start, end = as_int(start), as_int(end)
+            if start is None or end is None:
+                return None  # reported at L2
+        if not isinstance(stext, str):
+            stext = None
+            if not self.relaxed:
+                return None  # reported at L2
+        if start < 0:
             return None  # reported at L2
         n = len(self.text)
         if start >= end:
@@ -368,7 +400,12 @@ class Context:
         return start, end
 
     def _edges(self, path: tuple[str | int, ...], start: int, end: int, actual: str) -> None:
-        n = len(self.text)
+        text = self.text
+        n = len(text)
+        before = start > 0 and text[start - 1].isalnum()
+        after = end < n and text[end].isalnum()
+        if not (before or after or actual[0].isspace() or actual[-1].isspace()):
+            return  # the usual case, in four character tests
         if actual[0].isspace() or actual[-1].isspace():
             self.add(
                 pointer(*path, "text"),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from newsgold.columns import d
@@ -220,9 +222,13 @@ def _in_one_sentence(ck: Context, nam_spans: list[tuple[int, int, int]]) -> None
     sentences = [ck.span_of(s) for _, s in ck.items(SENTENCES)]
     if SENTENCES not in ck.listed or not sentences or None in sentences:
         return
-    bounds = [r for r in sentences if r is not None]
+    bounds = sorted(r for r in sentences if r is not None)
+    starts = [s for s, _ in bounds]
+    reach = list(accumulate((e for _, e in bounds), max))  # the furthest end so far
     for start, end, i in nam_spans:
-        if not any(s <= start and end <= e for s, e in bounds):
+        # some sentence holds the span: one that starts at or before it reaches its end
+        before = bisect_right(starts, start)
+        if not (before and reach[before - 1] >= end):
             ck.add(
                 pointer(NAME, i),
                 "nam-crosses-sentence",

@@ -149,24 +149,34 @@ def _types(ck: Context, i: int, rel: dict[str, Any], args: Sequence[dict[str, An
     return True
 
 
-def _sentences_of(ck: Context, mention: dict[str, Any]) -> list[str] | None:
+def _sentence_spans(ck: Context) -> list[tuple[int, int, str]]:
+    """(start, end, id) of each sentence with usable offsets and id, in document order."""
+    found = []
+    for _, s in ck.items(SENTENCES):
+        s_start, s_end, ident = as_int(s.get("start")), as_int(s.get("end")), as_str(s.get("id"))
+        if s_start is not None and s_end is not None and ident is not None:
+            found.append((s_start, s_end, ident))
+    return found
+
+
+def _sentences_of(
+    sentences: Sequence[tuple[int, int, str]], mention: dict[str, Any]
+) -> list[str] | None:
     """The ids of the sentences the mention overlaps (None: no usable offsets)."""
     start, end = as_int(mention.get("start")), as_int(mention.get("end"))
     if start is None or end is None:
         return None
-    found = []
-    for _, s in ck.items(SENTENCES):
-        s_start, s_end = as_int(s.get("start")), as_int(s.get("end"))
-        ident = as_str(s.get("id"))
-        overlaps = s_start is not None and s_end is not None and start < s_end and s_start < end
-        if overlaps and ident is not None:
-            found.append(ident)
-    return found
+    return [ident for s_start, s_end, ident in sentences if start < s_end and s_start < end]
 
 
-def _sentence(ck: Context, i: int, args: Sequence[dict[str, Any]]) -> None:
+def _sentence(
+    ck: Context,
+    sentences: Sequence[tuple[int, int, str]],
+    i: int,
+    args: Sequence[dict[str, Any]],
+) -> None:
     """Both arguments lie in one sentence (nothing to check without sentences)."""
-    first, second = (_sentences_of(ck, m) for m in args)
+    first, second = (_sentences_of(sentences, m) for m in args)
     if not first or not second or (first == second and len(first) == 1):
         return
     ck.add(
@@ -218,6 +228,7 @@ def check(ck: Context) -> None:
     """References, subtype of the type, argument types, one sentence, two entities, no
     duplicate."""
     seen: dict[tuple[Any, ...], int] = {}
+    sentences = _sentence_spans(ck) if ck.doc.get(NAME) else []
     for i, rel in ck.items(NAME):
         args = [_mention(ck, rel.get(arg), i, arg) for arg in ("arg1", "arg2")]
         _duplicate(ck, i, rel, seen)
@@ -225,7 +236,7 @@ def check(ck: Context) -> None:
         if len(found) != 2:
             continue
         if _types(ck, i, rel, found):
-            _sentence(ck, i, found)
+            _sentence(ck, sentences, i, found)
         _distinct(ck, i, rel, found)
 
 

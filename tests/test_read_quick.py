@@ -1,0 +1,131 @@
+"""The reader's quick path (``reader._quick``: ``orjson`` parses and writes) decides
+nothing the exact path would decide otherwise.
+
+A file passes quickly only when its value passes L2 and L3 and its bytes are the
+canonical form of the document typed from it; every other file is read again by the
+exact path. So for every file, valid or not, the quick reader gives exactly what the
+exact reader gives: the same problems (code, pointer, message, hint) and the same
+document. The attacks are files the fast parser reads more leniently than the exact one
+(the last of two equal keys, an integer beyond 64 bits as a float, ``-0``) or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import newsgold.reader
+from newsgold.io import dumps_quick
+from newsgold.reader import Read, read_file
+from newsgold.resources import documents_dir
+
+CORPUS = sorted(documents_dir().glob("*.json"))
+FIXTURES = sorted((Path(__file__).parent / "fixtures").rglob("*.json"))
+SMALL = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
+
+
+def exact_read(path: Path, monkeypatch: pytest.MonkeyPatch) -> Read:
+    with monkeypatch.context() as m:
+        m.setattr(newsgold.reader, "_quick", lambda *args: None)
+        return read_file(path)
+
+
+def same(quick: Read, exact: Read) -> None:
+    assert quick.problems == exact.problems
+    assert quick.document == exact.document
+
+
+@pytest.mark.parametrize("path", CORPUS + FIXTURES, ids=lambda p: p.name)
+def test_every_file_reads_as_the_exact_path_reads_it(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    same(read_file(path), exact_read(path, monkeypatch))
+
+
+def _first(text: str, old: str, new: str) -> str:
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+MENTION = '"mentions": [\n    {\n      "id": "m1",\n'
+"""Where the small fixture's first mention begins (checked by ``_first``)."""
+
+ATTACKS: dict[str, Any] = {
+    # a repeated key, in canonical layout: the fast parser keeps the last value
+    "repeated key, first value wins nothing": lambda t: _first(
+        t, MENTION, MENTION + '      "id": "m99",\n'
+    ),
+    "repeated key, same value": lambda t: _first(t, MENTION, MENTION + '      "id": "m1",\n'),
+    "integer beyond 64 bits": lambda t: _first(t, '"start": 0,', '"start": ' + "9" * 30 + ","),
+    "negative zero offset": lambda t: _first(t, '"start": 0,', '"start": -0,'),
+    "offset written as 0.0": lambda t: _first(t, '"start": 0,', '"start": 0.0,'),
+    "offset written as 0e0": lambda t: _first(t, '"start": 0,', '"start": 0e0,'),
+    "lone surrogate escape": lambda t: _first(t, '"id": "m1"', '"id": "m\\ud800"'),
+    "escaped NUL in an id": lambda t: _first(t, '"id": "m1"', '"id": "m\\u0000"'),
+    "CR LF line ends": lambda t: t.replace("\n", "\r\n"),
+    "a space more of indent": lambda t: t.replace("\n  ", "\n   ", 1),
+    "no final newline": lambda t: t.rstrip("\n"),
+    "two final newlines": lambda t: t + "\n",
+    "an escaped slash": lambda t: _first(t, '"id": "m1"', '"id": "m\\/1"'),
+    "escaped ASCII letter": lambda t: _first(t, '"id": "m1"', '"id": "\\u006d1"'),
+    "two documents": lambda t: t + t,
+    "keys in another order": lambda t: (
+        json.dumps(dict(reversed(json.loads(t).items())), ensure_ascii=False, indent=2) + "\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_an_attack_reads_as_the_exact_path_reads_it(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / SMALL.name
+    text = ATTACKS[name](SMALL.read_text(encoding="utf-8"))
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    quick, exact = read_file(path), exact_read(path, monkeypatch)
+    same(quick, exact)
+    assert quick.problems, "every attack is a file with a problem"
+
+
+def test_a_valid_file_passes_by_the_quick_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus is read without the exact parser (a guard that the quick path is used)."""
+
+    def refuse(*args: Any) -> Any:
+        raise AssertionError("the exact parser ran on a valid file")
+
+    monkeypatch.setattr(newsgold.reader, "parse_json_bytes", refuse)
+    for path in CORPUS:
+        assert read_file(path).problems == []
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_dumps_quick_equals_json_dumps_byte_for_byte(value: Any) -> None:
+    """Where the fast serialiser writes a document's kind of value, it writes what the
+    canonical form (``json.dumps(ensure_ascii=False, indent=2)``) writes; where it does
+    not (a lone surrogate), it refuses."""
+    got = dumps_quick(value)
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    try:
+        want = text.encode("utf-8")
+    except UnicodeEncodeError:
+        assert got is None
+    else:
+        assert got == want
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, {1: "a"}, "\udfff"], ids=repr)
+def test_dumps_quick_refuses_what_it_would_write_otherwise(value: Any) -> None:
+    assert dumps_quick(value) is None
