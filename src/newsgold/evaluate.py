@@ -46,7 +46,13 @@ from pathlib import Path
 from typing import Any
 
 from newsgold import layers as registry
-from newsgold.io import file_problems, parse_json_file, parse_json_text, read_file_bytes
+from newsgold.io import (
+    file_problems,
+    loads_quick,
+    parse_json_file,
+    parse_json_text,
+    read_file_bytes,
+)
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.base import short
 from newsgold.layers.evaluation import (
@@ -402,9 +408,10 @@ _At = tuple[int, int]
 class PredictionIndex:
     """The first pass over the prediction files: where each gold document's predictions are.
 
-    Each value is parsed with plain ``json.loads``, without a check, only to learn the
-    gold document it names; nothing of it is kept. ``runs`` maps a gold document id to
-    the places of its predictions in file then line order (a :data:`_Lines` each);
+    Each value is parsed by the fast parser (:func:`newsgold.io.loads_quick`), without a
+    check, only to learn the gold document it names; nothing of it is kept. ``runs``
+    maps a gold document id to the places of its predictions in file then line order
+    (a :data:`_Lines` each);
     ``unplaced`` holds those of values that name no gold document or do not parse
     (the second pass reads, checks and reports them). ``stamps`` holds each file's size
     and modification time when indexed: a file changed before it is read again is
@@ -453,21 +460,13 @@ def _doc_key(value: Any, whole_file: bool, gold_ids: Container[str]) -> str | No
     return key if isinstance(key, str) and key in gold_ids else None
 
 
-def _quick(data: bytes | str) -> Any:
-    """``data`` parsed without checks (None if it does not parse): only to place it."""
-    try:
-        return json.loads(data)
-    except (ValueError, RecursionError):
-        return None
-
-
 def _index_document(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> None:
     path = index.files[fi]
     data, found = read_file_bytes(path)
     if data is None:
         index.problems.extend(((fi, 0), p) for p in found)
         return
-    index.place(_doc_key(_quick(data), True, gold_ids), [fi, 0, -1, -1], None)
+    index.place(_doc_key(loads_quick(data), True, gold_ids), [fi, 0, -1, -1], None)
 
 
 def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> None:
@@ -497,7 +496,7 @@ def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> N
             elif line is not None and not line.strip():
                 continue
             lines += 1
-            value = _quick(line) if line is not None else None
+            value = loads_quick(raw) if line is not None else None
             key = _doc_key(value, False, gold_ids)
             if key is not None and isinstance(value, dict) and "ner_tags" in value:
                 index.rows += 1
