@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsgold import tokens as T
 from newsgold.cli import main
@@ -503,6 +505,38 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
         assert _counts(mine_valid["semeval"][mine_view]) == _counts(
             theirs_list["overall"][their_view]
         )
+
+
+_TYPES = ["PERSON", "ORG", "GPE"]
+_spans = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 6), st.sampled_from(_TYPES)).map(
+        lambda x: (x[0], x[0] + x[1], x[2])
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_spans, _spans), min_size=1, max_size=3))
+def test_semeval_views_equal_nervaluate_on_overlapping_and_nested_spans(
+    units: list[tuple[list[Any], list[Any]]],
+) -> None:
+    """Spans that overlap, nest, repeat and come in any order, in gold and prediction:
+    the counts of the four views are nervaluate's, overall and per type."""
+    from nervaluate import Evaluator
+
+    mine = plain(score_ner_units(units))
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in spans] for spans in side]
+        for side in zip(*units, strict=True)
+    ]
+    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=_TYPES, loader="dict").evaluate()
+    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+    for mine_view, their_view in views.items():
+        assert _counts(mine["semeval"][mine_view]) == _counts(theirs["overall"][their_view])
+        for typ, per in theirs["entities"].items():
+            if typ in mine["per_type"]:
+                assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
 
 
 @pytest.mark.parametrize("labels", ["ontonotes", "conll"])

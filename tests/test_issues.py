@@ -5,15 +5,27 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsgold import issues
 from newsgold.agreement import AgreementError
 from newsgold.build import BuildError
 from newsgold.convert import ConversionError
 from newsgold.evaluate import PredictionError
-from newsgold.issues import CODES, DOMAINS, LEVEL_NAMES, Code, ProblemError, codes_of, problem
+from newsgold.issues import (
+    CODES,
+    DOMAINS,
+    LEVEL_NAMES,
+    Code,
+    ProblemError,
+    codes_of,
+    pointer,
+    problem,
+)
 from newsgold.validate import CorpusError
 
 SRC = Path(issues.__file__).parent
@@ -141,3 +153,29 @@ def test_conversion_and_agreement_errors_stay_value_errors() -> None:
     # Callers that caught ValueError from the converters and compare() still do.
     assert issubclass(ConversionError, ValueError)
     assert issubclass(AgreementError, ValueError)
+
+
+def _pointer_by_the_rule(*parts: str | int) -> str:
+    """RFC 6901, section 3: each reference token with "~" written "~0" and "/" "~1"."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        ((), ""),
+        (("mentions", 3, "start"), "/mentions/3/start"),
+        (("a/b", "c~d"), "/a~1b/c~0d"),
+        (("~1",), "/~01"),
+        (("", ""), "//"),
+        (("/",), "/~1"),
+    ],
+)
+def test_pointer_escapes_exactly_as_rfc_6901_says(parts: tuple[Any, ...], expected: str) -> None:
+    assert pointer(*parts) == expected == _pointer_by_the_rule(*parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab/~0 é") | st.integers(0, 99), max_size=5))
+def test_pointer_equals_the_rule_on_any_parts(parts: list[str | int]) -> None:
+    assert pointer(*parts) == _pointer_by_the_rule(*parts)

@@ -102,6 +102,24 @@ HOSTILE = [
     "",
     "5",
     '"\\ud800"',
+    # the fast parser keeps the last of two equal keys: the colons of the text tell
+    '{"a": 1, "a": "x:y"}',
+    '{"a:b": 1, "a:b": 2}',
+    '{"a": {"b": 1}, "a": {"c": ":"}}',
+    '{"a": "", "a": ":"}',
+    '[{"k": 1}, {"k": 2, "k": 3}]',
+    '{"a": "\\u003a", "a": 1}',
+    '{"a": "x\ty"}',
+    '{"a": "x\ny"}',
+    '{"a": 1} x',
+    '{"a": 1}   ',
+    '{"a": 18446744073709551616}',
+    '{"a": -9223372036854775809}',
+    '{"a": -0}',
+    '{"a": 1.0}',
+    '{"a": 1E2}',
+    '{"a": ' * (MAX_NESTING - 1) + '{"b": [1]}' + "}" * (MAX_NESTING - 1),
+    '{"a": ' * MAX_NESTING + '{"b": [1]}' + "}" * MAX_NESTING,
 ]
 
 
@@ -128,3 +146,21 @@ def test_every_fixture_parses_as_the_exact_parse_does(path: Path) -> None:
     except UnicodeDecodeError:
         pytest.skip("not UTF-8: refused before parsing")
     assert parse_json_text(text, str(path)) == io._parse_exactly(text, str(path), "")
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_the_corpus_is_parsed_by_the_fast_parser(path: Path) -> None:
+    """A guard that the quick path is taken: a document with no ``\\u`` escape, float or
+    repeated key is parsed by ``orjson`` to the value ``json.loads`` gives."""
+    text = path.read_text(encoding="utf-8")
+    assert "\\u" not in text
+    assert io._loads_counted(text) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['{"a": 1, "a": 1}', '{"a": "b", "b": "a:", "a": "b"}', '{"a": 1.5}', '{"a": 2e64}']
+)
+def test_the_fast_parser_leaves_a_repeated_key_or_a_float_to_the_standard_parser(
+    text: str,
+) -> None:
+    assert io._loads_counted(text) is io._REFUSED

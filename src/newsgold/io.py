@@ -292,6 +292,10 @@ def _parse(text: str, name: str, where: str, decoded: bool) -> tuple[Any, list[P
     one walk of the value; the exact checks run only where that walk or the text shows
     something. ``decoded``: the text was decoded from UTF-8 (it has no lone surrogate
     but one written as a ``\\u`` escape)."""
+    if "\\u" not in text:
+        value = _loads_counted(text)
+        if value is not _REFUSED:
+            return value, []
     try:
         value = json.loads(text, object_pairs_hook=_object)
     except _Repeated:
@@ -302,6 +306,51 @@ def _parse(text: str, name: str, where: str, decoded: bool) -> tuple[Any, list[P
     if _no_hazard(value, strings):
         return value, []
     return _parse_exactly(text, name, where)
+
+
+_REFUSED = object()
+"""What :func:`_loads_counted` returns for a text it leaves to the standard parser."""
+
+
+def _loads_counted(text: str) -> Any:
+    """``text`` (with no ``\\u`` escape) parsed by the fast parser (``orjson``), where that
+    gives what :func:`json.loads` with every key kept gives; else :data:`_REFUSED`.
+
+    The fast parser keeps the last of two equal keys without a word, so the keys are
+    counted: outside strings a colon is only ever the separator after a key, and without
+    ``\\u`` escapes every colon of a parsed string is one of the text. The text has as
+    many colons as the value has keys and colons in its strings exactly when no key was
+    dropped. A value with a float (the fast parser reads an integer beyond 64 bits as
+    one), nested deeper than :data:`MAX_NESTING`, or that the fast parser refuses, is
+    left to the standard parser, which finds and places every problem.
+    """
+    try:
+        import orjson
+
+        value = orjson.loads(text)
+    except (ImportError, ValueError):  # orjson.JSONDecodeError is a ValueError
+        return _REFUSED
+    colons = 0
+    level = [value]
+    for depth in range(MAX_NESTING + 1):
+        below: list[Any] = []
+        for item in level:
+            kind = type(item)
+            if depth == MAX_NESTING and (kind is dict or kind is list):
+                return _REFUSED  # nested too deep: the standard parser says where
+            if kind is dict:
+                colons += len(item) + sum(key.count(":") for key in item)
+                below.extend(item.values())
+            elif kind is list:
+                below.extend(item)
+            elif kind is str:
+                colons += item.count(":")
+            elif kind is float:
+                return _REFUSED
+        if not below:
+            break
+        level = below
+    return value if colons == text.count(":") else _REFUSED
 
 
 def _parse_exactly(text: str, name: str, where: str) -> tuple[Any, list[Problem]]:

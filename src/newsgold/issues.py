@@ -37,10 +37,12 @@ class Problem:
 
 def pointer(*parts: str | int) -> str:
     """Build an RFC 6901 JSON pointer from path parts."""
-    out = []
-    for part in parts:
-        out.append(str(part).replace("~", "~0").replace("/", "~1"))
-    return "".join("/" + p for p in out)
+    if not parts:
+        return ""
+    joined = "/".join(map(str, parts))
+    if "~" not in joined and joined.count("/") == len(parts) - 1:
+        return "/" + joined  # no part holds a character to escape (the usual case)
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 class Code(NamedTuple):

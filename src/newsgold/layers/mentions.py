@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -464,12 +464,34 @@ def _overlaps(p: Ent, t: Ent) -> bool:
     return (overlap / (t[1] - t[0])) * 100.0 >= NER_MIN_OVERLAP_PERCENT
 
 
-def _type_match(p: Ent, true: Sequence[Ent], matched: set[int]) -> tuple[int | None, int | None]:
+class _Near:
+    """The gold spans of a unit by start, to find those a predicted span meets: the only
+    ones the views look at (each needs an overlap or the same bounds)."""
+
+    def __init__(self, true: Sequence[Ent]) -> None:
+        self.true = true
+        self.order = sorted(range(len(true)), key=lambda i: true[i][0])
+        self.starts = [true[i][0] for i in self.order]
+        self.longest = max((t[1] - t[0] for t in true), default=0)
+
+    def meeting(self, p: Ent) -> list[int]:
+        """Indexes, in index order, of the gold spans that share a character with ``p``
+        (each starts before ``p`` ends and, being at most ``longest`` long, after
+        ``p.start - longest``)."""
+        lo = bisect_right(self.starts, p[0] - self.longest)
+        hi = bisect_left(self.starts, p[1])
+        return sorted(i for i in self.order[lo:hi] if self.true[i][1] > p[0])
+
+
+def _type_match(
+    p: Ent, true: Sequence[Ent], near_spans: list[int], matched: set[int]
+) -> tuple[int | None, int | None]:
     """(hit, near) of the type view: the nearest overlapping span of the type, else any."""
     hit: int | None = None
     near: int | None = None
     best_dist: int | None = None
-    for i, t in enumerate(true):
+    for i in near_spans:
+        t = true[i]
         if i in matched or not _overlaps(p, t):
             continue
         if p[2] == t[2]:
@@ -482,13 +504,14 @@ def _type_match(p: Ent, true: Sequence[Ent], matched: set[int]) -> tuple[int | N
 
 
 def _bounds_match(
-    view: str, p: Ent, true: Sequence[Ent], matched: set[int]
+    view: str, p: Ent, true: Sequence[Ent], near_spans: list[int], matched: set[int]
 ) -> tuple[int | None, int | None]:
     """(hit, near) of the strict, exact and partial views, first in order."""
     near: int | None = None
-    for i, t in enumerate(true):
+    for i in near_spans:
         if i in matched:
             continue
+        t = true[i]
         same_bounds = p[0] == t[0] and p[1] == t[1]
         if view == "partial":
             if not _overlaps(p, t):
@@ -511,16 +534,21 @@ Outcome = tuple[str, int | None, int | None]
 
 def semeval_matches(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, list[Outcome]]:
     """The four views on one unit, greedy in the given order as nervaluate matches: each
-    prediction's outcome with the gold span it is matched to, then each missed gold span."""
+    prediction's outcome with the gold span it is matched to, then each missed gold span.
+
+    Each prediction is compared with the gold spans it shares a character with, in gold
+    order (any other span can be neither a hit nor a near miss in any view)."""
+    index = _Near(true)
+    meets = [index.meeting(p) for p in pred]
     out = {}
     for view in SEMEVAL_VIEWS:
         found: list[Outcome] = []
         matched: set[int] = set()
         for j, p in enumerate(pred):
             if view == "type":
-                hit, near = _type_match(p, true, matched)
+                hit, near = _type_match(p, true, meets[j], matched)
             else:
-                hit, near = _bounds_match(view, p, true, matched)
+                hit, near = _bounds_match(view, p, true, meets[j], matched)
             if hit is not None:
                 found.append(("correct", hit, j))
                 matched.add(hit)
