@@ -1112,7 +1112,6 @@ def test_interleaved_records_score_as_grouped_ones(tmp_path: Path) -> None:
     mixed, grouped = tmp_path / "mixed.jsonl", tmp_path / "grouped.jsonl"
     lines = _ner_records(doc_ids)
     mixed.write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
-    grouped.write_text("".join(f"{x}\n" for x in sorted(lines, key=lines.index)[::1]), "utf-8")
     by_doc = sorted(lines, key=lambda x: json.loads(x)["doc_id"])
     grouped.write_text("".join(f"{x}\n" for x in by_doc), encoding="utf-8")
     index, _ = index_predictions(mixed, set(doc_ids))
