@@ -21,10 +21,11 @@ Peak RSS is measured at each of ``--sizes`` documents (one run per size and case
     .venv/bin/python benchmarks/bench_throughput.py [--docs 1000] [--repeat 5] \\
         [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH] [--before PATH]
 
-``--src`` runs the cases on another checkout's ``src``; ``--before`` runs every case
-but the floors on a second one too (an older commit's ``src``, with its ``schema`` and
-``dataset`` beside it), interleaved with the first in the same rounds, and prints its
-figures beside them.
+``--src`` runs the cases on another checkout's ``src`` (to compare with an older commit).
+``--before PATH`` runs every case but the floors on another checkout's ``src`` too (the
+code before a change, with its ``schema`` and ``dataset`` beside it), each a case of its
+own labelled ", before", interleaved with the others, so before and after come from one
+run.
 """
 
 from __future__ import annotations
@@ -123,24 +124,26 @@ def subset(corpus: Path, tmp: Path, n: int) -> Path:
     return folder
 
 
+Case = tuple[str, str, str, Path]
+"""(label, kind, argument, the ``src`` it runs) of a case."""
+
+
 def cases(
-    layers: list[str], build: bool, tmp: Path, n: int, before: Path | None = None
-) -> list[tuple[str, str, str, Path | None]]:
-    """(label, kind, argument, other code or None) of each case."""
-    out: list[tuple[str, str, str, Path | None]] = [
-        ("read + json.loads (floor)", "floor", "1", None),
-        ("newsgold validate (L1-L4)", "validate", "", None),
-        ("read + json.loads, gold and prediction (floor)", "floor", "2", None),
-        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer, None) for layer in layers],
+    layers: list[str], build: bool, tmp: Path, n: int, src: Path, before: Path | None
+) -> list[Case]:
+    """The cases, in the order they run in each round."""
+    out: list[Case] = [
+        ("read + json.loads (floor)", "floor", "1", src),
+        ("newsgold validate (L1-L4)", "validate", "", src),
+        ("read + json.loads, gold and prediction (floor)", "floor", "2", src),
+        *[(f"newsgold evaluate --layer {layer}", "evaluate", layer, src) for layer in layers],
     ]
+    splits = str(tmp / f"splits_{n}.json")
     if build:
-        out.append(("newsgold build", "build", str(tmp / f"splits_{n}.json"), None))
+        out.append(("newsgold build", "build", splits, src))
     if before is not None:
-        out += [(f"{label} {BEFORE}", k, a, before) for label, k, a, _ in out if k != "floor"]
+        out += [(f"{label}, before", k, a, before) for label, k, a, _ in out if k != "floor"]
     return out
-
-
-BEFORE = "(before)"
 
 
 def floor_of(label: str) -> str:
@@ -158,7 +161,7 @@ def main() -> int:
     parser.add_argument("--build", action="store_true", help="time newsgold build too")
     parser.add_argument("--source", type=Path, help="document to scale (default: the corpus)")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
-    parser.add_argument("--before", type=Path, help="other code measured in the same rounds")
+    parser.add_argument("--before", type=Path, help="every case but the floors on this src too")
     args = parser.parse_args()
     source = args.source or sorted(documents_dir().glob("*.json"))[0]
     sizes = [int(x) for x in args.sizes.split(",")]
@@ -169,26 +172,25 @@ def main() -> int:
         total = make_corpus(source, tmp / "corpus", max(args.docs, *sizes))
         per_doc = total // max(args.docs, *sizes)
         folder = subset(tmp / "corpus", tmp, args.docs)
-        timed = cases(layers, args.build, tmp, args.docs, args.before)
+        timed = cases(layers, args.build, tmp, args.docs, args.src, args.before)
         runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _, _ in timed}
         for _ in range(args.repeat):
-            for label, kind, arg, other in timed:
-                runs[label].append(run_case(other or args.src, kind, folder, arg))
+            for label, kind, arg, src in timed:
+                runs[label].append(run_case(src, kind, folder, arg))
         memory: dict[str, list[float]] = {}
         for n in sizes:
             sub = subset(tmp / "corpus", tmp, n)
-            for label, kind, arg, other in cases(layers, args.build, tmp, n, args.before):
+            for label, kind, arg, src in cases(layers, args.build, tmp, n, args.src, args.before):
                 if kind != "floor":
-                    found = run_case(other or args.src, kind, sub, arg)["rss"]
-                    memory.setdefault(label, []).append(found)
+                    memory.setdefault(label, []).append(run_case(src, kind, sub, arg)["rss"])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     def median(label: str, key: str) -> float:
         return statistics.median(r[key] for r in runs[label])
 
+    before = f" (before: {args.before})" if args.before else ""
     print(f"Machine: {describe()}")
-    before = f"; {BEFORE}: {args.before}" if args.before else ""
     print(
         f"Code: {args.src}{before}; synthetic corpus: {source.stem} ({per_doc:,} bytes) copied "
         f"{args.docs:,} times, in a temporary folder; median of {args.repeat} interleaved rounds"

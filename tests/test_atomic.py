@@ -126,15 +126,17 @@ def test_permissions_are_those_of_open(tmp_path: Path) -> None:
 CARD_MARK = b"<!-- generated:checksums -->\n"
 
 
-def test_build_write_files_fails_midway(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_fails_midway_while_publishing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A failure while publishing leaves every built file as it was, or the new ``data/``
     whole beside the old card (which the loader then refuses); no staging folder is left."""
     from newsgold import build
+    from newsgold.resources import dataset_dir
 
     folder = tmp_path / "dataset"
-    data = "data/b/test-00000-of-00001.parquet"
-    old = {data: b"old b", "croissant.json": b'{"recordSet": 1}', "README.md": CARD_MARK}
-    files = {data: b"new b", "croissant.json": b"new c", "README.md": b"new r"}
+    gone = "data/b/test-00000-of-00001.parquet"  # of a config the build does not write
+    old = {gone: b"old b", "croissant.json": b'{"recordSet": 1}', "README.md": CARD_MARK}
     for rel, content in old.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(content)
@@ -147,14 +149,13 @@ def test_build_write_files_fails_midway(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(build.os, "replace", fails)
     with pytest.raises(OSError):
-        build.write_files(folder, files)
+        build.build(folder)
     monkeypatch.undo()
-    contents = {rel: (folder / rel).read_bytes() for rel in files}
-    assert contents == {
-        data: b"new b",
-        "croissant.json": b'{"recordSet": 1}',
-        "README.md": CARD_MARK,
-    }
+    assert (folder / "croissant.json").read_bytes() == old["croissant.json"]
+    assert (folder / "README.md").read_bytes() == CARD_MARK
+    assert not (folder / gone).exists()  # the new data/, whole
+    ner = "data/ner/test-00000-of-00001.parquet"
+    assert (folder / ner).read_bytes() == (dataset_dir() / ner).read_bytes()
     assert [p for p in listing(folder) if ".build-" in p or p.endswith(".tmp")] == []
 
 
@@ -218,7 +219,7 @@ WRITE_CALL = re.compile(
 ALLOWED: list[tuple[str, Callable[[str], bool]]] = [
     ("io.py", lambda line: True),
     ("convert/", lambda line: "(tmp / " in line),
-    ("build.py", lambda line: "writer.write_table(" in line),  # a ParquetWriter on a BytesIO
+    ("build.py", lambda line: "writer.write_table(" in line),  # into build's staging folder
 ]
 
 

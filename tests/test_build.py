@@ -358,28 +358,29 @@ def test_failed_build_leaves_the_folder_as_it_was(
 def test_writer_failure_midway_keeps_old_files(
     tmp_path: Path, fixture_inputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import pyarrow.parquet as pq
+
     out = tmp_path / "out"
-    files, _ = B.build(out, **fixture_inputs)
+    B.build(out, **fixture_inputs)
     before = _hashes(out)
-    changed = {rel: data + b"\n" for rel, data in files.items()}
-    real_open = Path.open
+    real_write = pq.ParquetWriter.write_table
     calls = []
 
-    def failing(path: Path, *args: Any, **kwargs: Any) -> Any:
-        if ".build-" in str(path):
-            calls.append(path)
-            if len(calls) == 2:
-                raise OSError(28, "No space left on device")
-        return real_open(path, *args, **kwargs)
+    def failing(writer: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(writer)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_write(writer, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", failing)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", failing)
     with pytest.raises(B.BuildError) as err:
-        B.write_files(out, changed)
+        B.build(out)  # the corpus: every file would change
     monkeypatch.undo()
     (found,) = err.value.problems
-    second = list(changed)[1]
+    second = B.data_file(B.configs()[1], "test")  # files are written config by config
     assert (found.code, found.level, found.pointer) == ("built-file-unwritten", 4, "")
     assert found.file.endswith(second) and "No space left on device" in found.message
+    assert f"cannot write {second}" in found.message
     # Nothing was published: every file is as it was, and no staging folder is left.
     assert _hashes(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []

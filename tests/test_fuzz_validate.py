@@ -352,7 +352,29 @@ def check_problems(case: Case, problems: list[Problem], name: str) -> None:
 def check(case: Case, name: str = "fuzz.json") -> list[Problem]:
     problems = validate_document_value(case.doc, name)  # must not raise
     check_problems(case, problems, name)
+    reader_agrees(case.doc, problems)
     return problems
+
+
+def reader_agrees(doc: Any, problems: list[Problem]) -> None:
+    """The reader, given the mutated document as a file in canonical layout, finds what
+    validating the value finds: its quick path (a fast parser, then the checks) passes
+    nothing the value's checks refuse. A file the reader refuses at L1 (a lone surrogate,
+    nesting too deep for its parser) or that is not in canonical form is left out."""
+    try:
+        data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError, RecursionError):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.json"
+        path.write_bytes(data)
+        found = read_file(path, check_name=False).problems
+    if any(p.level == 1 for p in found):
+        return
+    found = [p for p in found if p.code != "non-canonical-format"]
+    assert [(p.code, p.pointer, p.message) for p in found] == [
+        (p.code, p.pointer, p.message) for p in problems
+    ]
 
 
 # ------------------------------------------------------------------ strategies

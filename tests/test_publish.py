@@ -17,6 +17,7 @@ from newsgold.resources import dataset_dir
 
 NER = "data/ner/test-00000-of-00001.parquet"
 NER_CONLL = "data/ner_conll/test-00000-of-00001.parquet"
+FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -73,10 +74,11 @@ def test_a_build_cut_off_while_publishing_is_refused_until_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "out"
-    files, _ = B.build(out)
-    changed = {
-        rel: data + b"\n" if rel.startswith("data/") else data for rel, data in files.items()
-    }
+    other = tmp_path / "other"  # another corpus: the small fixture, in the test split
+    other.mkdir()
+    shutil.copy(FIXTURE, other / FIXTURE.name)
+    (tmp_path / "splits.json").write_text('{"test": ["fixture_small"]}\n', encoding="utf-8")
+    B.build(out, documents=other, splits=tmp_path / "splits.json")
     real = B.os.replace
 
     def killed(src: Any, dst: Any) -> None:
@@ -86,7 +88,7 @@ def test_a_build_cut_off_while_publishing_is_refused_until_rebuilt(
 
     monkeypatch.setattr(B.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
-        B.write_files(out, changed)
+        B.build(out)  # the corpus: every data file changes
     monkeypatch.undo()
     problems = B.verify_config(out, "ner")
     assert [(p.code, p.file) for p in problems] == [("built-file-checksum", str(out / NER))]

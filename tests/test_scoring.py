@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsgold.evaluate
 from newsgold.agreement import DOCS, compare
@@ -23,7 +25,7 @@ from newsgold.scoring import (
     exact_span_pairs,
     overlap_pairs,
 )
-from newsgold.spans import dice, jaccard
+from newsgold.spans import dice, greedy_pairs, jaccard
 
 GOLD = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 TEXT: str = json.loads(GOLD.read_text(encoding="utf-8"))["text"]
@@ -147,3 +149,28 @@ def test_both_stages_quote_the_shared_definitions() -> None:
         assert text in DOCS
     assert DEFINITIONS in doc
     assert "Jaccard" not in doc and "Jaccard" not in DOCS
+
+
+_units = st.lists(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(1, 8)).map(lambda x: (x[0], x[0] + x[1])),
+        max_size=3,
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_units, _units, st.sampled_from([0.0, 0.25, OVERLAP_THRESHOLD, 1.0]))
+def test_overlap_pairs_equal_greedy_pairs_of_every_dice(
+    a: list[list[tuple[int, int]]], b: list[list[tuple[int, int]]], threshold: float
+) -> None:
+    """Units apart are skipped, not paired differently: the pairs are those of Dice taken
+    over every pair of units (empty units included: two empty units have Dice 1.0)."""
+    every = [
+        ((-dice(ua, ub),), i, j)
+        for i, ua in enumerate(a)
+        for j, ub in enumerate(b)
+        if dice(ua, ub) >= threshold
+    ]
+    assert overlap_pairs(a, b, threshold) == greedy_pairs(every)

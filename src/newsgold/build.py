@@ -13,9 +13,14 @@
 The bytes depend only on the documents, ``dataset/splits.json``, the schema,
 ``DATASET_CARD.md``, ``benchmarks/leaderboard.json`` (the card's leaderboard)
 and the versions of pyarrow and spaCy: rows are in a fixed order, JSON and
-YAML keys in a fixed order, and Parquet files carry no timestamp. Every file
-is computed before the first one is written, and each is written atomically,
-so a failed build leaves the folder as it was.
+YAML keys in a fixed order, and Parquet files carry no timestamp.
+
+The build streams: each document file is read and parsed once, in id order, and its
+rows go to the Parquet file of each config for its split, written a row group at a
+time (:data:`ROW_GROUP_DOCUMENTS`) into a staging folder; what the card and Croissant
+need (row counts, sizes, SHA-256, example rows, licence holders) is kept as the
+documents go by, not the rows. Only a build without problems is published, so a
+failed build leaves the folder as it was.
 
 Problems (a document that does not validate, a bad split file, an entity span
 that does not align to tokens, a stale built file) are
@@ -24,22 +29,24 @@ that does not align to tokens, a stale built file) are
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgold import layers as registry
 from newsgold.columns import Spec, label_names
 from newsgold.features import (  # the configs' names and columns, also used from here
     DEFAULT_CONFIG,
     BuildInput,
+    Built,
+    BuiltFile,
     config_columns,
     config_rows,
     configs,
@@ -48,17 +55,23 @@ from newsgold.features import (  # the configs' names and columns, also used fro
     layer_config,
 )
 from newsgold.hub import (
+    Examples,
     croissant_json,
     leaderboard_problems,
+    licence_holder,
     recorded_checksums,
     render_card,
     split_front_matter,
 )
 from newsgold.io import exchange, folder_mode, parse_json_file, write_staged
 from newsgold.issues import Problem, ProblemError, pointer, problem
+from newsgold.layers.base import Lookup
 from newsgold.model import Document
 from newsgold.progress import Progress, silent
 from newsgold.resources import dataset_dir, documents_dir
+
+if TYPE_CHECKING:
+    from newsgold.reader import Read
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 """Split names a split file may use, in the order they are written."""
@@ -117,58 +130,163 @@ def splits_file() -> Path:
     return dataset_dir() / "splits.json"
 
 
-def _encode(value: Any, spec: Spec) -> Any:
-    """Label names -> ClassLabel indices, following the spec."""
-    if value is None:
-        return None
+Encoder = Callable[[Any], Any]
+
+
+def _encoder(spec: Spec) -> Encoder | None:
+    """A function that turns a value of ``spec`` as stored: label names -> ClassLabel
+    indices, objects -> the spec's keys (a missing one null); None: the value as it is.
+    Made once per config (label names -> index as a dict), not walked per value."""
     if isinstance(spec, dict):
-        return {k: _encode(value.get(k), v) for k, v in spec.items()}
+        parts = [(key, _encoder(sub)) for key, sub in spec.items()]
+        return lambda value: (
+            None
+            if value is None
+            else {k: value.get(k) if f is None else f(value.get(k)) for k, f in parts}
+        )
     if isinstance(spec, tuple) and spec[0] == "list":
-        return [_encode(v, spec[1]) for v in value]
+        inner = _encoder(spec[1])
+        if inner is None:
+            return lambda value: None if value is None else list(value)
+        each = inner
+        return lambda value: None if value is None else [each(v) for v in value]
     if isinstance(spec, tuple) and spec[0] == "label":
-        return label_names(spec[1]).index(value)
-    return value
+        index = {name: i for i, name in enumerate(label_names(spec[1]))}
+        return lambda value: None if value is None else index[value]
+    return None
+
+
+def _row_encoder(config: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A config's row (labels as names) -> the row as stored."""
+    parts = [(name, _encoder(spec)) for name, spec, _ in config_columns(config)]
+    return lambda row: {k: row[k] if f is None else f(row[k]) for k, f in parts}
 
 
 def rows(config: str, documents: Iterable[Document]) -> list[dict[str, Any]]:
     """The rows of a config as stored (ClassLabel columns as indices), in a fixed order:
     documents in the given order, records in document order."""
-    specs = config_columns(config)
-    out = []
-    for doc in documents:
-        for row in config_rows(config, doc):
-            out.append({name: _encode(row[name], spec) for name, spec, _ in specs})
-    return out
+    encode = _row_encoder(config)
+    return [encode(row) for doc in documents for row in config_rows(config, doc)]
 
 
 # ---------------------------------------------------------------- Parquet
 
+ROW_GROUP_DOCUMENTS = 16
+"""A Parquet row group holds the rows of at most this many documents of its split: the
+build holds no more rows than that of any config and split at a time. Fixed, so that the
+bytes are too; a split of at most this many documents is one row group per file."""
 
-def parquet_bytes(config: str, table_rows: list[dict[str, Any]]) -> bytes:
-    """The Parquet bytes of a config's rows (no timestamps; the HF features in the schema)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+_PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "store_schema": True,
+    "write_page_index": False,
+}
+"""How every Parquet file is written (no timestamps; the HF features in the schema)."""
 
-    schema = features(config).arrow_schema
-    table = pa.Table.from_pylist(table_rows, schema=schema)
-    sink = io.BytesIO()
-    # A config without rows is a file with the schema and no row group (``datasets``
-    # cannot read a row group of 0 rows).
-    with pq.ParquetWriter(
-        sink,
-        schema,
-        compression="zstd",
-        compression_level=9,
-        version="2.6",
-        data_page_version="1.0",
-        use_dictionary=True,
-        write_statistics=True,
-        store_schema=True,
-        write_page_index=False,
-    ) as writer:
-        if table.num_rows:
-            writer.write_table(table, row_group_size=100_000)
-    return sink.getvalue()
+
+def _unwritten(path: Path, rel: str, err: OSError) -> BuildError:
+    return BuildError(
+        [
+            problem(
+                "built-file-unwritten",
+                str(path),
+                "",
+                f"cannot write {rel}: {err.strerror or err}",
+                "free space or fix permissions and build again; the dataset folder was not changed",
+            )
+        ]
+    )
+
+
+def _digest(path: Path, sync: bool = False) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read in blocks; ``sync``: flushed to disk too."""
+    sha = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            sha.update(block)
+            size += len(block)
+        if sync:
+            os.fsync(handle.fileno())
+    return size, sha.hexdigest()
+
+
+class _Table:
+    """One config's Parquet file of one split, written in a staging folder as the documents
+    come: each document's rows are turned into Arrow at once (compact, unlike Python rows),
+    those of up to :data:`ROW_GROUP_DOCUMENTS` documents are held, then written as a row
+    group. A config without rows is a file with the schema and no row group (``datasets``
+    cannot read a row group of 0 rows)."""
+
+    def __init__(self, staging: Path, config: str, split: str) -> None:
+        self.rel = data_file(config, split)
+        self.path = staging / self.rel
+        self.encode = _row_encoder(config)
+        self.schema = features(config).arrow_schema
+        self.pending: list[Any] = []  # pyarrow tables, one per document with rows
+        self.documents = 0
+        self.rows = 0
+        self.writer: Any = None
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """One document's rows of the config, labels as names."""
+        import pyarrow as pa
+
+        if rows:
+            encoded = [self.encode(row) for row in rows]
+            self.pending.append(pa.Table.from_pylist(encoded, schema=self.schema))
+        self.documents += 1
+        if self.documents >= ROW_GROUP_DOCUMENTS:
+            self.flush()
+
+    def _open(self) -> Any:
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.path.parent.mkdir(mode=folder_mode(), parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(str(self.path), self.schema, **_PARQUET_OPTIONS)
+        return self.writer
+
+    def flush(self) -> None:
+        """Write the held rows as a row group."""
+        import pyarrow as pa
+
+        if self.pending:
+            table = pa.concat_tables(self.pending)
+            self.pending = []
+            try:
+                writer = self._open()  # a file of the staging folder
+                writer.write_table(table, row_group_size=100_000)
+            except OSError as err:
+                raise _unwritten(self.path, self.rel, err) from err
+            self.rows += table.num_rows
+        self.documents = 0
+
+    def close(self) -> BuiltFile:
+        """Write what is held, close the file, and describe it (read back one row group at
+        a time for its Arrow size, as ``datasets`` reports it)."""
+        import pyarrow.parquet as pq
+
+        self.flush()
+        try:
+            self._open().close()
+            size, sha256 = _digest(self.path, sync=True)
+        except OSError as err:
+            raise _unwritten(self.path, self.rel, err) from err
+        with pq.ParquetFile(self.path) as file:
+            arrow = sum(file.read_row_group(i).nbytes for i in range(file.num_row_groups))
+        return BuiltFile(size, sha256, self.rows, int(arrow))
+
+    def abandon(self) -> None:
+        """Close the file without finishing it (the build failed; staging goes)."""
+        if self.writer is not None:
+            with contextlib.suppress(OSError):
+                self.writer.close()
 
 
 def documents_from_parquet(path: Path | str) -> list[Document]:
@@ -186,23 +304,6 @@ def document_from_row(row: Mapping[str, Any]) -> Document:
 # ---------------------------------------------------------------- inputs
 
 
-def read_documents(
-    folder: Path | None = None, progress: Progress = silent
-) -> tuple[list[Document], list[Problem]]:
-    """Validate and read every document of ``folder`` (default: the corpus), in id order."""
-    from newsgold.reader import read
-
-    docs: list[Document] = []
-    problems: list[Problem] = []
-    for _path, document, found in read([folder or documents_dir()], progress):
-        if found or document is None:
-            problems.extend(found)
-            continue
-        docs.append(document)
-    docs.sort(key=lambda d: d.id)
-    return docs, problems
-
-
 def read_splits(
     path: Path, doc_ids: Sequence[str]
 ) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
@@ -212,10 +313,29 @@ def read_splits(
     document; each violation is an L4 problem. Returns the splits in
     :data:`SPLITS` order, each with its ids sorted.
     """
-    name = str(path)
     value, problems = parse_json_file(path)
     if problems:
         return {}, problems
+    return check_splits(str(path), value, doc_ids)
+
+
+def split_of(value: Any) -> dict[str, str]:
+    """Document id -> split, from a parsed split file, for the ids it lists as it should
+    (the first listing of an id wins); :func:`check_splits` reports the rest."""
+    out: dict[str, str] = {}
+    if isinstance(value, dict):
+        for split, ids in value.items():
+            if split in SPLITS and isinstance(ids, list):
+                for doc_id in ids:
+                    if isinstance(doc_id, str):
+                        out.setdefault(doc_id, split)
+    return out
+
+
+def check_splits(
+    name: str, value: Any, doc_ids: Sequence[str]
+) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
+    """:func:`read_splits` of the parsed split file ``value`` (read from ``name``)."""
     if not isinstance(value, dict):
         return {}, [
             problem(
@@ -322,26 +442,90 @@ def _alignment_problems(docs: Iterable[Document], folder: Path) -> list[Problem]
 # ---------------------------------------------------------------- the build
 
 
-def read_inputs(
-    documents: Path | None = None,
-    splits: Path | None = None,
-    card: Path | None = None,
-    progress: Progress = silent,
-    leaderboard: Path | None = None,
-) -> BuildInput:
-    """Read and check the build's inputs; raise :class:`BuildError` with every problem."""
-    folder = documents or documents_dir()
-    split_path = splits or splits_file()
-    card_path = card or card_source()
-    docs, problems = read_documents(folder, progress)
-    split_map, split_problems = read_splits(split_path, [d.id for d in docs])
-    problems += split_problems
-    problems += _alignment_problems(docs, folder)
-    card_text = ""
+def _read_corpus(folder: Path, progress: Progress) -> Iterator[Read]:
+    """:func:`newsgold.reader.read` of the document folder, one file at a time, in id order
+    (a valid file is named ``<id>.json``; rows follow ids, and ``a-b.json`` sorts before
+    ``a.json``). What ``read`` does with a folder's files is kept: a link out of the folder
+    is reported, not followed, and an entry that is a folder is an unreadable file (given
+    to ``read`` by name, it would be searched as a folder)."""
+    from newsgold.reader import Read, expand_paths, link_problem, read, read_file
+
+    files = sorted(expand_paths([folder]), key=lambda p: p.name.removesuffix(".json"))
+    if folder.is_dir() and not folder.is_symlink():
+        kept = []
+        for path in files:
+            link = link_problem(path, folder)
+            if link is not None:
+                yield Read(path, None, [link])
+            elif path.is_dir():
+                yield read_file(path)
+            else:
+                kept.append(path)
+        files = kept
+    yield from read(files, progress)
+
+
+class _Stream:
+    """A build under way: the documents as they go by, what the card needs of them, and the
+    Parquet files of every config and split in a staging folder."""
+
+    def __init__(self, staging: Path, splits: dict[str, str]) -> None:
+        self.staging = staging
+        self.split_of = splits
+        self.tables: dict[tuple[str, str], _Table] = {}
+        self.ids: list[str] = []
+        self.problems: list[Problem] = []
+        self.misaligned: list[Problem] = []
+        self.holders: list[tuple[str, str, str]] = []
+        self.examples = Examples(SPLITS)
+
+    def read(self, folder: Path, progress: Progress) -> None:
+        """Read every document once; write the rows of the valid ones until one is not
+        (the build fails then, but every document is still checked)."""
+        for result in _read_corpus(folder, progress):
+            if result.problems or result.document is None:
+                self.problems += result.problems
+                continue
+            doc = result.document
+            self.ids.append(doc.id)
+            self.misaligned += _alignment_problems([doc], folder)
+            if not (self.problems or self.misaligned):
+                self.add(doc)
+
+    def add(self, doc: Document) -> None:
+        """Give a valid document's rows to the files of its split."""
+        self.holders.append(licence_holder(doc))
+        split = self.split_of.get(doc.id)
+        if split is None:
+            return  # in no split: the split check says so
+        look = Lookup(doc)  # one for every config of the document
+        for config in configs():
+            table = self.tables.get((config, split))
+            if table is None:
+                table = self.tables[config, split] = _Table(self.staging, config, split)
+            found = config_rows(config, doc, look)
+            self.examples.add(config, split, found)
+            table.add(found)
+
+    def close(self, splits: Mapping[str, tuple[str, ...]]) -> dict[str, BuiltFile]:
+        """Finish every file, in build order (config, then split)."""
+        files = {}
+        for config in configs():
+            for split in splits:
+                table = self.tables.get((config, split)) or _Table(self.staging, config, split)
+                files[table.rel] = table.close()
+        return files
+
+    def abandon(self) -> None:
+        for table in self.tables.values():
+            table.abandon()
+
+
+def _card_text(card_path: Path) -> tuple[str, list[Problem]]:
     try:
-        card_text = card_path.read_text(encoding="utf-8")
+        text = card_path.read_text(encoding="utf-8")
     except OSError as err:
-        problems.append(
+        return "", [
             problem(
                 "card-missing",
                 str(card_path),
@@ -349,31 +533,59 @@ def read_inputs(
                 f"cannot read the card: {err.strerror or err}",
                 "write DATASET_CARD.md (YAML front matter and the hand-written sections)",
             )
-        )
-    else:
-        problems += _card_problems(card_text, str(card_path))
-    board, board_problems = read_leaderboard(leaderboard or leaderboard_source())
-    problems += board_problems
-    if problems:
-        raise BuildError(problems)
-    return BuildInput(tuple(docs), split_map, card_text, board)
+        ]
+    return text, _card_problems(text, str(card_path))
 
 
-def build_files(inputs: BuildInput, progress: Progress = silent) -> dict[str, bytes]:
-    """Every built file, path (relative to the dataset folder) -> bytes, in a fixed order."""
-    by_id = {d.id: d for d in inputs.documents}
-    tables: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    files: dict[str, bytes] = {}
-    names = configs()
-    for config in progress(names, desc="configs", total=len(names)):
-        for split, ids in inputs.splits.items():
-            table_rows = rows(config, [by_id[i] for i in ids])
-            tables[config, split] = table_rows
-            files[data_file(config, split)] = parquet_bytes(config, table_rows)
+def _write_staged(staging: Path, rel: str, data: bytes) -> BuiltFile:
+    target = staging / rel
+    try:
+        write_staged(target, data)
+    except OSError as err:
+        raise _unwritten(target, rel, err) from err
+    return BuiltFile(len(data), hashlib.sha256(data).hexdigest())
 
-    files["croissant.json"] = croissant_json(inputs, files)
-    files["README.md"] = render_card(inputs, tables, files).encode("utf-8")
-    return files
+
+def _produce(
+    staging: Path,
+    documents: Path | None,
+    splits: Path | None,
+    card: Path | None,
+    progress: Progress,
+    leaderboard: Path | None,
+) -> dict[str, str]:
+    """Build into the empty folder ``staging``: read each document once, in id order, and
+    stream its rows to the Parquet files of its split, then write Croissant and the card.
+    Returns the SHA-256 of each file written, by path. Raises :class:`BuildError` with
+    every problem of the inputs (then what was written is to be thrown away)."""
+    folder = documents or documents_dir()
+    split_path = splits or splits_file()
+    split_value, split_problems = parse_json_file(split_path)
+    stream = _Stream(staging, split_of(split_value))
+    split_map: dict[str, tuple[str, ...]] = {}
+    try:
+        stream.read(folder, progress)
+        problems = stream.problems + split_problems
+        if not split_problems:
+            split_map, split_problems = check_splits(str(split_path), split_value, stream.ids)
+            problems += split_problems
+        problems += stream.misaligned
+        card_text, card_problems = _card_text(card or card_source())
+        board, board_problems = read_leaderboard(leaderboard or leaderboard_source())
+        problems += card_problems + board_problems
+        if problems:
+            raise BuildError(problems)
+        files = stream.close(split_map)
+    except BaseException:
+        stream.abandon()
+        raise
+    inputs = BuildInput(split_map, card_text, board)
+    files["croissant.json"] = _write_staged(
+        staging, "croissant.json", croissant_json(inputs, files)
+    )
+    card_bytes = render_card(inputs, Built(files, stream.examples.rows(), tuple(stream.holders)))
+    readme = _write_staged(staging, "README.md", card_bytes.encode("utf-8"))
+    return {**{rel: file.sha256 for rel, file in files.items()}, "README.md": readme.sha256}
 
 
 def _managed(folder: Path) -> list[str]:
@@ -397,38 +609,25 @@ cut off between two steps leaves files that disagree with the card; the loader a
 ``newsgold build --check`` then refuse them and say to rebuild."""
 
 
-def _changed(folder: Path, files: Mapping[str, bytes]) -> list[str]:
+def _changed(folder: Path, digests: Mapping[str, str]) -> list[str]:
     """The built paths whose bytes differ from ``folder``'s, and the managed files to drop."""
     changed = [
         rel
-        for rel, data in files.items()
-        if not ((folder / rel).is_file() and (folder / rel).read_bytes() == data)
+        for rel, sha256 in digests.items()
+        if not ((folder / rel).is_file() and _digest(folder / rel)[1] == sha256)
     ]
-    return changed + [rel for rel in _managed(folder) if rel not in files]
+    return changed + [rel for rel in _managed(folder) if rel not in digests]
 
 
-def _stage(staging: Path, files: Mapping[str, bytes]) -> None:
-    """Write every built file under ``staging``; a write that fails names its file."""
-    mode = folder_mode()
-    for rel, data in files.items():
-        target = staging / rel
-        try:
-            for parent in reversed(target.relative_to(staging).parents[:-1]):
-                (staging / parent).mkdir(mode=mode, exist_ok=True)
-            write_staged(target, data)
-        except OSError as err:
-            raise BuildError(
-                [
-                    problem(
-                        "built-file-unwritten",
-                        str(target),
-                        "",
-                        f"cannot write {rel}: {err.strerror or err}",
-                        "free space or fix permissions and build again; "
-                        "the dataset folder was not changed",
-                    )
-                ]
-            ) from err
+def _made(folder: Path) -> list[Path]:
+    """Create ``folder`` and the parents it lacks; return those created, deepest first."""
+    made = []
+    path = folder
+    while not (path.exists() or path.is_symlink()) and path != path.parent:
+        made.append(path)
+        path = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return made
 
 
 def _publish(folder: Path, staging: Path) -> None:
@@ -483,29 +682,6 @@ def _foreign(folder: Path) -> list[Problem]:
     ]
 
 
-def write_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
-    """Write the built files into ``folder``: stage them all in a folder beside the target,
-    then publish (see :data:`PUBLISH_ORDER`); data files the build no longer writes go with
-    the old ``data/``. Returns the paths that changed; nothing is written when none did.
-    A failure while staging leaves ``folder`` as it was."""
-    changed = _changed(folder, files)
-    if not changed:
-        return []
-    foreign = _foreign(folder)
-    if foreign:
-        raise BuildError(foreign)
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(".build-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
-    try:
-        _stage(staging, files)
-        _publish(folder, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return changed
-
-
 def build(
     out: Path | None = None,
     *,
@@ -514,17 +690,43 @@ def build(
     card: Path | None = None,
     progress: Progress = silent,
     leaderboard: Path | None = None,
-) -> tuple[dict[str, bytes], list[str]]:
-    """Build the dataset folder ``out`` (default ``dataset/``); return the files and the
-    paths that changed. Raises :class:`BuildError`; nothing is written then."""
-    files = build_files(read_inputs(documents, splits, card, progress, leaderboard), progress)
-    return files, write_files(out or dataset_dir(), files)
+) -> tuple[dict[str, str], list[str]]:
+    """Build the dataset folder ``out`` (default ``dataset/``); return the SHA-256 of every
+    built file by path, and the paths that changed. Raises :class:`BuildError`.
+
+    Everything is written into a staging folder beside the target (``out/.build-*``), each
+    document read once and its rows written as it goes by; only a build without problems
+    is published (see :data:`PUBLISH_ORDER`), and only when a file changed. Data files the
+    build no longer writes go with the old ``data/``. A failure before publishing leaves
+    ``out`` as it was (a folder the build had to create is removed again)."""
+    folder = out or dataset_dir()
+    made = _made(folder)
+    for stale in folder.glob(".build-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
+    try:
+        digests = _produce(staging, documents, splits, card, progress, leaderboard)
+        changed = _changed(folder, digests)
+        if changed:
+            foreign = _foreign(folder)
+            if foreign:
+                raise BuildError(foreign)
+            _publish(folder, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return digests, changed
 
 
-def compare(folder: Path, files: Mapping[str, bytes]) -> list[Problem]:
-    """Problems for each built file in ``folder`` that differs from ``files``."""
+def compare(folder: Path, digests: Mapping[str, str]) -> list[Problem]:
+    """Problems for each built file in ``folder`` whose SHA-256 is not that of ``digests``
+    (path -> SHA-256 of a fresh build); each file is read in blocks."""
     problems = []
-    for rel, data in files.items():
+    for rel, want in digests.items():
         target = folder / rel
         if not target.is_file():
             problems.append(
@@ -536,20 +738,20 @@ def compare(folder: Path, files: Mapping[str, bytes]) -> list[Problem]:
                     "run `newsgold build`",
                 )
             )
-        elif target.read_bytes() != data:
-            have = hashlib.sha256(target.read_bytes()).hexdigest()[:12]
-            want = hashlib.sha256(data).hexdigest()[:12]
+            continue
+        have = _digest(target)[1]
+        if have != want:
             problems.append(
                 problem(
                     "built-file-stale",
                     str(target),
                     "",
-                    f"sha256 {have}... != {want}... of the fresh build",
+                    f"sha256 {have[:12]}... != {want[:12]}... of the fresh build",
                     "run `newsgold build` (built files are never edited by hand)",
                 )
             )
     for rel in _managed(folder):
-        if rel not in files:
+        if rel not in digests:
             problems.append(
                 problem(
                     "built-file-extra",
@@ -571,15 +773,12 @@ def check(
     progress: Progress = silent,
     leaderboard: Path | None = None,
 ) -> list[Problem]:
-    """Rebuild into a temporary folder and compare with ``folder`` (default ``dataset/``),
-    then name every file of ``folder`` that the build neither writes nor reads
-    (:func:`stray_files`)."""
+    """Build into a temporary folder and compare, file by file, with ``folder`` (default
+    ``dataset/``), then name every file of ``folder`` that the build neither writes nor
+    reads (:func:`stray_files`). Raises :class:`BuildError` when the build fails."""
     target = folder or dataset_dir()
-    inputs = read_inputs(documents, splits, card, progress, leaderboard)
     with tempfile.TemporaryDirectory(prefix="newsgold-build-") as tmp:
-        fresh = Path(tmp)
-        write_files(fresh, build_files(inputs, progress))
-        files = {rel: (fresh / rel).read_bytes() for rel in _managed(fresh)}
+        digests = _produce(Path(tmp), documents, splits, card, progress, leaderboard)
     from newsgold.reader import expand_paths
 
     read = [
@@ -587,7 +786,7 @@ def check(
         splits or splits_file(),
         card or card_source(),
     ]
-    return compare(target, files) + stray_files(target, files, read)
+    return compare(target, digests) + stray_files(target, digests, read)
 
 
 def _inside(path: Path, folder: Path) -> str | None:

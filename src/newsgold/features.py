@@ -69,8 +69,9 @@ def features(name: str) -> Any:
 # ---------------------------------------------------------------- rows
 
 
-def config_rows(name: str, doc: Document) -> list[dict[str, Any]]:
-    """The rows of one document in one config, labels as names (encoded later)."""
+def config_rows(name: str, doc: Document, look: Lookup | None = None) -> list[dict[str, Any]]:
+    """The rows of one document in one config, labels as names (encoded later); ``look``:
+    the document's :class:`~newsgold.layers.base.Lookup`, one for all its configs."""
     if name == DEFAULT_CONFIG:
         row = doc.to_dict()
         # a layer the document leaves out (added after schema 1.0, not annotated) is null
@@ -78,15 +79,40 @@ def config_rows(name: str, doc: Document) -> list[dict[str, Any]]:
     found = layer_config(name)
     if any(layer not in doc.annotated_layers for layer in found.needs):
         return []
-    return found.rows(doc, Lookup(doc))
+    return found.rows(doc, look or Lookup(doc))
 
 
 @dataclass(frozen=True)
 class BuildInput:
-    """Everything a build reads."""
+    """What a build reads besides the documents (which it streams, one at a time)."""
 
-    documents: tuple[Document, ...]
     splits: dict[str, tuple[str, ...]]
     card: str
     leaderboard: dict[str, Any] = field(default_factory=dict)
     """``benchmarks/leaderboard.json``, written by ``benchmarks/leaderboard.py``."""
+
+
+@dataclass(frozen=True)
+class BuiltFile:
+    """A written file as the card and Croissant describe it: its size and SHA-256; for a
+    Parquet file also its rows and its in-memory Arrow size (``datasets``' ``num_bytes``)."""
+
+    size: int
+    sha256: str
+    rows: int = 0
+    arrow_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Built:
+    """What the card and Croissant need of a build, kept while the documents stream past.
+
+    ``files``: each written file (path in the dataset folder), Parquet files in build
+    order (config, then split) and then ``croissant.json``; ``examples``: each config's
+    example row (labels as names; None without rows); ``holders``: each document's id,
+    publisher and sources as the card's licence table shows them, in id order.
+    """
+
+    files: dict[str, BuiltFile]
+    examples: dict[str, dict[str, Any] | None]
+    holders: tuple[tuple[str, str, str], ...]

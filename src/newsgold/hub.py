@@ -2,13 +2,13 @@
 
 ``render_card`` merges ``DATASET_CARD.md`` with generated metadata and sections;
 ``croissant_json`` describes the built Parquet files in Croissant 1.0. Both are
-pure functions of the build input and the built files, so their bytes are
-stable. Loading lives in :func:`newsgold.build.load_config`.
+pure functions of the build input and of what the build kept of the files it wrote
+(:class:`~newsgold.features.Built`: sizes, SHA-256, row counts, example rows), so
+their bytes are stable. Loading lives in :func:`newsgold.build.load_config`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -22,8 +22,9 @@ from newsgold.columns import Spec, label_names, schema_rows, schemas, type_name
 from newsgold.features import (
     DEFAULT_CONFIG,
     BuildInput,
+    Built,
+    BuiltFile,
     config_columns,
-    config_rows,
     configs,
     data_file,
     document_schema,
@@ -71,25 +72,10 @@ def _yaml_dump(value: Any) -> str:
     )
 
 
-def arrow_sizes(files: Mapping[str, bytes]) -> dict[str, int]:
-    """In-memory Arrow size of each built Parquet file (what ``datasets`` reports as
-    ``num_bytes``)."""
-    import io
-
-    import pyarrow.parquet as pq
-
-    return {
-        rel: int(pq.read_table(io.BytesIO(data)).nbytes)
-        for rel, data in files.items()
-        if rel.endswith(".parquet")
-    }
-
-
 def card_metadata(
     meta: Mapping[str, Any],
     splits: Mapping[str, tuple[str, ...]],
-    counts: Mapping[str, int],
-    files: Mapping[str, bytes],
+    files: Mapping[str, BuiltFile],
 ) -> dict[str, Any]:
     """The card's YAML: the hand-written keys, with the licence keys of
     :func:`card_licence_metadata` in place of ``license`` (hand-written ``license_*`` keys are
@@ -100,7 +86,6 @@ def card_metadata(
         if key in ("configs", "dataset_info") or key.startswith("license_"):
             continue
         out.update(card_licence_metadata() if key == "license" else {key: value})
-    sizes = arrow_sizes(files)
     entries = []
     infos = []
     for config in configs():
@@ -117,11 +102,11 @@ def card_metadata(
                 "config_name": config,
                 "features": features(config)._to_yaml_list(),
                 "splits": [
-                    {"name": s, "num_bytes": sizes[p], "num_examples": counts[p]}
+                    {"name": s, "num_bytes": files[p].arrow_bytes, "num_examples": files[p].rows}
                     for s, p in zip(splits, paths, strict=True)
                 ],
-                "download_size": sum(len(files[p]) for p in paths),
-                "dataset_size": sum(sizes[p] for p in paths),
+                "download_size": sum(files[p].size for p in paths),
+                "dataset_size": sum(files[p].arrow_bytes for p in paths),
             }
         )
     out["configs"] = entries
@@ -283,20 +268,44 @@ def _render(value: Any, indent: int = 0) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
-def _example(config: str, inputs: BuildInput) -> dict[str, Any] | None:
-    """The first row of a config (for NER, the first sentence with an entity)."""
-    by_id = {d.id: d for d in inputs.documents}
-    first: dict[str, Any] | None = None
-    for ids in inputs.splits.values():
-        for doc_id in ids:
-            for row in config_rows(config, by_id[doc_id]):
-                if config not in ("ner", "ner_conll") or any(t != "O" for t in row["ner_tags"]):
-                    return row
-                first = first or row
-    return first
+class Examples:
+    """Each config's example row, found as the rows go by: the first row the config
+    :attr:`~newsgold.layers.base.Config.shows`, else its first row, in split order
+    (:func:`newsgold.build.read_splits`) and, within a split, in document order. Rows
+    come in document order within each split, but the splits may interleave."""
+
+    def __init__(self, splits: tuple[str, ...]) -> None:
+        self.order = {split: i for i, split in enumerate(splits)}
+        self.first: dict[tuple[str, int], dict[str, Any]] = {}
+        self.shown: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def add(self, config: str, split: str, rows: list[dict[str, Any]]) -> None:
+        """A document's rows of ``config`` (labels as names), from a document of ``split``."""
+        key = (config, self.order[split])
+        if not rows or key in self.shown:
+            return
+        self.first.setdefault(key, rows[0])
+        shows = None if config == DEFAULT_CONFIG else layer_config(config).shows
+        if shows is not None:
+            found = next((row for row in rows if shows(row)), None)
+            if found is not None:
+                self.shown[key] = found
+
+    def rows(self) -> dict[str, dict[str, Any] | None]:
+        """config -> its example row (None: no rows)."""
+        out: dict[str, dict[str, Any] | None] = {}
+        for config in configs():
+            for found in (self.shown, self.first):
+                keys = [key for key in found if key[0] == config]
+                if keys:
+                    out[config] = found[min(keys)]
+                    break
+            else:
+                out[config] = None
+        return out
 
 
-def _section_examples(inputs: BuildInput) -> str:
+def _section_examples(examples: Mapping[str, dict[str, Any] | None]) -> str:
     parts = [
         "The first row of each config (for `ner` and `ner_conll`, the first sentence with "
         "an entity). ClassLabel values are shown as their names; `datasets` returns their "
@@ -305,7 +314,7 @@ def _section_examples(inputs: BuildInput) -> str:
         f"other lists longer than {_MAX_SCALARS} items are cut here, marked with `…`."
     ]
     for config in configs():
-        row = _example(config, inputs)
+        row = examples.get(config)
         shown = (
             "(no rows yet: no document has the layers this config needs)"
             if row is None
@@ -458,25 +467,26 @@ def _section_leaderboard(board: Mapping[str, Any]) -> str:
     return "\n\n".join(parts)
 
 
-def _section_licences(inputs: BuildInput) -> str:
+def licence_holder(doc: Any) -> tuple[str, str, str]:
+    """A document's row of the card's licence table: its id, publisher and sources."""
+    return (
+        f"`{doc.id}`",
+        doc.metadata.publication.publisher if doc.metadata.publication else "(not known)",
+        "; ".join([s.publisher for s in doc.metadata.sources] or doc.metadata.source_outlets),
+    )
+
+
+def _section_licences(holders: tuple[tuple[str, str, str], ...]) -> str:
     body = [
         [licence.part, f"`{licence.spdx}`", licence.url, f"`{licence.file}`"]
         for licence in LICENCES
-    ]
-    holders = [
-        [
-            f"`{doc.id}`",
-            doc.metadata.publication.publisher if doc.metadata.publication else "(not known)",
-            "; ".join([s.publisher for s in doc.metadata.sources] or doc.metadata.source_outlets),
-        ]
-        for doc in inputs.documents
     ]
     return (
         _table(["part", "licence (SPDX)", "text", "file in the repository and the wheel"], body)
         + "\n\n"
         + NEWS_TEXT_STATUS
         + "\n\n"
-        + _table(["document", "publisher", "sources"], holders)
+        + _table(["document", "publisher", "sources"], [list(row) for row in holders])
         + "\n\nThe dataset folder holds no code; the package `newsgold` does, under "
         + f'{LICENCES[0].spdx}, and declares `license = "{LICENSE_EXPRESSION}"`.'
     )
@@ -492,10 +502,10 @@ def _section_evaluation() -> str:
     )
 
 
-def _section_checksums(files: Mapping[str, bytes]) -> str:
+def _section_checksums(files: Mapping[str, BuiltFile]) -> str:
     body = [
-        [f"`{rel}`", str(len(data)), f"`{hashlib.sha256(data).hexdigest()}`"]
-        for rel, data in sorted(files.items())
+        [f"`{rel}`", str(file.size), f"`{file.sha256}`"]
+        for rel, file in sorted(files.items())
         if rel != "README.md"
     ]
     intro = (
@@ -544,30 +554,27 @@ def _marker(line: str) -> str | None:
     return None
 
 
-def render_card(
-    inputs: BuildInput,
-    tables: Mapping[tuple[str, str], list[dict[str, Any]]],
-    files: Mapping[str, bytes],
-) -> str:
+def render_card(inputs: BuildInput, built: Built) -> str:
     """``dataset/README.md``: generated YAML front matter, then the hand-written body with
-    the generated sections filled in."""
+    the generated sections filled in (``built.files``: every other built file)."""
     import yaml
 
     front, body = split_front_matter(inputs.card)
     meta = yaml.safe_load(front) if front else {}
-    counts = {data_file(c, s): len(t) for (c, s), t in tables.items()}
+    files = built.files
+    counts = {rel: file.rows for rel, file in files.items()}
     sections = {
         "configs": _section_configs(inputs.splits, counts),
         "fields": _section_fields(),
         "labels": _section_labels(),
         "splits": _section_splits(inputs.splits, counts),
-        "examples": _section_examples(inputs),
+        "examples": _section_examples(built.examples),
         "evaluation": _section_evaluation(),
         "leaderboard": _section_leaderboard(inputs.leaderboard),
-        "licences": _section_licences(inputs),
+        "licences": _section_licences(built.holders),
         "checksums": _section_checksums(files),
     }
-    yaml_text = _yaml_dump(card_metadata(meta or {}, inputs.splits, counts, files))
+    yaml_text = _yaml_dump(card_metadata(meta or {}, inputs.splits, files))
     return f"---\n{yaml_text}---\n" + _fill(body.lstrip("\n"), sections)
 
 
@@ -849,9 +856,9 @@ def _split_field(config: str) -> dict[str, Any]:
     }
 
 
-def _distribution(files: Mapping[str, bytes]) -> list[dict[str, Any]]:
+def _distribution(files: Mapping[str, BuiltFile]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for rel, data in files.items():
+    for rel, file in files.items():
         if rel.endswith(".parquet"):
             out.append(
                 {
@@ -860,7 +867,7 @@ def _distribution(files: Mapping[str, bytes]) -> list[dict[str, Any]]:
                     "name": rel,
                     "contentUrl": rel,
                     "encodingFormat": "application/x-parquet",
-                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "sha256": file.sha256,
                 }
             )
     for config in configs():
@@ -923,7 +930,7 @@ def _croissant_licences() -> list[Any]:
     return out
 
 
-def croissant_json(inputs: BuildInput, files: Mapping[str, bytes]) -> bytes:
+def croissant_json(inputs: BuildInput, files: Mapping[str, BuiltFile]) -> bytes:
     """``dataset/croissant.json``: Croissant 1.0 metadata of the built Parquet files."""
     import yaml
 

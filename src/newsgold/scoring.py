@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from newsgold.spans import Range, dice, greedy_pairs, merge
+from newsgold.spans import Range, greedy_pairs, intersection, length, merge
 
 OVERLAP_THRESHOLD = 0.5
 """Smallest character-level Dice coefficient of two units for an overlap match."""
@@ -286,11 +286,21 @@ def overlap_pairs(
     b_units: Sequence[Sequence[Range]],
     threshold: float = OVERLAP_THRESHOLD,
 ) -> list[tuple[int, int]]:
-    """Pair units one to one by best Dice >= threshold; ties by index of A, then of B."""
+    """Pair units one to one by best Dice >= threshold; ties by index of A, then of B.
+
+    Each unit is merged once; with a positive threshold, two units whose characters lie
+    apart (Dice 0) are not compared further."""
+    merged_a, merged_b = [merge(u) for u in a_units], [merge(u) for u in b_units]
+    sizes_b = [length(m) for m in merged_b]
     candidates = []
-    for i, ua in enumerate(a_units):
-        for j, ub in enumerate(b_units):
-            d = dice(ua, ub)
+    for i, ma in enumerate(merged_a):
+        size_a = length(ma)
+        for j, mb in enumerate(merged_b):
+            total = size_a + sizes_b[j]
+            apart = not ma or not mb or ma[-1][1] <= mb[0][0] or mb[-1][1] <= ma[0][0]
+            if total and apart and threshold > 0:
+                continue  # Dice 0: no candidate
+            d = 1.0 if total == 0 else 2 * intersection(ma, mb) / total
             if d >= threshold:
                 candidates.append(((-d,), i, j))
     return greedy_pairs(candidates)

@@ -80,10 +80,19 @@ Column = tuple[str, Any, str]
 
 class Lookup:
     """What a config's rows show beside an id: the record, an entity's name, a mention's
-    text, the sentence that holds an offset, the sentences that hold some spans."""
+    text, the sentence that holds an offset, the sentences that hold some spans; and what
+    several configs of one document compute alike, computed once (:meth:`once`)."""
 
     def __init__(self, doc: DocumentView) -> None:
         self.doc = doc
+        self._once: dict[str, Any] = {}
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, made once for this document under ``key`` (a lookup is given to
+        every config of a document in turn: the tagged sentences of two tag configs)."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
 
     def get(self, kind: str, ident: str | None) -> Any:
         """The record with this id among the ids of ``kind``, or None."""
@@ -129,7 +138,9 @@ class Config:
     ``unit`` says what one row is (the card's configs table); ``needs`` lists the
     layers a document must list as annotated to give rows; ``columns`` gives
     (name, spec, description) of each column (see :mod:`newsgold.columns`);
-    ``rows`` gives one document's rows with labels as names.
+    ``rows`` gives one document's rows with labels as names; ``shows`` says which row the
+    card shows as the config's example (the first for which it is true; without it, or
+    when it is true of none, the first row).
     """
 
     name: str
@@ -137,6 +148,7 @@ class Config:
     needs: tuple[str, ...]
     columns: Callable[[], list[Column]]
     rows: Callable[[Any, Lookup], list[dict[str, Any]]]
+    shows: Callable[[dict[str, Any]], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -346,11 +346,12 @@ def _conll_tags(document: Document) -> list[TagSpan]:
     ]
 
 
-def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
+def _tag_rows(doc: Document, look: Lookup, conll: bool) -> list[dict[str, Any]]:
     from newsgold import tokens
 
     rows = []
-    for sent in tokens.tag_document(doc, _conll_tags(doc)):
+    tagged = look.once("tagged", lambda: tokens.tag_document(doc, _conll_tags(doc)))
+    for sent in tagged:
         tags = tokens.to_conll(sent.tags) if conll else sent.tags
         rows.append(
             {
@@ -370,11 +371,16 @@ def _tag_rows(doc: Document, conll: bool) -> list[dict[str, Any]]:
 
 
 def _ner_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
-    return _tag_rows(doc, conll=False)
+    return _tag_rows(doc, look, conll=False)
 
 
 def _conll_rows(doc: Document, look: Lookup) -> list[dict[str, Any]]:
-    return _tag_rows(doc, conll=True)
+    return _tag_rows(doc, look, conll=True)
+
+
+def _tags_an_entity(row: dict[str, Any]) -> bool:
+    """The card shows the first sentence with an entity as the example of a tag config."""
+    return any(tag != "O" for tag in row["ner_tags"])
 
 
 def _summary(records: tuple[Mention, ...]) -> list[SummaryRow]:
@@ -1311,13 +1317,21 @@ LAYER = Layer(
     check=check,
     configs=(
         Config(NAME, "mention", (NAME, ENTITIES), _columns, _rows),
-        Config("ner", "sentence, OntoNotes IOB2 tags", (SENTENCES, NAME), _ner_columns, _ner_rows),
+        Config(
+            "ner",
+            "sentence, OntoNotes IOB2 tags",
+            (SENTENCES, NAME),
+            _ner_columns,
+            _ner_rows,
+            _tags_an_entity,
+        ),
         Config(
             "ner_conll",
             "sentence, CoNLL-2003 IOB2 tags",
             (SENTENCES, NAME),
             _conll_columns,
             _conll_rows,
+            _tags_an_entity,
         ),
     ),
     summary=_summary,

@@ -440,17 +440,34 @@ class _Speakers:
         return any(head_word(self.text[s:t]) in heads for s, t in pred)
 
 
+@dataclass(frozen=True)
+class _GoldQuotes:
+    """What the matching needs of one gold document, made once for all its matchings."""
+
+    gold: list[QuoteGold]
+    speakers: _Speakers
+
+    @classmethod
+    def of(cls, doc: Document) -> _GoldQuotes:
+        return cls(_gold_quotes(doc), _Speakers(doc))
+
+
 def match_quotes(
-    doc: Document, pred: Sequence[PQuote], mode: str, typ: str | None = None
+    doc: Document,
+    pred: Sequence[PQuote],
+    mode: str,
+    typ: str | None = None,
+    known: _GoldQuotes | None = None,
 ) -> QuoteMatch:
     """Match the gold and predicted quotes of a document (of type ``typ``, or all) by
-    content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair."""
-    gold = _gold_quotes(doc)
+    content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair.
+    ``known``: the document's gold quotes and speakers, when the caller has them."""
+    known = known or _GoldQuotes.of(doc)
+    gold, speakers = known.gold, known.speakers
     gi = tuple(i for i, q in enumerate(gold) if typ is None or q.type == typ)
     pj = tuple(j for j, q in enumerate(pred) if typ is None or q.type == typ)
     gs, ps = [gold[i].content for i in gi], [pred[j].content for j in pj]
     found = exact_span_pairs(gs, ps) if mode == "exact" else overlap_pairs(gs, ps)
-    speakers = _Speakers(doc)
     pairs = []
     for a, b in found:
         g, p = gold[gi[a]], pred[pj[b]]
@@ -512,11 +529,11 @@ def _score_quotes(run: Run) -> dict[str, Any]:
     overall = {m: _QuoteTally() for m in _MODES}
     per_type = {t: {m: _QuoteTally() for m in _MODES} for t in inventory().quote_types}
     for doc, pred in run.pairs:
-        gold = _gold_quotes(doc)
+        known = _GoldQuotes.of(doc)
         for typ in (None, *per_type):
             slot = overall if typ is None else per_type[typ]
             for mode in _MODES:
-                slot[mode].add(match_quotes(doc, pred, mode, typ), gold, pred)
+                slot[mode].add(match_quotes(doc, pred, mode, typ, known), known.gold, pred)
     return {
         **{m: overall[m].scores() for m in _MODES},
         "per_type": {
