@@ -22,8 +22,10 @@ Peak RSS is measured at each of ``--sizes`` documents (one run per size and case
         [--sizes 100,1000] [--layers ner,quotes] [--build] [--src PATH] [--before PATH]
 
 ``--src`` runs the cases on another checkout's ``src`` (to compare with an older commit).
-``--before PATH`` adds the build on another checkout's ``src`` (the code before a change)
-as a case of its own, interleaved with the others, so before and after come from one run.
+``--before PATH`` runs every case but the floors on another checkout's ``src`` too (the
+code before a change, with its ``schema`` and ``dataset`` beside it), each a case of its
+own labelled ", before", interleaved with the others, so before and after come from one
+run.
 """
 
 from __future__ import annotations
@@ -139,8 +141,8 @@ def cases(
     splits = str(tmp / f"splits_{n}.json")
     if build:
         out.append(("newsgold build", "build", splits, src))
-    if build and before is not None:
-        out.append(("newsgold build, before", "build", splits, before))
+    if before is not None:
+        out += [(f"{label}, before", k, a, before) for label, k, a, _ in out if k != "floor"]
     return out
 
 
@@ -159,7 +161,7 @@ def main() -> int:
     parser.add_argument("--build", action="store_true", help="time newsgold build too")
     parser.add_argument("--source", type=Path, help="document to scale (default: the corpus)")
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the code to measure")
-    parser.add_argument("--before", type=Path, help="with --build: the build of this src too")
+    parser.add_argument("--before", type=Path, help="every case but the floors on this src too")
     args = parser.parse_args()
     source = args.source or sorted(documents_dir().glob("*.json"))[0]
     sizes = [int(x) for x in args.sizes.split(",")]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import random
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -894,11 +896,11 @@ def test_a_jsonl_prediction_over_the_size_limit_is_refused(
 
 
 def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> None:
-    """Reading is linear in the records (a set of those seen, not a list)."""
-    from newsgold.evaluate import read_predictions
+    """Reading is linear in the records (a set of those seen, not a list); the index
+    keeps the contiguous lines of a document as one run, not a place per line."""
+    from newsgold.evaluate import index_predictions
 
-    gold = {d.id: d for d in documents([GOLD])}
-    length = len(gold["fixture_small"].text)
+    length = len(Document.from_dict(json.loads(GOLD.read_text("utf-8"))).text)
     types = [t[2:] for t in T.ontonotes_tags() if t.startswith("B-")][:3]
     every = [(s, e, t) for s in range(length) for e in range(s + 1, length + 1) for t in types]
     spans = every[:20_000]
@@ -907,28 +909,41 @@ def test_twenty_thousand_records_for_one_document_are_read(tmp_path: Path) -> No
         for s, e, t in spans:
             record = {"doc_id": "fixture_small", "layer": "ner", "start": s, "end": e, "label": t}
             handle.write(json.dumps(record) + "\n")
-    preds, problems = read_predictions(pred, gold, "ner")
-    assert problems == []
+    index, problems = index_predictions(pred, {"fixture_small"})
+    assert problems == [] and index.problems == [] and index.unplaced == []
+    assert index.runs == {"fixture_small": [[0, 0, 0, pred.stat().st_size]]}
+    s = report_dict(evaluate("ner", pred, GOLD))
     assert len(spans) == 20_000
-    assert preds.span_items == 20_000
-    assert len(preds.by_doc["fixture_small"].items["ner"]) == 20_000
+    assert s["micro"]["predicted"] == 20_000
+
+
+def _checked(pred: Path, layer: str) -> Any:
+    """The second pass's check of the predictions at ``pred`` for the fixture."""
+    import newsgold.evaluate as ev
+
+    scored = ev.view(layer)
+    gold = ev._gold_index(GOLD, scored, lambda xs, **_: xs)
+    index, problems = ev.index_predictions(pred, gold.ids)
+    assert problems == []
+    stream = ev._Stream(gold, index, scored, "ontonotes", pred)
+    (doc,) = documents([GOLD])
+    return stream.check(doc, index.runs.get(doc.id, []))
 
 
 def test_a_prediction_document_keeps_only_the_scored_view(tmp_path: Path) -> None:
     """Every part of a prediction document is checked, but only the scored view's
     normalised predictions are kept (memory grows with the scored view, not all)."""
-    from newsgold.evaluate import evaluations, read_predictions
+    from newsgold.evaluate import evaluations
 
-    gold = {d.id: d for d in documents([GOLD])}
     for scored in evaluations():
-        preds, problems = read_predictions(GOLD, gold, scored.name)
-        assert problems == []
-        assert list(preds.by_doc["fixture_small"].items) == [scored.name]
+        checked = _checked(GOLD, scored.name)
+        assert checked.found == []
+        assert list(checked.pred.items) == [scored.name]
     value = json.loads(GOLD.read_text(encoding="utf-8"))
     value["mentions"][0]["end"] = len(value["text"]) + 5
     pred = tmp_path / "fixture_small.json"
     pred.write_text(json.dumps(value), encoding="utf-8")
-    _, problems = read_predictions(pred, gold, "quotes")
+    problems = [p for _, p in _checked(pred, "quotes").found]
     assert [(p.code, p.pointer) for p in problems] == [("span-out-of-range", "/mentions/0/end")]
 
 
@@ -962,6 +977,211 @@ def test_evaluate_gives_the_scorer_one_gold_document_at_a_time(
     monkeypatch.undo()
     assert report == report_dict(evaluate("quotes", tmp_path, tmp_path))
     assert report["overlap"]["gold"] == 5 * len(value["quotes"])
+
+
+# ---------------------------------------------------------------- streaming
+
+
+def _copies(folder: Path, n: int) -> list[str]:
+    """``n`` copies of the fixture under the ids copy_0, copy_1, ... in ``folder``."""
+    folder.mkdir()
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    for k in range(n):
+        value["id"] = f"copy_{k}"
+        text = canonical_json(Document.from_dict(value))
+        (folder / f"copy_{k}.json").write_text(text, encoding="utf-8")
+    return [f"copy_{k}" for k in range(n)]
+
+
+def _ner_records(doc_ids: list[str]) -> list[str]:
+    """The errors fixture's NER records for each of ``doc_ids``, interleaved."""
+    lines = [json.loads(line) for line in _record_lines("ner")]
+    return [json.dumps({**r, "doc_id": d}) for r in lines for d in doc_ids]
+
+
+def _predictions(form: str, folder: Path, doc_ids: list[str]) -> Path:
+    if form == "documents":
+        out = folder / "pred"
+        out.mkdir()
+        value = json.loads(ERRORS.read_text("utf-8"))
+        for d in doc_ids[::-1]:
+            (out / f"{d}.json").write_text(json.dumps({**value, "id": d}), encoding="utf-8")
+        return out
+    out = folder / "pred.jsonl"
+    if form == "records":
+        lines = _ner_records(doc_ids)
+    else:
+        lines = [json.dumps({**r, "doc_id": d}) for d in doc_ids[::-1] for r in _fixture_rows()]
+    out.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("form", ["documents", "records", "iob2"])
+def test_while_a_document_is_scored_no_other_documents_predictions_are_held(
+    form: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Gold and predictions are matched document by document: while one is scored, no
+    other gold document and no other document's predictions are held, whatever the
+    order of the predictions (documents in reverse order, records interleaved)."""
+    import gc
+
+    import newsgold.evaluate as ev
+
+    doc_ids = _copies(tmp_path / "gold", 4)
+    pred = _predictions(form, tmp_path, doc_ids)
+    scored = ev.view("ner")
+    held: list[tuple[int, int]] = []
+
+    def count(kind: type) -> int:
+        return sum(isinstance(o, kind) for o in gc.get_objects())
+
+    def score(run: Any) -> dict[str, Any]:
+        for _ in run.pairs:
+            gc.collect()
+            held.append((count(Document), count(ev.Prediction)))
+        return scored.score(run)
+
+    monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=score))
+    report = report_dict(ev.evaluate("ner", pred, tmp_path / "gold"))
+    assert held == [(1, 1)] * 4
+    monkeypatch.undo()
+    assert report == report_dict(evaluate("ner", pred, tmp_path / "gold"))
+    assert report["unit"] == ("sentence-token" if form == "iob2" else "document-character")
+    assert report["documents"] == 4 and report["documents_without_prediction"] == 0
+
+
+def test_problems_of_every_document_are_reported_at_once_in_file_and_line_order(
+    tmp_path: Path,
+) -> None:
+    """The predictions are checked document by document in gold order, but the problems
+    come all at once in file then line order, those of no gold document among them."""
+    doc_ids = _copies(tmp_path / "gold", 3)
+    far = {"layer": "ner", "start": 30, "end": 10_000, "label": "GPE"}
+    lines = [
+        json.dumps({"doc_id": doc_ids[2], **far}),
+        json.dumps({"doc_id": "nope", "layer": "ner", "start": 30, "end": 34, "label": "GPE"}),
+        '{"doc_id": "copy_0", "layer": "ner"',
+        json.dumps({"doc_id": doc_ids[0], **far}),
+    ]
+    folder = tmp_path / "pred"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    value = json.loads(ERRORS.read_text("utf-8"))
+    value.update(id=doc_ids[1], text=value.get("text", "") + "!")
+    (folder / "b.json").write_text(json.dumps(value), encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", folder, tmp_path / "gold")
+    a, b = str(folder / "a.jsonl"), str(folder / "b.json")
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == [
+        ("span-out-of-range", a, "/0/end"),
+        ("unknown-document", a, "/1/doc_id"),
+        ("invalid-json", a, "/2"),
+        ("span-out-of-range", a, "/3/end"),
+        ("text-mismatch", b, "/text"),
+    ]
+
+
+def test_iob2_rows_before_a_prediction_document_of_their_document_are_kept(
+    tmp_path: Path,
+) -> None:
+    """Rows, then a prediction document of the same document with no names: the rows
+    are scored (they were dropped when the document replaced what came before it)."""
+    rows = _fixture_rows()
+    empty = {"id": "fixture_small", "mentions": []}
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(x) + "\n" for x in [*rows, empty]), encoding="utf-8")
+    s = report_dict(evaluate("ner", pred, GOLD))
+    assert s["unit"] == "sentence-token"
+    assert set(headline("ner", s).values()) == {1.0}
+
+
+def test_the_same_span_for_two_documents_is_no_duplicate(tmp_path: Path) -> None:
+    doc_ids = _copies(tmp_path / "gold", 2)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(f"{x}\n" for x in _ner_records(doc_ids)), encoding="utf-8")
+    s = report_dict(evaluate("ner", pred, tmp_path / "gold"))
+    assert s["micro"]["predicted"] == 2 * len(_record_lines("ner"))
+
+
+def test_interleaved_records_score_as_grouped_ones(tmp_path: Path) -> None:
+    """Records of two documents interleaved line by line (a run of lines each in the
+    index) score as the same records grouped by document (one run each)."""
+    from newsgold.evaluate import index_predictions
+
+    doc_ids = _copies(tmp_path / "gold", 2)
+    mixed, grouped = tmp_path / "mixed.jsonl", tmp_path / "grouped.jsonl"
+    lines = _ner_records(doc_ids)
+    mixed.write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
+    by_doc = sorted(lines, key=lambda x: json.loads(x)["doc_id"])
+    grouped.write_text("".join(f"{x}\n" for x in by_doc), encoding="utf-8")
+    index, _ = index_predictions(mixed, set(doc_ids))
+    assert [len(index.runs[d]) for d in doc_ids] == [len(_record_lines("ner"))] * 2
+    index, _ = index_predictions(grouped, set(doc_ids))
+    assert [len(index.runs[d]) for d in doc_ids] == [1, 1]
+    gold = tmp_path / "gold"
+    assert report_dict(evaluate("ner", mixed, gold)) == report_dict(evaluate("ner", grouped, gold))
+    assert evaluate("ner", mixed, gold, errors=True).errors == (
+        evaluate("ner", grouped, gold, errors=True).errors
+    )
+
+
+def _change_after_indexing(monkeypatch: pytest.MonkeyPatch, change: Callable[[Path], None]) -> None:
+    import newsgold.evaluate as ev
+
+    original = ev.index_predictions
+
+    def index_then_change(path: Path, *args: Any, **kw: Any) -> Any:
+        out = original(path, *args, **kw)
+        change(path)
+        return out
+
+    monkeypatch.setattr(ev, "index_predictions", index_then_change)
+
+
+def test_a_prediction_file_changed_between_the_passes_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The predictions are read twice; a file that changed in between (a line added) is
+    refused, not read at byte offsets that no longer hold the lines indexed."""
+    doc_ids = _copies(tmp_path / "gold", 2)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(f"{x}\n" for x in _ner_records(doc_ids)), encoding="utf-8")
+
+    def prepend(path: Path) -> None:
+        path.write_text("\n" + path.read_text("utf-8"), encoding="utf-8")
+
+    _change_after_indexing(monkeypatch, prepend)
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, tmp_path / "gold")
+    (found,) = caught.value.problems
+    assert (found.code, found.file, found.pointer) == ("file-unreadable", str(pred), "")
+    assert found.message.startswith("changed while it was evaluated")
+
+
+def test_a_changed_file_with_its_size_and_time_kept_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two document ids of the same length swapped, size and modification time put
+    back: each line read again names another document than the one it was indexed
+    under, and is refused there."""
+    doc_ids = _copies(tmp_path / "gold", 2)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(f"{x}\n" for x in _ner_records(doc_ids)[:2]), encoding="utf-8")
+
+    def swap(path: Path) -> None:
+        info = path.stat()
+        text = path.read_text("utf-8").replace("copy_0", "copy_x")
+        text = text.replace("copy_1", "copy_0").replace("copy_x", "copy_1")
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+    _change_after_indexing(monkeypatch, swap)
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, tmp_path / "gold")
+    assert [(p.code, p.pointer) for p in caught.value.problems] == [
+        ("file-unreadable", "/0/doc_id"),
+        ("file-unreadable", "/1/doc_id"),
+    ]
 
 
 # ---------------------------------------------------------------- messages

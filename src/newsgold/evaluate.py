@@ -8,9 +8,10 @@ report. The views of the corpus are described below.
 Predictions (``schema/prediction.schema.json``) come as a ``.json`` prediction
 document, a folder of them, or a ``.jsonl`` file whose lines are prediction
 documents, layer records or IOB2 rows of the ``ner``/``ner_conll`` configs.
-They are validated against the schema and the gold before anything is scored;
-problems are :class:`~newsgold.issues.Problem` values (codes of the
-"prediction" domain of :data:`newsgold.issues.CODES`, and the document codes).
+They are validated against the schema and the gold, and no score is reported
+unless all of them are valid; problems are :class:`~newsgold.issues.Problem`
+values (codes of the "prediction" domain of :data:`newsgold.issues.CODES`, and
+the document codes), all reported at once, in file then line order.
 Spans and references are checked by the document checker
 (:class:`newsgold.layers.base.Context`), relaxed: a span's ``text`` may be left
 out and ids need no prefix. In a ``.jsonl`` file the first token of a pointer is
@@ -22,6 +23,12 @@ document (two records, or a record and a prediction document, in either order)
 is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
 for the other views).
 
+Predictions may come in any order, across files. They are read twice, one gold
+document at a time: a first pass finds where each document's predictions are
+(:func:`index_predictions`), the second reads them from there, checks and scores
+them with their gold document, and keeps nothing of it after. A prediction file
+that changes between the two passes is refused (``file-unreadable``).
+
 The definitions of every measure follow (:func:`measures`).
 """
 
@@ -29,15 +36,23 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from newsgold import layers as registry
-from newsgold.io import file_problems, parse_json_file, parse_json_text
+from newsgold.io import (
+    file_problems,
+    loads_quick,
+    parse_json_file,
+    parse_json_text,
+    read_file_bytes,
+)
 from newsgold.issues import Problem, ProblemError, pointer, problem
 from newsgold.layers.base import short
 from newsgold.layers.evaluation import (
@@ -285,72 +300,30 @@ def _from_record(
 # ---------------------------------------------------------------- reading
 
 
-@dataclass
-class PredictionSet:
-    """All predictions of a run, by document id, and what was left aside."""
-
-    by_doc: dict[str, Prediction] = field(default_factory=dict)
-    iob2_rows: int = 0
-    span_items: int = 0
-    ignored_records: int = 0
-    """Layer records of another layer than the one scored."""
-
-
 def _l1(file: str, where: str, code: str, message: str, hint: str) -> list[Problem]:
     return [problem(code, file, where, message, hint)]
 
 
-def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, list[Problem]]]:
-    """(line index, value, L1 problems) for each non-blank line of a JSONL file."""
-    name = str(path)
-    refused = file_problems(path)
-    if refused:
-        yield 0, None, refused
-        return
+def _jsonl_value(raw: bytes, index: int, name: str) -> tuple[bool, Any, list[Problem]]:
+    """(blank, value, L1 problems) of the line ``index`` (0-based) of a JSONL file."""
+    where = pointer(index)
     try:
-        handle = path.open("rb")
-    except OSError as err:
-        message = f"cannot read: {err.strerror or err}"
-        yield (
-            0,
-            None,
-            _l1(name, "", "file-unreadable", message, "check the path and its permissions"),
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        message = (
+            f"line {index + 1}: byte 0x{raw[err.start]:02x} at byte {err.start} is not valid UTF-8"
         )
-        return
-    with handle:
-        for index, raw in enumerate(handle):
-            where = pointer(index)
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                message = (
-                    f"line {index + 1}: byte 0x{raw[err.start]:02x} "
-                    f"at byte {err.start} is not valid UTF-8"
-                )
-                yield (
-                    index,
-                    None,
-                    _l1(name, where, "invalid-utf8", message, "re-encode the file as UTF-8"),
-                )
-                continue
-            if index == 0 and line.startswith("\ufeff"):
-                message = "file starts with a UTF-8 byte-order mark"
-                yield (
-                    index,
-                    None,
-                    _l1(name, where, "utf8-bom", message, "save as UTF-8 without BOM"),
-                )
-                continue
-            if not line.strip():
-                continue
-            value, found = parse_json_text(line, name, where)
-            if found:
-                found = [
-                    dataclasses.replace(p, message=f"line {index + 1}: {p.message}") for p in found
-                ]
-                yield index, None, found
-                continue
-            yield index, value, []
+        return False, None, _l1(name, where, "invalid-utf8", message, "re-encode the file as UTF-8")
+    if index == 0 and line.startswith("\ufeff"):
+        message = "file starts with a UTF-8 byte-order mark"
+        return False, None, _l1(name, where, "utf8-bom", message, "save as UTF-8 without BOM")
+    if not line.strip():
+        return True, None, []
+    value, found = parse_json_text(line, name, where)
+    if found:
+        found = [dataclasses.replace(p, message=f"line {index + 1}: {p.message}") for p in found]
+        return False, None, found
+    return False, value, []
 
 
 def _json_lines_hint(path: Path, found: list[Problem]) -> list[Problem]:
@@ -419,41 +392,290 @@ def _prediction_files(path: Path) -> tuple[list[Path], list[Problem]]:
     return files, refused
 
 
+# ---------------------------------------------------------------- the first pass: an index
+
+
+_Lines = list[int]
+"""Where predictions are in a file: ``[file, line, start, end]``, the contiguous lines
+from ``line`` (0-based) of a JSONL file and their bytes ``start:end``; ``[file, 0, -1, -1]``
+a prediction document file. ``file`` is an index into :attr:`PredictionIndex.files`."""
+
+_At = tuple[int, int]
+"""(file, line) of a problem: the problems of a run are reported in this order."""
+
+
+@dataclass
+class PredictionIndex:
+    """The first pass over the prediction files: where each gold document's predictions are.
+
+    Each value is parsed by the fast parser (:func:`newsgold.io.loads_quick`), without a
+    check, only to learn the gold document it names; nothing of it is kept. ``runs``
+    maps a gold document id to the places of its predictions in file then line order
+    (a :data:`_Lines` each);
+    ``unplaced`` holds those of values that name no gold document or do not parse
+    (the second pass reads, checks and reports them). ``stamps`` holds each file's size
+    and modification time when indexed: a file changed before it is read again is
+    refused. ``problems`` are those of whole files (not readable, too large, CoNLL
+    text, no line), with where they sort; ``rows`` counts the IOB2 rows seen.
+    """
+
+    files: list[Path] = field(default_factory=list)
+    stamps: list[tuple[int, int]] = field(default_factory=list)
+    runs: dict[str, list[_Lines]] = field(default_factory=dict)
+    unplaced: list[_Lines] = field(default_factory=list)
+    problems: list[tuple[_At, Problem]] = field(default_factory=list)
+    rows: int = 0
+
+    def place(self, key: str | None, lines: _Lines, last: _Lines | None) -> _Lines:
+        """Add the place ``lines`` of a value for document ``key`` (None: unplaced),
+        merged into ``last`` when that holds the lines just before it for the same key;
+        return the place it is in."""
+        target = self.unplaced if key is None else self.runs.setdefault(key, [])
+        if last is not None and target and target[-1] is last and last[0] == lines[0]:
+            last[3] = lines[3]
+            return last
+        target.append(lines)
+        return lines
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _doc_key(value: Any, whole_file: bool, gold_ids: Container[str]) -> str | None:
+    """The gold document a parsed prediction value names, as the checks will read it
+    (a document's ``id``, a record's ``doc_id``, an IOB2 row's); None if it names none."""
+    if not isinstance(value, dict):
+        return None
+    if whole_file or ("ner_tags" not in value and "layer" not in value):
+        key = value.get("id")
+    elif "ner_tags" in value:
+        key = _row_ids({"id": None, **value})[0]
+    else:
+        key = value.get("doc_id")
+    return key if isinstance(key, str) and key in gold_ids else None
+
+
+def _index_document(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> None:
+    path = index.files[fi]
+    data, found = read_file_bytes(path)
+    if data is None:
+        index.problems.extend(((fi, 0), p) for p in found)
+        return
+    index.place(_doc_key(loads_quick(data), True, gold_ids), [fi, 0, -1, -1], None)
+
+
+def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> None:
+    path = index.files[fi]
+    name = str(path)
+    refused = file_problems(path)
+    if refused:
+        index.problems.extend(((fi, 0), p) for p in refused)
+        return
+    try:
+        handle = path.open("rb")
+    except OSError as err:
+        message = f"cannot read: {err.strerror or err}"
+        found = _l1(name, "", "file-unreadable", message, "check the path and its permissions")
+        index.problems.append(((fi, 0), found[0]))
+        return
+    lines, offset, last = 0, 0, None
+    with handle:
+        for i, raw in enumerate(handle):
+            start, offset = offset, offset + len(raw)
+            try:
+                line: str | None = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = None
+            if line is not None and (i == 0 and line.startswith("\ufeff")):
+                line = None
+            elif line is not None and not line.strip():
+                continue
+            lines += 1
+            value = loads_quick(raw) if line is not None else None
+            key = _doc_key(value, False, gold_ids)
+            if key is not None and isinstance(value, dict) and "ner_tags" in value:
+                index.rows += 1
+            last = index.place(key, [fi, i, start, offset], last)
+    if not lines:
+        message = (
+            "file has no line: no prediction (predicting none is a document "
+            "with an empty list, or a record of no item)"
+        )
+        hint = "write one prediction document, layer record or IOB2 row a line"
+        index.problems.append(((fi, 0), problem("prediction-empty", name, "", message, hint)))
+
+
+def index_predictions(
+    path: Path, gold_ids: Container[str], progress: Progress = silent
+) -> tuple[PredictionIndex, list[Problem]]:
+    """The first pass over the predictions at ``path`` (a file or a folder): where the
+    predictions of each document of ``gold_ids`` are. The problems returned stop the run
+    (no such path, a folder with no prediction file); those of the index are reported
+    with the second pass."""
+    index = PredictionIndex()
+    if not path.exists():
+        message, hint = "no such file or folder", "give the path of a prediction file or folder"
+        return index, _l1(str(path), "", "file-unreadable", message, hint)
+    files, refused = _prediction_files(path)
+    index.problems.extend(((-1, 0), p) for p in refused)
+    if not files and not refused:
+        message = "folder has no .json or .jsonl file: no prediction"
+        hint = "give a folder of prediction files, or the path of one"
+        if any(path.glob("*.conll")):
+            message += " (its .conll files are CoNLL text, which evaluate does not read)"
+            hint = "give predictions as JSON (schema/prediction.schema.json), not CoNLL"
+        return index, _l1(str(path), "", "prediction-folder-empty", message, hint)
+    for fi, file_path in enumerate(progress(files, desc="predictions", total=len(files))):
+        index.files.append(file_path)
+        index.stamps.append(_stamp(file_path))
+        conll = _conll_problem(file_path) if file_path.is_file() else []
+        if conll:
+            index.problems.extend(((fi, 0), p) for p in conll)
+        elif file_path.suffix != ".jsonl":
+            _index_document(index, fi, gold_ids)
+        else:
+            _index_lines(index, fi, gold_ids)
+    return index, []
+
+
+# ---------------------------------------------------------------- the second pass: checks
+
+
 GoldSentences = Callable[[], dict[tuple[str, str], Tagged]]
 
 
-class _Reader:
-    """Reads the prediction files of one run: dispatch, duplicates, the gold look-up."""
+class _Files:
+    """The prediction files read again, one open at a time; a file whose size or
+    modification time changed since it was indexed is refused (reported once)."""
 
-    def __init__(
-        self, gold: dict[str, Document], scored: Evaluation, labels: str, tagged: GoldSentences
-    ) -> None:
-        self.gold = gold
-        self.view = scored
-        self.labels = labels
-        self.tagged = tagged
-        self.out = PredictionSet()
+    def __init__(self, index: PredictionIndex) -> None:
+        self.index = index
+        self.open: tuple[int, Any] | None = None
+        self.changed: set[int] = set()
+
+    def unchanged(self, fi: int) -> tuple[bool, list[Problem]]:
+        """Whether file ``fi`` is as it was indexed; if not, its problem (the first time)."""
+        if fi in self.changed:
+            return False, []
+        if _stamp(self.index.files[fi]) == self.index.stamps[fi]:
+            return True, []
+        self.changed.add(fi)
+        return False, [_changed(str(self.index.files[fi]), "")]
+
+    def read(self, fi: int, start: int, end: int) -> bytes:
+        if self.open is None or self.open[0] != fi:
+            self.close()
+            self.open = (fi, self.index.files[fi].open("rb"))
+        handle = self.open[1]
+        handle.seek(start)
+        data: bytes = handle.read(end - start)
+        return data
+
+    def close(self) -> None:
+        if self.open is not None:
+            self.open[1].close()
+            self.open = None
+
+
+def _changed(file: str, where: str) -> Problem:
+    return problem(
+        "file-unreadable",
+        file,
+        where,
+        "changed while it was evaluated (it is read twice: to find each document's "
+        "predictions, then to check and score them)",
+        "do not change the predictions while they are scored; run evaluate again",
+    )
+
+
+class _Checker:
+    """The second pass over the predictions of one gold document (``doc``; None for the
+    unplaced ones): each value read again, checked against the schema and ``doc``, and
+    normalised, as it comes in file then line order. Only the normalised predictions of
+    the scored view are kept; duplicates are looked for within the document (those of
+    two documents differ by their document). ``found`` holds the problems with where
+    they sort."""
+
+    def __init__(self, stream: _Stream, doc: Document | None) -> None:
+        self.stream = stream
+        self.view = stream.view
+        self.labels = stream.labels
+        self.doc = doc
+        self.pred: Prediction | None = None
+        self.found: list[tuple[_At, Problem]] = []
         self.problems: list[Problem] = []
+        self.ignored = 0
+        self.rows = 0
         self.sources: dict[str, str] = {}
         self.seen_rows: dict[tuple[str, str], str] = {}
-        self.seen_items: dict[str, dict[Any, str]] = {}
-        """Document id -> each prediction of the scored view -> where it was first given."""
+        self.seen_items: dict[Any, str] = {}
+        self._tagged: list[dict[tuple[str, str], Tagged]] = []
+
+    def tagged(self) -> dict[tuple[str, str], Tagged]:
+        """The tagged gold sentences of the document (none if it is not scored)."""
+        if not self._tagged:
+            iob2, doc = self.view.iob2, self.doc
+            if iob2 is None or doc is None or not self.stream.gold.is_scored(doc.id):
+                self._tagged.append({})
+            else:
+                self._tagged.append(iob2.tagged([doc], self.labels))
+        return self._tagged[0]
+
+    def read(self, places: list[_Lines]) -> _Checker:
+        files = self.stream.files
+        for fi, first, start, end in places:
+            same, changed = files.unchanged(fi)
+            self.found.extend(((fi, -1), p) for p in changed)
+            if not same:
+                continue
+            path = files.index.files[fi]
+            if start < 0:
+                self.problems = []
+                value, parsed = parse_json_file(path)
+                if parsed:
+                    self.problems.extend(_json_lines_hint(path, parsed))
+                else:
+                    self.document(value, str(path), ())
+                self.found.extend(((fi, 0), p) for p in self.problems)
+                continue
+            for k, raw in enumerate(io.BytesIO(files.read(fi, start, end))):
+                self.problems = []
+                blank, value, parsed = _jsonl_value(raw, first + k, str(path))
+                if parsed:
+                    self.problems.extend(parsed)
+                elif not blank:
+                    self.line(first + k, value, str(path))
+                self.found.extend(((fi, first + k), p) for p in self.problems)
+        return self
+
+    @property
+    def has_prediction(self) -> bool:
+        return self.pred is not None
+
+    def items(self) -> list[Any]:
+        """The normalised predictions of the scored view."""
+        return self.pred.items.get(self.view.name, []) if self.pred is not None else []
 
     def fresh(
-        self, doc_id: str, items: list[Any], file: str, base: tuple[str | int, ...], *tail: str
+        self, items: list[Any], file: str, base: tuple[str | int, ...], *tail: str
     ) -> list[Any]:
-        """The ``items`` given at ``base`` that were not given before for ``doc_id``.
+        """The ``items`` given at ``base`` that were not given before for the document.
 
         Each one given before elsewhere (another record, a prediction document) is a
         problem, whichever came first; repeats inside one prediction document are the
         view's to judge.
         """
-        seen = self.seen_items.setdefault(doc_id, {})
         at = f"{file}#{pointer(*base)}"
         where = pointer(*base, *tail)
         out: list[Any] = []
+        doc_id = self.doc.id if self.doc is not None else ""
         for item in items:
-            first = seen.setdefault(item, at)
+            first = self.seen_items.setdefault(item, at)
             if first == at:
                 out.append(item)
                 continue
@@ -469,12 +691,12 @@ class _Reader:
         return out
 
     def pred_for(self, doc_id: str) -> Prediction:
-        if doc_id not in self.out.by_doc:
-            self.out.by_doc[doc_id] = Prediction(doc_id)
-        return self.out.by_doc[doc_id]
+        if self.pred is None:
+            self.pred = Prediction(doc_id)
+        return self.pred
 
     def known(self, doc_id: str, file: str, where: str) -> Document | None:
-        if doc_id not in self.gold:
+        if doc_id not in self.stream.gold.ids:
             self.problems.append(
                 problem(
                     "unknown-document",
@@ -485,7 +707,10 @@ class _Reader:
                 )
             )
             return None
-        return self.gold[doc_id]
+        if self.doc is None or doc_id != self.doc.id:  # not what the first pass read
+            self.problems.append(_changed(file, where))
+            return None
+        return self.doc
 
     def document(self, value: Any, file: str, base: tuple[str | int, ...]) -> None:
         found = schema_problems(value, "document", file, base)
@@ -511,12 +736,12 @@ class _Reader:
         self.problems.extend(found)
         name = self.view.name
         if not found:
-            pred.items[name] = self.fresh(doc.id, pred.of(name), file, base, "id")
-        existing = self.out.by_doc.get(doc.id)
-        if existing is not None:  # records for the same document came first
-            for layer, items in existing.items.items():
+            pred.items[name] = self.fresh(pred.of(name), file, base, "id")
+        if self.pred is not None:  # records or IOB2 rows for the same document came first
+            for layer, items in self.pred.items.items():
                 pred.of(layer).extend(items)
-        self.out.by_doc[doc.id] = pred
+            pred.iob2.update(self.pred.iob2)
+        self.pred = pred
 
     def line(self, index: int, value: Any, file: str) -> None:
         if not isinstance(value, dict):
@@ -551,12 +776,12 @@ class _Reader:
         if doc is None:
             return
         if value["layer"] != self.view.name:
-            self.out.ignored_records += 1
+            self.ignored += 1
             return
         pred = self.pred_for(doc.id)
         items, found = _from_record(value, doc, pred, file, (index,), self.labels)
         self.problems.extend(found)
-        pred.of(self.view.name).extend(self.fresh(doc.id, items, file, (index,)))
+        pred.of(self.view.name).extend(self.fresh(items, file, (index,)))
 
     def row(self, index: int, value: dict[str, Any], file: str) -> None:
         doc_id, sid = _row_ids(value)
@@ -564,7 +789,7 @@ class _Reader:
         if doc is None:
             return
         if self.view.iob2 is None:
-            self.out.ignored_records += 1
+            self.ignored += 1
             return
         key = (doc_id, sid)
         if key in self.seen_rows:
@@ -586,84 +811,7 @@ class _Reader:
             return
         tags = [tag_names[t] if isinstance(t, int) else t for t in value["ner_tags"]]
         self.pred_for(doc_id).iob2[sid] = tags
-        self.out.iob2_rows += 1
-
-    def file(self, file_path: Path) -> None:
-        file = str(file_path)
-        if file_path.is_file():
-            conll = _conll_problem(file_path)
-            if conll:
-                self.problems.extend(conll)
-                return
-        if file_path.suffix != ".jsonl":
-            value, found = parse_json_file(file_path)
-            if found:
-                self.problems.extend(_json_lines_hint(file_path, found))
-            else:
-                self.document(value, file, ())
-            return
-        lines = 0
-        for index, value, found in _jsonl_lines(file_path):
-            lines += 1
-            if found:
-                self.problems.extend(found)
-            else:
-                self.line(index, value, file)
-        if not lines:
-            self.problems.append(
-                problem(
-                    "prediction-empty",
-                    file,
-                    "",
-                    "file has no line: no prediction (predicting none is a document "
-                    "with an empty list, or a record of no item)",
-                    "write one prediction document, layer record or IOB2 row a line",
-                )
-            )
-
-
-def read_predictions(
-    path: Path,
-    gold: dict[str, Document],
-    layer: str,
-    labels: str = "ontonotes",
-    gold_sentences: GoldSentences | None = None,
-    progress: Progress = silent,
-) -> tuple[PredictionSet, list[Problem]]:
-    """Read, validate and normalise the predictions at ``path`` against ``gold``.
-
-    ``gold_sentences`` gives the tagged gold rows by (document id, sentence id);
-    it is called only when there are IOB2 rows.
-    """
-    scored = view(layer)
-    reader = _Reader(gold, scored, labels, gold_sentences or dict)
-    if not path.exists():
-        message, hint = "no such file or folder", "give the path of a prediction file or folder"
-        return reader.out, _l1(str(path), "", "file-unreadable", message, hint)
-    files, refused = _prediction_files(path)
-    reader.problems.extend(refused)
-    if not files and not refused:
-        message = "folder has no .json or .jsonl file: no prediction"
-        hint = "give a folder of prediction files, or the path of one"
-        if any(path.glob("*.conll")):
-            message += " (its .conll files are CoNLL text, which evaluate does not read)"
-            hint = "give predictions as JSON (schema/prediction.schema.json), not CoNLL"
-        return reader.out, _l1(str(path), "", "prediction-folder-empty", message, hint)
-    for file_path in progress(files, desc="predictions", total=len(files)):
-        reader.file(file_path)
-    out = reader.out
-    out.span_items = sum(len(p.items.get(layer, ())) for p in out.by_doc.values())
-    if scored.iob2 is not None and out.iob2_rows and out.span_items:
-        reader.problems.append(
-            problem(
-                "ner-forms-mixed",
-                str(path),
-                "",
-                f"{out.iob2_rows} IOB2 row(s) and {out.span_items} span prediction(s)",
-                "give NER predictions either as IOB2 rows or as spans, not both",
-            )
-        )
-    return out, reader.problems
+        self.rows += 1
 
 
 def _row_ids(value: dict[str, Any]) -> tuple[str, str]:
@@ -844,116 +992,208 @@ def evaluate(
     """Validate the predictions at ``pred_path`` and score one layer against the gold;
     with ``errors``, derive the error records from the same matching.
 
-    Streaming: the gold is read and checked once, keeping of each document its text
-    (to check the predictions against) and where it is; the scorer is then given the
-    scored gold documents one at a time, read again, with their predictions, and adds
-    up its counts document by document. Only the normalised predictions of the view
-    are kept, so memory grows with the predictions of the view, not with the corpus.
+    Streaming, in three passes: the gold is read and checked, keeping of each document
+    its id and file; the prediction files are indexed (:func:`index_predictions`: where
+    each document's predictions are); then the scorer is given the scored gold documents
+    one at a time, each read again with its predictions, which are checked against it
+    and normalised as it goes, and adds up its counts document by document. The
+    predictions of unscored gold documents and of no gold document are checked after.
+    Nothing is kept of a document once it is scored, so memory is bounded by the
+    largest document, not by the corpus (the error records, when asked for, are kept).
 
     Raises :class:`PredictionError` with every problem when the predictions (or the
-    gold) do not validate; ``ValueError`` when ``errors`` is asked of a view that has
-    no error records. ``progress`` wraps the gold files and the prediction files read.
+    gold) do not validate, in file then line order; ``ValueError`` when ``errors`` is
+    asked of a view that has no error records. ``progress`` wraps the gold files and the
+    prediction files read.
     """
     scored_view = view(layer)
     if errors and scored_view.errors is None:
         raise ValueError(f"--layer {layer} has no error records")
     if labels not in LABEL_SETS:
         raise ValueError(f'unknown label set "{labels}"; use one of: {", ".join(LABEL_SETS)}')
-    gold, scored = _gold_index(gold_path, scored_view, progress)
-    if not scored:
-        raise PredictionError([_unannotated(gold_path, scored_view, len(gold))])
-    cached: list[dict[tuple[str, str], Tagged]] = []
-
-    def tagged() -> dict[tuple[str, str], Tagged]:
-        if not cached:
-            iob2 = scored_view.iob2
-            docs = [doc for doc, _ in _reread(scored)] if iob2 is not None else []
-            cached.append(iob2.tagged(docs, labels) if iob2 is not None else {})
-        return cached[0]
-
-    preds, problems = read_predictions(pred_path, gold, layer, labels, tagged, progress)
+    gold = _gold_index(gold_path, scored_view, progress)
+    if not gold.scored:
+        raise PredictionError([_unannotated(gold_path, scored_view, len(gold.ids))])
+    index, problems = index_predictions(pred_path, gold.ids, progress)
     if problems:
         raise PredictionError(problems)
-    del gold
-    ignored = sorted(set(preds.by_doc) - {doc_id for doc_id, _ in scored})
-    iob2 = {doc_id: p.iob2 for doc_id, p in preds.by_doc.items() if p.iob2}
+    with closing(_Stream(gold, index, scored_view, labels, pred_path)) as stream:
+        run = Run(stream, labels, stream.iob2)
+        view_scores = scored_view.score(run)
+        problems = stream.finish()
+        if problems:
+            raise PredictionError(problems)
+        scores: dict[str, Any] = {
+            "layer": layer,
+            "documents": len(gold.scored),
+            "documents_without_prediction": stream.tally.without_prediction,
+            "predictions_for_unscored_documents": stream.tally.unscored_with_prediction,
+            "records_of_other_layers": stream.tally.ignored,
+        }
+        scores.update(view_scores)
+        order = [doc_id for doc_id, _ in gold.scored]
+        found = error_records(scored_view, run, order) if errors else ()
+    return Report(layer, scores, found)
 
-    run = Run(_Pairs(scored, preds, layer), labels, iob2, tagged)
-    scores: dict[str, Any] = {
-        "layer": layer,
-        "documents": len(scored),
-        "documents_without_prediction": sum(1 for i, _ in scored if i not in preds.by_doc),
-        "predictions_for_unscored_documents": len(ignored),
-        "records_of_other_layers": preds.ignored_records,
-    }
-    scores.update(scored_view.score(run))
-    order = [doc_id for doc_id, _ in scored]
-    return Report(layer, scores, error_records(scored_view, run, order) if errors else ())
+
+@dataclass
+class _Tally:
+    """What the first pass over the scored documents counts besides the scores."""
+
+    without_prediction: int = 0
+    unscored_with_prediction: int = 0
+    ignored: int = 0
+    rows: int = 0
+    span_items: int = 0
+
+    def add(self, ck: _Checker, scored: bool) -> None:
+        if scored and not ck.has_prediction:
+            self.without_prediction += 1
+        if not scored and ck.has_prediction:
+            self.unscored_with_prediction += 1
+        self.ignored += ck.ignored
+        self.rows += ck.rows
+        self.span_items += len(ck.items())
+
+
+class _Stream:
+    """The scored gold documents with their predictions of the view (``Run.pairs``).
+
+    Each pass over it reads the gold documents again, one at a time, and the predictions
+    of each from the index, checking and normalising them. The first pass collects the
+    problems (a document with a problem is given with no prediction; the scores are then
+    not reported); a later pass raises :class:`PredictionError` on a problem. With IOB2
+    rows (``iob2``) a document's list holds, per tagged gold sentence in order, (sentence
+    id, :class:`Tagged`, the predicted tags or None when no row was given).
+    """
+
+    def __init__(
+        self,
+        gold: _Gold,
+        index: PredictionIndex,
+        scored_view: Evaluation,
+        labels: str,
+        pred_path: Path,
+    ) -> None:
+        self.gold = gold
+        self.index = index
+        self.view = scored_view
+        self.labels = labels
+        self.pred_path = pred_path
+        self.files = _Files(index)
+        self.iob2 = scored_view.iob2 is not None and index.rows > 0
+        self.found: list[tuple[_At, Problem]] = list(index.problems)
+        self.tally = _Tally()
+        self.checked = False
+
+    def check(self, doc: Document | None, places: list[_Lines]) -> _Checker:
+        return _Checker(self, doc).read(places)
+
+    def __iter__(self) -> Iterator[tuple[Document, list[Any]]]:
+        first = not self.checked
+        for doc_id, path in self.gold.scored:
+            doc = _reread(doc_id, path)
+            ck = self.check(doc, self.index.runs.get(doc_id, []))
+            if first:
+                self.found.extend(ck.found)
+                self.tally.add(ck, scored=True)
+            elif ck.found:
+                raise PredictionError(_in_order(ck.found))
+            yield doc, [] if ck.found else self.items(ck)
+        self.checked = True
+
+    def items(self, ck: _Checker) -> list[Any]:
+        if not self.iob2:
+            return ck.items()
+        rows = ck.pred.iob2 if ck.pred is not None else {}
+        tagged = sorted(ck.tagged().items(), key=lambda kv: kv[1].index)
+        return [(sid, t, rows.get(sid)) for (_, sid), t in tagged]
+
+    def finish(self) -> list[Problem]:
+        """Complete the first pass: the scored documents (if the scorer stopped early),
+        the predictions of unscored gold documents and those of no gold document; every
+        problem in file then line order."""
+        if not self.checked:
+            for _ in self:
+                pass
+        for doc_id, path in self.gold.docs:
+            if doc_id in self.index.runs and not self.gold.is_scored(doc_id):
+                ck = self.check(_reread(doc_id, path), self.index.runs[doc_id])
+                self.found.extend(ck.found)
+                self.tally.add(ck, scored=False)
+        self.found.extend(self.check(None, self.index.unplaced).found)
+        problems = _in_order(self.found)
+        t = self.tally
+        if self.view.iob2 is not None and t.rows and t.span_items:
+            problems.append(
+                problem(
+                    "ner-forms-mixed",
+                    str(self.pred_path),
+                    "",
+                    f"{t.rows} IOB2 row(s) and {t.span_items} span prediction(s)",
+                    "give NER predictions either as IOB2 rows or as spans, not both",
+                )
+            )
+        return problems
+
+    def close(self) -> None:
+        self.files.close()
+
+
+def _in_order(found: list[tuple[_At, Problem]]) -> list[Problem]:
+    """The problems in file then line order (those of one line as they were found)."""
+    return [p for _, p in sorted(found, key=lambda x: x[0])]
 
 
 @dataclass(frozen=True)
-class _Pairs:
-    """The scored gold documents with their predictions of the view: each pass over
-    them reads the gold files again, one document at a time."""
+class _Gold:
+    """The gold read and checked once: each document's id and file, in file order, and
+    which are scored."""
 
+    docs: list[tuple[str, Path]]
     scored: list[tuple[str, Path]]
-    preds: PredictionSet
-    layer: str
+    ids: frozenset[str]
+    scored_ids: frozenset[str]
 
-    def __iter__(self) -> Iterator[tuple[Document, list[Any]]]:
-        for doc, doc_id in _reread(self.scored):
-            pred = self.preds.by_doc.get(doc_id)
-            yield doc, pred.items.get(self.layer, []) if pred is not None else []
+    def is_scored(self, doc_id: str) -> bool:
+        return doc_id in self.scored_ids
 
 
-def _gold_index(
-    gold_path: Path | None, scored_view: Evaluation, progress: Progress
-) -> tuple[dict[str, Document], list[tuple[str, Path]]]:
-    """The gold read and checked once: each document without its layers (id, text and
-    checksum, to check predictions against), and the id and file of each scored one,
-    in file order. Raises :class:`PredictionError` on a gold problem."""
+def _gold_index(gold_path: Path | None, scored_view: Evaluation, progress: Progress) -> _Gold:
+    """The gold read and checked once, keeping of each document its id and file.
+    Raises :class:`PredictionError` on a gold problem."""
     from newsgold.reader import read
 
     if gold_path is not None and not gold_path.exists():
         message, hint = "no such file or folder", "give a gold document or a folder of them"
         raise PredictionError([problem("file-unreadable", str(gold_path), "", message, hint)])
-    empty: dict[str, Any] = {name: () for name in _LAYER_FIELDS}
-    gold: dict[str, Document] = {}
+    docs: list[tuple[str, Path]] = []
     scored: list[tuple[str, Path]] = []
     for result in read([gold_path] if gold_path is not None else None, progress):
         doc = result.document
         if result.problems or doc is None:
             raise PredictionError(result.problems)
-        gold[doc.id] = dataclasses.replace(doc, extra=(), **empty)
+        docs.append((doc.id, result.path))
         if all(x in doc.annotated_layers for x in scored_view.needs):
             scored.append((doc.id, result.path))
-    return gold, scored
+    ids = frozenset(doc_id for doc_id, _ in docs)
+    return _Gold(docs, scored, ids, frozenset(doc_id for doc_id, _ in scored))
 
 
-_LAYER_FIELDS = tuple(
-    f.name
-    for f in dataclasses.fields(Document)
-    if f.name not in {"id", "schema_version", "metadata", "text", "text_sha256"}
-    and f.name not in {"annotated_layers", "extra"}
-)
-"""The fields of :class:`Document` that hold a layer's records."""
-
-
-def _reread(scored: list[tuple[str, Path]]) -> Iterator[tuple[Document, str]]:
-    """The scored gold documents again, one at a time (checked by :func:`_gold_index`)."""
+def _reread(doc_id: str, path: Path) -> Document:
+    """A gold document again (checked by :func:`_gold_index`)."""
     from newsgold.reader import read_again
     from newsgold.validate import CorpusError
 
-    for doc_id, path in scored:
-        try:
-            doc = read_again(path)
-        except CorpusError as err:
-            raise PredictionError(err.problems) from err
-        if doc.id != doc_id:
-            message = f'id "{doc.id}" was "{doc_id}" when the gold was first read'
-            hint = "do not change the gold while it is scored"
-            raise PredictionError([problem("file-unreadable", str(path), "/id", message, hint)])
-        yield doc, doc_id
+    try:
+        doc = read_again(path)
+    except CorpusError as err:
+        raise PredictionError(err.problems) from err
+    if doc.id != doc_id:
+        message = f'id "{doc.id}" was "{doc_id}" when the gold was first read'
+        hint = "do not change the gold while it is scored"
+        raise PredictionError([problem("file-unreadable", str(path), "/id", message, hint)])
+    return doc
 
 
 # ---------------------------------------------------------------- rendering

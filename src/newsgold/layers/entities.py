@@ -342,12 +342,14 @@ def _pred_entities(pred: list[Any]) -> list[tuple[frozenset[Spn], str | None]]:
 
 
 def _score_coref(run: Run) -> dict[str, Any]:
-    """Scores per document, pooled as the reference scorer pools them."""
-    per_doc: list[tuple[CorefScores, CorefScores]] = []
+    """Scores per document, pooled as the reference scorer pools them (added up as the
+    documents come)."""
+    pooled, pooled_plural = summed([]), summed([])
     found = [0, 0, 0]
     for doc, pred in run.pairs:
         gold: list[Cluster] = list(_gold_entities(doc)[1])
-        per_doc.append(coref_pair(gold, [c for c, _ in _pred_entities(pred)]))
+        every, plural = coref_pair(gold, [c for c, _ in _pred_entities(pred)])
+        pooled, pooled_plural = summed([pooled, every]), summed([pooled_plural, plural])
         gold_spans = {sp for c in gold for sp in c}
         pred_spans = {m.span for m in pred}
         found = [
@@ -357,8 +359,8 @@ def _score_coref(run: Run) -> dict[str, Any]:
         ]
     return {
         "mentions": Counted.of(*found),
-        "coreference": summed([x for x, _ in per_doc]),
-        "coreference_without_singletons": summed([x for _, x in per_doc]),
+        "coreference": pooled,
+        "coreference_without_singletons": pooled_plural,
     }
 
 

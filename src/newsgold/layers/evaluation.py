@@ -145,15 +145,16 @@ class Iob2:
 class Run:
     """What a view's scorer gets: the scored gold documents with their predictions.
 
-    ``newsgold evaluate`` reads the gold documents of ``pairs`` as the scorer goes
-    (each pass over it reads them again), so a scorer goes through it once, adding up
-    its counts document by document, and keeps of a document only what it needs."""
+    ``newsgold evaluate`` reads the gold documents of ``pairs`` and their predictions as
+    the scorer goes (each pass over it reads them again), so a scorer goes through it
+    once, adding up its counts document by document, and keeps of a document only what
+    it needs. With ``iob2`` (the predictions are IOB2 rows), the list of a pair holds,
+    per tagged gold sentence of the document in order, (sentence id, :class:`Tagged`,
+    the predicted tag names or None when no row was given for the sentence)."""
 
     pairs: Iterable[tuple[DocumentView, list[Any]]]
     labels: str
-    iob2: Mapping[str, Mapping[str, list[str]]] = field(default_factory=dict)
-    """Document id -> sentence id -> predicted tags (IOB2 rows only)."""
-    tagged: Callable[[], dict[tuple[str, str], Tagged]] = dict
+    iob2: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -604,43 +604,47 @@ def decode_iob2_strict(tags: Sequence[str]) -> tuple[list[Ent], int]:
     return spans, stray
 
 
-def _per_type_counts(
-    units: Sequence[tuple[Sequence[Ent], Sequence[Ent]]], types: set[str]
-) -> dict[str, dict[str, SemEvalCounts]]:
-    by_type: dict[str, dict[str, SemEvalCounts]] = {}
-    for true, pred in units:
-        for typ in types:
-            per = semeval_unit([x for x in true if x[2] == typ], [x for x in pred if x[2] == typ])
-            slot = by_type.setdefault(typ, {v: SemEvalCounts() for v in SEMEVAL_VIEWS})
-            for view, found in per.items():
-                slot[view].add(found)
-    return by_type
+def _add_unit(
+    by_type: dict[str, dict[str, SemEvalCounts]],
+    micro: dict[str, list[int]],
+    true: Sequence[Ent],
+    pred: Sequence[Ent],
+) -> None:
+    """Add one unit's counts per type: its exact (correct, predicted, gold) names and
+    the SemEval counts of the type's spans alone (a type absent from the unit adds 0)."""
+    gold_set, pred_set = set(true), set(pred)
+    for typ in {t for _, _, t in gold_set} | {t for _, _, t in pred_set}:
+        g = {x for x in gold_set if x[2] == typ}
+        p = {x for x in pred_set if x[2] == typ}
+        counts = micro.setdefault(typ, [0, 0, 0])
+        counts[0] += len(g & p)
+        counts[1] += len(p)
+        counts[2] += len(g)
+        per = semeval_unit([x for x in true if x[2] == typ], [x for x in pred if x[2] == typ])
+        slot = by_type.setdefault(typ, {v: SemEvalCounts() for v in SEMEVAL_VIEWS})
+        for view, found in per.items():
+            slot[view].add(found)
 
 
-def score_ner_units(units: Sequence[tuple[Sequence[Ent], Sequence[Ent]]]) -> dict[str, Any]:
-    """NER scores over units of (gold spans, predicted spans), each list in text order."""
+def score_ner_units(units: Iterable[tuple[Sequence[Ent], Sequence[Ent]]]) -> dict[str, Any]:
+    """NER scores over units of (gold spans, predicted spans), each list in text order;
+    the units are gone through once, their counts added up (none is kept)."""
     overall = {v: SemEvalCounts() for v in SEMEVAL_VIEWS}
-    gold_set: set[tuple[int, int, int, str]] = set()
-    pred_set: set[tuple[int, int, int, str]] = set()
-    types: set[str] = set()
-    for u, (true, pred) in enumerate(units):
+    by_type: dict[str, dict[str, SemEvalCounts]] = {}
+    micro: dict[str, list[int]] = {}
+    for true, pred in units:
         for view, found in semeval_unit(true, pred).items():
             overall[view].add(found)
-        gold_set.update((u, s, e, t) for s, e, t in true)
-        pred_set.update((u, s, e, t) for s, e, t in pred)
-        types.update(t for _, _, t in true)
-        types.update(t for _, _, t in pred)
-    by_type = _per_type_counts(units, types)
-    per_type: dict[str, Any] = {}
-    for typ in sorted(types):
-        g = {x for x in gold_set if x[3] == typ}
-        p = {x for x in pred_set if x[3] == typ}
-        per_type[typ] = {
-            "micro": Counted.of(len(g & p), len(p), len(g)),
+        _add_unit(by_type, micro, true, pred)
+    per_type: dict[str, Any] = {
+        typ: {
+            "micro": Counted.of(*micro[typ]),
             **{v: by_type[typ][v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
         }
+        for typ in sorted(micro)
+    }
     return {
-        "micro": Counted.of(len(gold_set & pred_set), len(pred_set), len(gold_set)),
+        "micro": Counted.of(*(sum(c[k] for c in micro.values()) for k in range(3))),
         "semeval": {v: overall[v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
         "per_type": per_type,
     }
@@ -758,22 +762,19 @@ class NerUnit:
 
 def _each_ner_unit(run: Run, stray: list[int]) -> Iterator[NerUnit]:
     """The units of ``run`` one at a time (``stray[0]`` counts the IOB2 tags outside
-    chunks): a unit per tagged sentence for IOB2 rows, else per document."""
-    if run.iob2:
-        docs = {doc.id: doc for doc, _ in run.pairs}
-        for (doc_id, sid), tagged in sorted(
-            run.tagged().items(), key=lambda kv: (kv[0][0], kv[1].index)
-        ):
-            true, _ = decode_iob2_strict(tagged.tags)
-            pred_tags = run.iob2.get(doc_id, {}).get(sid, ["O"] * len(tagged.tokens))
-            pred, n = decode_iob2_strict(pred_tags)
-            stray[0] += n
-            yield NerUnit(docs[doc_id], true, pred, sid, tagged.offsets)
-        return
+    chunks): a unit per tagged sentence for IOB2 rows (a sentence with no row is all O),
+    else per document."""
     for doc, items in run.pairs:
-        mapped = [(s, e, _map_pred_label(t, run.labels)) for s, e, t in items]
-        pred = sorted({(s, e, t) for s, e, t in mapped if t is not None})
-        yield NerUnit(doc, _gold_ner(doc, run.labels), pred)
+        if not run.iob2:
+            mapped = [(s, e, _map_pred_label(t, run.labels)) for s, e, t in items]
+            pred = sorted({(s, e, t) for s, e, t in mapped if t is not None})
+            yield NerUnit(doc, _gold_ner(doc, run.labels), pred)
+            continue
+        for sid, tagged, tags in items:
+            true, _ = decode_iob2_strict(tagged.tags)
+            found, n = decode_iob2_strict(tags if tags is not None else ["O"] * len(tagged.tokens))
+            stray[0] += n
+            yield NerUnit(doc, true, found, sid, tagged.offsets)
 
 
 def _ner_unit_kind(run: Run) -> str:
@@ -834,12 +835,12 @@ def _ner_expected(s: Mapping[str, Any]) -> dict[str, int]:
 def _score_ner(run: Run) -> dict[str, Any]:
     """The scores, keeping of each unit its gold and predicted names (not its document)."""
     stray = [0]
-    units = [(u.true, u.pred) for u in _each_ner_unit(run, stray)]
+    scores = score_ner_units((u.true, u.pred) for u in _each_ner_unit(run, stray))
     return {
         "labels": run.labels,
         "unit": _ner_unit_kind(run),
         "iob2_tags_outside_chunks": stray[0],
-        **score_ner_units(units),
+        **scores,
     }
 
 

@@ -339,23 +339,25 @@ def _pred_target(
     return "description", str(st.target)
 
 
-def _polarity(matched_pol: list[tuple[str, str]]) -> dict[str, Any]:
+def _polarity(matched_pol: Counter[tuple[str, str]]) -> dict[str, Any]:
+    """Polarity figures over the matched pairs, counted by (gold, predicted) polarity."""
     classes = {}
     present = []
     for cls in ("FAVOR", "AGAINST"):
-        c_tp = sum(1 for a, b in matched_pol if a == b == cls)
-        c_pred = sum(1 for _, b in matched_pol if b == cls)
-        c_gold = sum(1 for a, _ in matched_pol if a == cls)
+        c_tp = sum(n for (a, b), n in matched_pol.items() if a == b == cls)
+        c_pred = sum(n for (_, b), n in matched_pol.items() if b == cls)
+        c_gold = sum(n for (a, _), n in matched_pol.items() if a == cls)
         if c_pred or c_gold:
             classes[cls] = Counted.of(c_tp, c_pred, c_gold)
             present.append(classes[cls].f1)
-    correct = sum(1 for a, b in matched_pol if a == b)
+    correct = sum(n for (a, b), n in matched_pol.items() if a == b)
+    pairs = sum(matched_pol.values())
     return {
-        "accuracy": correct / len(matched_pol) if matched_pol else 0.0,
+        "accuracy": correct / pairs if pairs else 0.0,
         "f_avg": sum(present) / len(present) if present else 0.0,
         "f_avg_classes": len(present),
         "correct": correct,
-        "matched_pairs": len(matched_pol),
+        "matched_pairs": pairs,
         "per_class": classes,
     }
 
@@ -370,7 +372,7 @@ def match_stance(doc: Document, pred: Sequence[PStance]) -> list[tuple[int, int]
 
 
 def _score_stance(run: Run) -> dict[str, Any]:
-    matched_pol: list[tuple[str, str]] = []
+    matched_pol: Counter[tuple[str, str]] = Counter()
     tp = n_pred = n_gold = 0
     for doc, pred in run.pairs:
         records: tuple[Stance, ...] = doc.layer(NAME)
@@ -378,7 +380,7 @@ def _score_stance(run: Run) -> dict[str, Any]:
         tp += len(matched)
         n_pred += len(pred)
         n_gold += len(records)
-        matched_pol += [(records[i].polarity, pred[j].polarity) for i, j in matched]
+        matched_pol.update((records[i].polarity, pred[j].polarity) for i, j in matched)
     return {"pairs": Counted.of(tp, n_pred, n_gold), "polarity": _polarity(matched_pol)}
 
 
