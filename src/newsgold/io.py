@@ -339,8 +339,9 @@ def _loads_counted(text: str) -> Any:
             if depth == MAX_NESTING and (kind is dict or kind is list):
                 return _REFUSED  # nested too deep: the standard parser says where
             if kind is dict:
-                colons += len(item) + sum(key.count(":") for key in item)
-                below.extend(item.values())
+                if item:  # its keys and their colons: those of the keys joined by colons, + 1
+                    colons += ":".join(item).count(":") + 1
+                    below.extend(item.values())
             elif kind is list:
                 below.extend(item)
             elif kind is str:
