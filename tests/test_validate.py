@@ -660,3 +660,25 @@ def test_the_schema_files_are_valid_2020_12_schemas(name: str) -> None:
     broken["type"] = "no-such-type"
     with pytest.raises(SchemaError):
         Draft202012Validator.check_schema(broken)
+
+
+def test_of_two_equal_ids_the_later_in_record_order_is_reported(tmp_path: Path) -> None:
+    """Ids are gathered record by record, each record's own id before its triggers': a
+    trigger of the first event given the id of the last event makes the last event's id
+    the duplicate, found at the trigger."""
+    doc = json.loads(CORPUS[0].read_text(encoding="utf-8"))
+    last = len(doc["events"]) - 1
+    taken = doc["events"][last]["id"]
+    doc["events"][0]["triggers"][0]["id"] = taken
+    found = [
+        (p.code, p.pointer, p.message)
+        for p in V.validate_document_value(doc, "x.json")
+        if p.code == "duplicate-id"
+    ]
+    assert found == [
+        (
+            "duplicate-id",
+            f"/events/{last}/id",
+            f'id "{taken}" is already used at /events/0/triggers/0/id',
+        )
+    ]

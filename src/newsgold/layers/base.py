@@ -294,11 +294,13 @@ class Context:
             for kind in layer.ids:
                 self.ids.setdefault(kind.kind, {})
             found = self.items(layer.name)
-            for kind in layer.ids:
-                if not kind.path:  # the records themselves (nested() would yield each)
-                    self._register_all(kind, found, seen, layer.name)
-                    continue
-                for i, item in found:
+            if len(layer.ids) == 1 and not layer.ids[0].path:  # the records' own ids alone
+                self._register_all(layer.ids[0], found, seen, layer.name)
+                continue
+            # record by record, each record's ids before the next record's: of two equal
+            # ids, the later in this order is the one reported
+            for i, item in found:
+                for kind in layer.ids:
                     for sub, obj in nested(item, kind.path):
                         if isinstance(obj, dict):
                             self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
