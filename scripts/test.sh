@@ -10,8 +10,8 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/de
   bash scripts/install-browser.sh
 fi
 
-ruff check src tests benchmarks
-ruff format --check src tests benchmarks
+ruff check src tests benchmarks scripts
+ruff format --check src tests benchmarks scripts
 mypy src
 newsgold build --check
 python -m pytest -q "$@"

@@ -74,6 +74,17 @@ ATTACKS: dict[str, Any] = {
     "an escaped slash": lambda t: _first(t, '"id": "m1"', '"id": "m\\/1"'),
     "escaped ASCII letter": lambda t: _first(t, '"id": "m1"', '"id": "\\u006d1"'),
     "two documents": lambda t: t + t,
+    # the fast parser reads 1,024 levels; the exact path refuses more than 64 before the
+    # schema (whose error messages would recurse through every level)
+    "nesting 65 deep in a record": lambda t: _first(
+        t, '"id": "m1"', '"id": ' + "[" * 65 + '"m1"' + "]" * 65
+    ),
+    "nesting 900 deep in a record": lambda t: _first(
+        t, '"id": "m1"', '"id": ' + "[" * 900 + '"m1"' + "]" * 900
+    ),
+    "nesting 990 deep in a label": lambda t: _first(
+        t, '"label": "GPE"', '"label": ' + "[" * 990 + '"GPE"' + "]" * 990
+    ),
     "keys in another order": lambda t: (
         json.dumps(dict(reversed(json.loads(t).items())), ensure_ascii=False, indent=2) + "\n"
     ),

@@ -27,7 +27,12 @@ from newsgold.issues import Problem, problem
 from newsgold.model import Document
 from newsgold.progress import Progress, silent
 from newsgold.resources import documents_dir
-from newsgold.validate import CorpusError, validate_parsed
+from newsgold.validate import (
+    CorpusError,
+    check_integrity,
+    passes_schema_quickly,
+    validate_parsed,
+)
 
 
 class Read(NamedTuple):
@@ -128,8 +133,10 @@ def _quick(path: Path, data: bytes, check_name: bool, checked: bool) -> tuple[Re
         return None
     doc_id = value.get("id")
     try:
-        if not checked and validate_parsed(value, str(path)):
-            return None
+        if not checked and not (
+            passes_schema_quickly(value) and not check_integrity(str(path), value)
+        ):
+            return None  # a problem: the exact path finds it and says what it is
         document = Document.from_dict(value)
     except (AttributeError, KeyError, TypeError, ValueError):
         return None  # checked earlier, and no longer the document it was

@@ -411,6 +411,15 @@ def schema_problems(
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
 
 
+def passes_schema_quickly(doc: Any) -> bool:
+    """Whether ``doc`` passes the document schema by the quick check alone. False where
+    there is no quick check, the validator in use has another schema, or the value does
+    not pass: then only :func:`validate_document_value` says what is wrong (it refuses
+    what JSON parsers let through, such as nesting too deep, before the schema)."""
+    fast = _fast(registry.version())
+    return fast is not None and fast.source is _validator().schema and fast(doc)
+
+
 def _schema_problems(name: str, doc: Any, quick: bool = True) -> list[Problem]:
     validator = _validator()
     fast = _fast(registry.version()) if quick else None
