@@ -86,11 +86,8 @@ def replay(cases: Path, out: Path) -> None:
             else:
                 handle.write(json.dumps(case) + "\n")
                 continue
-            shown = [
-                [p.file.replace(tmp, "TMP"), p.pointer, p.level, p.code, p.message, p.hint]
-                for p in problems
-            ]
-            handle.write(json.dumps(shown) + "\n")
+            shown = [[p.file, p.pointer, p.level, p.code, p.message, p.hint] for p in problems]
+            handle.write(json.dumps(shown).replace(tmp, "TMP") + "\n")
 
 
 def _run(src: Path, *args: str) -> None:
