@@ -142,6 +142,15 @@ def test_readme_has_one_codes_table_per_domain() -> None:
     assert list(readme_codes_tables()) == list(DOMAINS)
 
 
+@pytest.fixture(autouse=True)
+def _layers_registered() -> None:
+    """The built-in layers' codes join CODES when the registry is built: build it, so that
+    a test run alone sees what a run of the whole suite sees."""
+    from newsgold.layers import layers
+
+    layers()
+
+
 def test_readme_codes_equal_the_registry_both_ways() -> None:
     rows = [r for t in readme_codes_tables().values() for r in t if CODE_ROW.fullmatch(r)]
     listed = {m[3]: (int(m[1]), m[4]) for m in map(CODE_ROW.fullmatch, rows) if m}
