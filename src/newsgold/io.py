@@ -16,6 +16,8 @@ from json.encoder import encode_basestring as _quote
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+import orjson
+
 from newsgold.issues import Problem, pointer, problem
 from newsgold.model import Document
 
@@ -325,10 +327,8 @@ def _loads_counted(text: str) -> Any:
     left to the standard parser, which finds and places every problem.
     """
     try:
-        import orjson
-
         value = orjson.loads(text)
-    except (ImportError, ValueError):  # orjson.JSONDecodeError is a ValueError
+    except orjson.JSONDecodeError:
         return _REFUSED
     colons = 0
     level = [value]
@@ -390,8 +390,7 @@ def _parse_exactly(text: str, name: str, where: str) -> tuple[Any, list[Problem]
 
 
 def loads_quick(data: bytes) -> Any:
-    """``data`` parsed by the fast parser (``orjson``), or None where it refuses it or is
-    not installed.
+    """``data`` parsed by the fast parser (``orjson``), or None where it refuses it.
 
     Only a first try: the value has not passed the L1 checks (the fast parser takes the
     last of two equal keys, and an integer too large for 64 bits as a float). A caller
@@ -400,10 +399,6 @@ def loads_quick(data: bytes) -> Any:
     key, a lone surrogate, a CR, a NUL byte or a number out of range can be; otherwise
     it reads the bytes again by :func:`parse_json_bytes`.
     """
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - a dependency; the exact path still works
-        return None
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -421,16 +416,13 @@ def dumps_quick(value: Any) -> bytes | None:
     """``json.dumps(value, ensure_ascii=False, indent=2)`` encoded, by the fast serialiser
     (``orjson``), for the values a document holds (strings, integers, booleans, null,
     lists, objects with string keys): the same bytes. None where it refuses the value (a
-    lone surrogate, an integer beyond 64 bits, a key that is not a string) or is not
-    installed. Not for floats, which the two write differently (``1e16``, ``1e+16``).
+    lone surrogate, an integer beyond 64 bits, a key that is not a string). Not for
+    floats, which the two write differently (``1e16``, ``1e+16``): a document that
+    passed its checks holds none.
     """
     try:
-        import orjson
-    except ImportError:  # pragma: no cover - a dependency; the exact path still works
-        return None
-    try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2)
-    except TypeError:  # orjson.JSONEncodeError: a value it does not serialise
+    except orjson.JSONEncodeError:  # a value it does not serialise
         return None
 
 
