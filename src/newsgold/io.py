@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import gc
 import json
 import math
 import os
@@ -170,6 +171,25 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the ``with`` block; restore it after.
+
+    Reading one document makes tens of thousands of small objects, and the collector
+    would walk the young ones again and again while they are made (a fifth of the time
+    of reading a valid file), though none of them is in a cycle. Paused for one document
+    at a time, the memory freed is the same: every object is freed by its reference
+    count, and anything left in a cycle is collected once the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_json_file(
