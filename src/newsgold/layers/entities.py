@@ -40,6 +40,7 @@ from newsgold.layers.parts import (
     BratRelation,
     BratWriting,
 )
+from newsgold.records import make
 from newsgold.scoring import (
     COREFERENCE,
     Agreement,
@@ -81,8 +82,14 @@ class Entity:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entity:
-        return cls(
-            d["id"], d["name"], d["type"], d["wikipedia"], tuple(d["members"]), d["description"]
+        return make(
+            cls,
+            id=d["id"],
+            name=d["name"],
+            type=d["type"],
+            wikipedia=d["wikipedia"],
+            members=tuple(d["members"]),
+            description=d["description"],
         )
 
 
