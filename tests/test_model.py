@@ -6,12 +6,15 @@ import copy
 import dataclasses
 import json
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsgold.io import canonical_json
 from newsgold.model import Document
+from newsgold.resources import documents_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 
@@ -69,3 +72,42 @@ def test_a_replaced_document_gets_its_own_index() -> None:
     with pytest.raises(KeyError):
         changed.entity(first.id)
     assert doc.entity(first.id) is first
+
+
+def _records(value: Any) -> Iterator[Any]:
+    """Every dataclass instance inside ``value`` (itself included), depth first."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        yield value
+        for f in dataclasses.fields(value):
+            yield from _records(getattr(value, f.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _records(item)
+
+
+@pytest.mark.parametrize("path", sorted(documents_dir().glob("*.json")), ids=lambda p: p.name)
+def test_every_record_read_is_what_its_init_makes(path: Path) -> None:
+    """Records are made without their ``__init__`` (``newsgold.records.make``): each holds
+    exactly its fields, in order, and equals the record its ``__init__`` makes of them."""
+    doc = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    kinds = set()
+    for record in _records(doc):
+        names = [f.name for f in dataclasses.fields(record)]
+        assert list(vars(record)) == names
+        again = type(record)(**{n: getattr(record, n) for n in names})
+        assert again == record and hash(again) == hash(record) and vars(again) == vars(record)
+        kinds.add(type(record).__name__)
+    assert kinds >= {
+        "Mention",
+        "Entity",
+        "Quote",
+        "Participant",
+        "Event",
+        "Trigger",
+        "Argument",
+        "Stance",
+        "Target",
+        "Span",
+        "Relation",
+        "Sentence",
+    }

@@ -131,6 +131,56 @@ def test_hostile_text_gives_exactly_the_problems_of_the_exact_parse(text: str) -
         assert parse_json_bytes(text.encode(), "x.json") == exact(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(values, st.booleans())
+def test_a_file_in_the_indented_form_parses_as_the_exact_parse(value: Any, newline: bool) -> None:
+    text = json.dumps(value, ensure_ascii=False, indent=2) + ("\n" if newline else "")
+    data = text.encode("utf-8", "surrogatepass")
+    assert parse_json_bytes(data, "x.json")[1] or parse_json_bytes(data, "x.json") == exact(text)
+
+
+def nested_lists(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+INDENTED = [
+    '{\n  "a": 1,\n  "a": 2\n}\n',
+    '{\n  "a": {\n    "b": 1\n  },\n  "a": 2\n}',
+    '{\n  "a": 18446744073709551616\n}\n',
+    '{\n  "a": -9223372036854775809\n}\n',
+    '{\n  "a": 1e16\n}\n',
+    '{\n  "a": 1e+16\n}\n',
+    '{\n  "a": 1.0\n}\n',
+    '{\n  "a": -0.0\n}\n',
+    '{\n  "a": 1e999\n}\n',
+    '{\n  "a": NaN\n}\n',
+    '{\n  "a": "\\u00e9"\n}\n',
+    '{\n  "a": "\\ud800"\n}\n',
+    '{\n  "a": "x\\ud83d\\ude00"\n}\n',
+    '{\n  "a": "\\/"\n}\n',
+    '{\n  "a": "\\u0001"\n}\n',
+    '{\n  "a": 1\n}\n\n',
+    '{\n  "a": 1\n} ',
+    "[\n  1,\n  2,\n]\n",
+    json.dumps(nested_lists(MAX_NESTING), indent=2) + "\n",
+    json.dumps(nested_lists(MAX_NESTING + 1), indent=2) + "\n",
+    json.dumps(nested_lists(MAX_NESTING + 2), indent=2),
+    json.dumps({"a": nested_lists(MAX_NESTING - 1)}, indent=2),
+    json.dumps({"a": nested_lists(MAX_NESTING)}, indent=2),
+    json.dumps(nested_lists(900), indent=2),
+]
+"""Files in (or next to) the two-space indented form that the fast parser reads otherwise
+than :func:`json.loads` with every key kept, or that a check must refuse."""
+
+
+@pytest.mark.parametrize("text", INDENTED, ids=lambda t: repr(t[:40]))
+def test_an_indented_file_the_fast_parser_reads_otherwise_is_read_exactly(text: str) -> None:
+    assert parse_json_bytes(text.encode(), "x.json") == exact(text)
+
+
 def test_a_raw_lone_surrogate_in_text_not_decoded_from_utf8_is_found() -> None:
     text = '{"a": "\ud800"}'
     value, problems = parse_json_text(text, "x.json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import gc
 import json
 import math
 import os
@@ -172,6 +173,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the ``with`` block; restore it after.
+
+    Reading one document makes tens of thousands of small objects, and the collector
+    would walk the young ones again and again while they are made (a fifth of the time
+    of reading a valid file), though none of them is in a cycle. Paused for one document
+    at a time, the memory freed is the same: every object is freed by its reference
+    count, and anything left in a cycle is collected once the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_json_file(
     path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES
 ) -> tuple[Any, list[Problem]]:
@@ -276,6 +296,9 @@ def parse_json_bytes(data: bytes, name: str) -> tuple[Any, list[Problem]]:
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         return fail("crlf-line-ends", f"carriage return on line {line}", "use LF line ends only")
+    value = _loads_as_written(data)
+    if value is not _REFUSED:
+        return value, []
     return _parse(text, name, "", decoded=True)
 
 
@@ -312,6 +335,32 @@ def _parse(text: str, name: str, where: str, decoded: bool) -> tuple[Any, list[P
 
 _REFUSED = object()
 """What :func:`_loads_counted` returns for a text it leaves to the standard parser."""
+
+
+_DEEP = b"\n" + b" " * (2 * MAX_NESTING)
+"""A line indented as an item nested :data:`MAX_NESTING` deep in the indented form."""
+
+
+def _loads_as_written(data: bytes) -> Any:
+    """``data`` parsed by the fast parser (``orjson``) when the bytes are exactly what it
+    writes of the value it read, indented by two spaces (as ``json.dump(indent=2,
+    ensure_ascii=False)`` and the canonical form write), with or without a final newline;
+    else :data:`_REFUSED`.
+
+    Those bytes hold no repeated key (the value would lack it), no escape but those the
+    serialiser writes, no number it reads otherwise, and no item nested
+    :data:`MAX_NESTING` deep (each nesting indents an item by two spaces): so the value is
+    what :func:`json.loads` with every key kept gives, with no hazard. Any other layout
+    is left to :func:`_parse`.
+    """
+    if _DEEP in data:
+        return _REFUSED
+    try:
+        value = orjson.loads(data)
+        written = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return _REFUSED
+    return value if written == data.removesuffix(b"\n") else _REFUSED
 
 
 def _loads_counted(text: str) -> Any:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from newsgold.io import (
     canonical_bytes_quick,
     canonical_json,
+    collector_paused,
     loads_quick,
     parse_json_bytes,
     read_file_bytes,
@@ -85,6 +86,11 @@ def _read(path: Path, check_name: bool, checked: bool = False) -> tuple[Read, An
     ``checked``: the file was found valid earlier in the run; it is parsed and typed
     again without the checks, unless typing it fails (it changed), when it is checked.
     """
+    with collector_paused():
+        return _read_paused(path, check_name, checked)
+
+
+def _read_paused(path: Path, check_name: bool, checked: bool) -> tuple[Read, Any]:
     name = str(path)
     data, problems = read_file_bytes(path)
     if data is None:

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
+from newsgold.records import make
+
 Range = tuple[int, int]
 
 
@@ -22,7 +24,7 @@ class Span:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
-        return cls(d["start"], d["end"], d["text"])
+        return make(cls, start=d["start"], end=d["end"], text=d["text"])
 
 
 def spans_from(items: list[dict[str, Any]]) -> tuple[Span, ...]:
@@ -44,7 +46,7 @@ class IdSpan:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
-        return cls(d["id"], d["start"], d["end"], d["text"])
+        return make(cls, id=d["id"], start=d["start"], end=d["end"], text=d["text"])
 
 
 def merge(spans: Iterable[Range]) -> tuple[Range, ...]:

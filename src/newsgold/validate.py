@@ -59,12 +59,11 @@ def _validator() -> Any:
 
 @cache
 def _compiled(version: int) -> Any:
-    """Compile the validator for one state (``version``) of the layer registry."""
+    """Compile the validator of :func:`document_schema` for one state (``version``) of the
+    layer registry."""
     from referencing import Registry, Resource
 
-    root = schema_dir()
-    doc_schema = json.loads((root / "document.schema.json").read_text(encoding="utf-8"))
-    labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
+    doc_schema, labels = schema_files("document", "labels")
     registry: Registry[Any] = Registry().with_resources(
         [
             (labels["$id"], Resource.from_contents(labels)),
@@ -73,12 +72,18 @@ def _compiled(version: int) -> Any:
     )
     # The schema files are checked against the 2020-12 meta-schema by the test suite
     # (tests/test_validate.py), not on every run: that check costs more than compiling.
-    # Resolve every $ref once, here, instead of on every validation (the schema has no
-    # recursion); the registry stays for anything left unresolved.
-    doc_schema = _with_added_layers(
-        _inline_refs(doc_schema, {"": doc_schema, "labels.json": labels})
-    )
-    return strict_validator()(doc_schema, registry=registry)
+    # The registry stays for any $ref the schema still holds (none today).
+    return strict_validator()(document_schema(version), registry=registry)
+
+
+@cache
+def document_schema(version: int) -> dict[str, Any]:
+    """The document schema as applied for one state (``version``) of the layer registry:
+    every ``$ref`` resolved once, here, instead of on every validation (the schema has no
+    recursion), and the layers added from outside included. Made without the schema
+    library: a valid file is passed by the quick check alone, which is made from it."""
+    doc_schema, labels = schema_files("document", "labels")
+    return _with_added_layers(_inline_refs(doc_schema, {"": doc_schema, "labels.json": labels}))
 
 
 @cache
@@ -194,7 +199,7 @@ def fast_check(schema: Any, resources: Iterable[Any] = ()) -> FastCheck | None:
 @cache
 def _fast(version: int) -> FastCheck | None:
     """The :class:`FastCheck` of the document schema for one state of the registry."""
-    return fast_check(_compiled(version).schema, schema_files("document", "labels"))
+    return fast_check(document_schema(version), schema_files("document", "labels"))
 
 
 def schema_files(*names: str) -> list[Any]:
@@ -212,8 +217,7 @@ def schema_files(*names: str) -> list[Any]:
 
 def effective_schema() -> dict[str, Any]:
     """The document schema as applied: ``$ref``s resolved, layers added from outside included."""
-    schema: dict[str, Any] = _validator().schema
-    return schema
+    return document_schema(registry.version())
 
 
 def _with_added_layers(schema: dict[str, Any]) -> dict[str, Any]:
@@ -412,12 +416,13 @@ def schema_problems(
 
 
 def passes_schema_quickly(doc: Any) -> bool:
-    """Whether ``doc`` passes the document schema by the quick check alone. False where
-    there is no quick check, the validator in use has another schema, or the value does
-    not pass: then only :func:`validate_document_value` says what is wrong (it refuses
-    what JSON parsers let through, such as nesting too deep, before the schema)."""
-    fast = _fast(registry.version())
-    return fast is not None and fast.source is _validator().schema and fast(doc)
+    """Whether ``doc`` passes the document schema (:func:`document_schema`) by the quick
+    check alone, without the schema library. False where there is no quick check or the
+    value does not pass: then only :func:`validate_document_value` says what is wrong (it
+    refuses what JSON parsers let through, such as nesting too deep, before the schema)."""
+    version = registry.version()
+    fast = _fast(version)
+    return fast is not None and fast.source is document_schema(version) and fast(doc)
 
 
 def _schema_problems(name: str, doc: Any, quick: bool = True) -> list[Problem]:

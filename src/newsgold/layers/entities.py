@@ -40,6 +40,7 @@ from newsgold.layers.parts import (
     BratRelation,
     BratWriting,
 )
+from newsgold.records import make
 from newsgold.scoring import (
     COREFERENCE,
     Agreement,
@@ -81,8 +82,14 @@ class Entity:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entity:
-        return cls(
-            d["id"], d["name"], d["type"], d["wikipedia"], tuple(d["members"]), d["description"]
+        return make(
+            cls,
+            id=d["id"],
+            name=d["name"],
+            type=d["type"],
+            wikipedia=d["wikipedia"],
+            members=tuple(d["members"]),
+            description=d["description"],
         )
 
 
@@ -297,15 +304,24 @@ def _entity_keys(ck: PredictionContext, value: dict[str, Any], report: bool) -> 
 def _mentions_from_document(
     ck: PredictionContext, value: dict[str, Any], report: bool
 ) -> list[Any]:
+    """The predicted mentions of a prediction document, made once for both views of the
+    layer (the first, coreference, reports what is wrong; linking reads the same list)."""
+    made: list[Any] | None = ck.shared.get(NAME)
+    if made is not None:
+        return made
     keys = _entity_keys(ck, value, report)
     spans: dict[Any, set[Spn]] = {}
     for sp, key in keys.items():
         spans.setdefault(key, set()).add(sp)
+    frozen = {key: frozenset(found) for key, found in spans.items()}
     titles = {e.get("id"): e.get("wikipedia") for _, e in dicts(value.get(NAME))}
-    return [
-        PMention(sp, frozenset(spans[key]), titles.get(key) if isinstance(key, str) else None)
+    made = [
+        PMention(sp, frozen[key], titles.get(key) if isinstance(key, str) else None)
         for sp, key in sorted(keys.items())
     ]
+    if report:
+        ck.shared[NAME] = made
+    return made
 
 
 def _mentions_from_record(

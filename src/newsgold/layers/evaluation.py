@@ -80,20 +80,28 @@ class PredictionContext(Context):
         self.gold = gold
         self.base = base
         self.referents: dict[str, dict[str, set[Spn]]] = {}
-        self._spans: dict[str, Spn | None] = {}
-        self._refs: dict[tuple[str, str], bool] = {}
+        self.shared: dict[str, Any] = {}
+        """What a view made of the prediction that another view of its layer reads too
+        (made once: the views read the same prediction)."""
+        self._spans: dict[tuple[str | int, ...], Spn | None] = {}
+        self._refs: dict[tuple[str, tuple[str | int, ...]], bool] = {}
+        """The answers so far, by the path of what was checked (its pointer's parts: the
+        pointer itself is made only for a problem)."""
 
     def span(self, span: dict[str, Any], *path: str | int) -> Spn | None:
-        where = pointer(*path)
-        if where not in self._spans:
-            self._spans[where] = super().span(span, *path)
-        return self._spans[where]
+        try:
+            return self._spans[path]
+        except KeyError:
+            found = self._spans[path] = super().span(span, *path)
+            return found
 
     def ref(self, kind: str, value: Any, *path: str | int) -> bool:
-        key = (kind, pointer(*path))
-        if key not in self._refs:
-            self._refs[key] = super().ref(kind, value, *path)
-        return self._refs[key]
+        key = (kind, path)
+        try:
+            return self._refs[key]
+        except KeyError:
+            found = self._refs[key] = super().ref(kind, value, *path)
+            return found
 
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         super().add(pointer(*self.base) + where, code, message, hint)

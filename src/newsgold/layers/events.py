@@ -48,6 +48,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
+from newsgold.records import make
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -90,7 +91,7 @@ class Argument:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Argument:
-        return cls(d["role"], d["entity_id"], d["mention_id"])
+        return make(cls, role=d["role"], entity_id=d["entity_id"], mention_id=d["mention_id"])
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class Time:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Time:
-        return cls(d["mention_id"], d["value"], d["reasoning"])
+        return make(cls, mention_id=d["mention_id"], value=d["value"], reasoning=d["reasoning"])
 
 
 @dataclass(frozen=True)
@@ -132,15 +133,16 @@ class Event:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Event:
-        return cls(
-            d["id"],
-            d["type"],
-            tuple(d["modes"]),
-            tuple(d["contexts"]),
-            tuple(Trigger.from_dict(t) for t in d["triggers"]),
-            tuple(Argument.from_dict(a) for a in d["arguments"]),
-            d["realis"],
-            None if d["time"] is None else Time.from_dict(d["time"]),
+        return make(
+            cls,
+            id=d["id"],
+            type=d["type"],
+            modes=tuple(d["modes"]),
+            contexts=tuple(d["contexts"]),
+            triggers=tuple(Trigger.from_dict(t) for t in d["triggers"]),
+            arguments=tuple(Argument.from_dict(a) for a in d["arguments"]),
+            realis=d["realis"],
+            time=None if d["time"] is None else Time.from_dict(d["time"]),
         )
 
 

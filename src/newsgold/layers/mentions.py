@@ -62,6 +62,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
+from newsgold.records import make
 from newsgold.scoring import PRF, Agreement, Cluster, CorefScores, Counted, Row
 from newsgold.spans import Range, greedy_pairs
 
@@ -98,8 +99,15 @@ class Mention:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Mention:
-        return cls(
-            d["id"], d["start"], d["end"], d["text"], d["label"], d["mention_type"], d["entity_id"]
+        return make(
+            cls,
+            id=d["id"],
+            start=d["start"],
+            end=d["end"],
+            text=d["text"],
+            label=d["label"],
+            mention_type=d["mention_type"],
+            entity_id=d["entity_id"],
         )
 
 

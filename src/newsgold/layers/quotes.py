@@ -48,6 +48,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
+from newsgold.records import make
 from newsgold.scoring import (
     OVERLAP_MEASURE,
     OVERLAP_THRESHOLD,
@@ -83,7 +84,7 @@ class Participant:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Participant:
-        return cls(d["entity_id"], d["mention_id"])
+        return make(cls, entity_id=d["entity_id"], mention_id=d["mention_id"])
 
 
 @dataclass(frozen=True)
@@ -112,15 +113,16 @@ class Quote:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Quote:
         addressee = d["addressee"]
-        return cls(
-            d["id"],
-            d["type"],
-            spans_from(d["content"]),
-            spans_from(d["cue"]),
-            d["source"],
-            d["speaker"],
-            None if addressee is None else Participant.from_dict(addressee),
-            d["parent"],
+        return make(
+            cls,
+            id=d["id"],
+            type=d["type"],
+            content=spans_from(d["content"]),
+            cue=spans_from(d["cue"]),
+            source=d["source"],
+            speaker=d["speaker"],
+            addressee=None if addressee is None else Participant.from_dict(addressee),
+            parent=d["parent"],
         )
 
 

@@ -41,6 +41,7 @@ from newsgold.layers.formats import (
     each_record,
 )
 from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
+from newsgold.records import make
 from newsgold.scoring import PRF, Counted, LabelAgreement, Row, exact_pairs, label_agreement
 
 if TYPE_CHECKING:
@@ -78,8 +79,15 @@ class Relation:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Relation:
-        return cls(
-            d["id"], d["type"], d["subtype"], d["arg1"], d["arg2"], d["tense"], d["syntactic_class"]
+        return make(
+            cls,
+            id=d["id"],
+            type=d["type"],
+            subtype=d["subtype"],
+            arg1=d["arg1"],
+            arg2=d["arg2"],
+            tense=d["tense"],
+            syntactic_class=d["syntactic_class"],
         )
 
 

@@ -49,6 +49,7 @@ from newsgold.layers.parts import (
     BratWriting,
 )
 from newsgold.layers.quotes import QUOTE
+from newsgold.records import make
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -89,7 +90,13 @@ class Target:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Target:
-        return cls(d["id"], d["description"], d["entity_id"], d["event_id"])
+        return make(
+            cls,
+            id=d["id"],
+            description=d["description"],
+            entity_id=d["entity_id"],
+            event_id=d["event_id"],
+        )
 
 
 @dataclass(frozen=True)
@@ -115,14 +122,15 @@ class Stance:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Stance:
-        return cls(
-            d["id"],
-            d["holder"],
-            Target.from_dict(d["target"]),
-            d["polarity"],
-            spans_from(d["evidence"]),
-            tuple(d["quote_ids"]),
-            d["basis"],
+        return make(
+            cls,
+            id=d["id"],
+            holder=d["holder"],
+            target=Target.from_dict(d["target"]),
+            polarity=d["polarity"],
+            evidence=spans_from(d["evidence"]),
+            quote_ids=tuple(d["quote_ids"]),
+            basis=d["basis"],
         )
 
 
