@@ -578,13 +578,10 @@ def semeval_matches(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, list[
 
 def semeval_unit(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, SemEvalCounts]:
     """The counts of the four views on one unit (:func:`semeval_matches`)."""
-    out = {}
-    for view, found in semeval_matches(true, pred).items():
-        c = SemEvalCounts()
-        for outcome, _, _ in found:
-            setattr(c, outcome, getattr(c, outcome) + 1)
-        out[view] = c
-    return out
+    return {
+        view: SemEvalCounts(**Counter(outcome for outcome, _, _ in found))
+        for view, found in semeval_matches(true, pred).items()
+    }
 
 
 def decode_iob2_strict(tags: Sequence[str]) -> tuple[list[Ent], int]:
@@ -620,15 +617,20 @@ def _add_unit(
 ) -> None:
     """Add one unit's counts per type: its exact (correct, predicted, gold) names and
     the SemEval counts of the type's spans alone (a type absent from the unit adds 0)."""
-    gold_set, pred_set = set(true), set(pred)
-    for typ in {t for _, _, t in gold_set} | {t for _, _, t in pred_set}:
-        g = {x for x in gold_set if x[2] == typ}
-        p = {x for x in pred_set if x[2] == typ}
+    true_of: dict[str, list[Ent]] = {}
+    pred_of: dict[str, list[Ent]] = {}
+    for x in true:
+        true_of.setdefault(x[2], []).append(x)
+    for x in pred:
+        pred_of.setdefault(x[2], []).append(x)
+    for typ in true_of.keys() | pred_of.keys():
+        t, p = true_of.get(typ, []), pred_of.get(typ, [])  # each in the unit's order
+        g, ps = set(t), set(p)
         counts = micro.setdefault(typ, [0, 0, 0])
-        counts[0] += len(g & p)
-        counts[1] += len(p)
+        counts[0] += len(g & ps)
+        counts[1] += len(ps)
         counts[2] += len(g)
-        per = semeval_unit([x for x in true if x[2] == typ], [x for x in pred if x[2] == typ])
+        per = semeval_unit(t, p)
         slot = by_type.setdefault(typ, {v: SemEvalCounts() for v in SEMEVAL_VIEWS})
         for view, found in per.items():
             slot[view].add(found)
