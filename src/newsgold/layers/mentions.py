@@ -179,12 +179,11 @@ def mention_label(ck: Context, mention_id: Any) -> str | None:
     return None if mention is None else as_str(mention.get("label"))
 
 
-def _label_matches(ck: Context, i: int, m: dict[str, Any], eid: str) -> None:
+def _label_matches(ck: Context, i: int, m: dict[str, Any], eid: str, types: frozenset[str]) -> None:
     label = m.get("label")
     entity = ck.record(ENTITIES, eid) or {}
     etype = entity.get("type")
-    types = inventory().entity_types
-    if label in types and etype in types and etype != label:
+    if etype != label and as_str(label) in types and as_str(etype) in types:
         ck.add(
             pointer(NAME, i, "label"),
             "label-type-mismatch",
@@ -210,9 +209,9 @@ def _nam_overlaps(ck: Context, nam_spans: list[tuple[int, int, int]]) -> None:
             reach = (s2, e2, i2)
 
 
-def _form(ck: Context, i: int, m: dict[str, Any]) -> None:
-    """A NAM mention is no pronoun, and a PRO mention is one."""
-    kind, text = m.get("mention_type"), as_str(m.get("text"))
+def _form(ck: Context, i: int, m: dict[str, Any], kind: Any) -> None:
+    """A NAM mention is no pronoun, and a PRO mention is one (``kind``: its type)."""
+    text = as_str(m.get("text"))
     if text is None or kind not in ("NAM", "PRO"):
         return
     if kind == "NAM" and is_pronoun(text):
@@ -251,11 +250,12 @@ def check(ck: Context) -> None:
     flat NAM mentions inside one sentence."""
     nam_spans: list[tuple[int, int, int]] = []
     spans_seen: dict[tuple[int, int], int] = {}
+    types = frozenset(inventory().entity_types)
     for i, m in ck.items(NAME):
         r = ck.span(m, NAME, i)
         eid = as_str(m.get("entity_id"))
         if eid is not None and ck.ref(ENTITIES, eid, NAME, i, "entity_id"):
-            _label_matches(ck, i, m, eid)
+            _label_matches(ck, i, m, eid, types)
         if r is None:
             continue
         if r in spans_seen:
@@ -267,8 +267,9 @@ def check(ck: Context) -> None:
             )
         else:
             spans_seen[r] = i
-        _form(ck, i, m)
-        if m.get("mention_type") == "NAM":
+        kind = m.get("mention_type")
+        _form(ck, i, m, kind)
+        if kind == "NAM":
             nam_spans.append((r[0], r[1], i))
     _nam_overlaps(ck, nam_spans)
     _in_one_sentence(ck, nam_spans)
