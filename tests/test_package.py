@@ -83,16 +83,18 @@ def test_validation_imports_no_heavy_library() -> None:
 
 
 def test_validating_valid_files_imports_no_schema_library() -> None:
-    """A valid file is passed by the quick check alone: the schema library (and what it
-    imports) comes in with the first file that does not pass."""
+    """A valid file, and a valid prediction, is passed by the quick check alone: the schema
+    library (and what it imports) comes in with the first file that does not pass."""
     probe = (
-        "import sys; from newsgold.reader import read; "
+        "import sys; from newsgold.reader import read; from newsgold.evaluate import evaluate; "
+        "from newsgold.resources import documents_dir; "
         "found = sum(len(r.problems) for r in read()); "
-        "print(found, sorted(m for m in ('jsonschema', 'referencing') if m in sys.modules))"
+        "scored = evaluate('quotes', documents_dir()).scores['documents']; "
+        "print(found, scored, sorted(m for m in ('jsonschema', 'referencing') if m in sys.modules))"
     )
     result = python("-c", probe)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "0 []"
+    assert result.stdout.splitlines()[-1] == "0 1 []"
 
 
 def test_python_m_newsgold_version() -> None:

@@ -648,6 +648,13 @@ def test_a_participant_whose_entity_type_is_a_list_is_reported_not_crashed(tmp_p
     assert codes_at(problems) == [("schema-enum", f"/entities/{i}/type")]
 
 
+def test_a_mention_whose_label_is_a_list_is_reported_not_crashed(tmp_path: Path) -> None:
+    doc = small()
+    doc["mentions"][0]["label"] = [["PERSON"]]  # compared with its entity's type at L3
+    problems = problems_of([write(tmp_path, doc)])
+    assert codes_at(problems) == [("schema-enum", "/mentions/0/label")]
+
+
 @pytest.mark.parametrize("name", ["document.schema.json", "labels.json"])
 def test_the_schema_files_are_valid_2020_12_schemas(name: str) -> None:
     """Checked here rather than on every run: a schema file that is no valid schema fails

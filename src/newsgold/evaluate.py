@@ -161,47 +161,50 @@ class PredictionError(ProblemError):
 
 
 @cache
-def _validators(version: int) -> dict[str, Any]:
-    """A validator per kind of prediction (``version``: the registry's, for the cache)."""
-    from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
+def _schemas(version: int) -> dict[str, Any]:
+    """The schema of each kind of prediction (``version``: the registry's, for the cache):
+    a reference into ``schema/prediction.schema.json``, or the record schema a layer
+    from outside the package declares. Plain JSON, made without the schema library: the
+    quick check is made from it, so valid predictions never import that library (the
+    suite checks the schema file against the 2020-12 meta-schema)."""
+    from newsgold.validate import schema_files
 
-    from newsgold.resources import schema_dir
-    from newsgold.validate import strict_validator
+    pred_id = schema_files("prediction")[0]["$id"]
 
-    root = schema_dir()
-    loaded = [
-        json.loads((root / name).read_text(encoding="utf-8"))
-        for name in ("prediction.schema.json", "document.schema.json", "labels.json")
-    ]
-    pred = loaded[0]
-    resources = [(s["$id"], Resource.from_contents(s)) for s in loaded]
-    schemas: Registry[Any] = Registry().with_resources(resources)
-    Draft202012Validator.check_schema(pred)
-    strict = strict_validator()
-
-    def of(name: str) -> Any:
-        return strict({"$ref": f"{pred['$id']}#/$defs/{name}"}, registry=schemas)
+    def of(name: str) -> dict[str, Any]:
+        return {"$ref": f"{pred_id}#/$defs/{name}"}
 
     out = {"document": of("document"), "iob2_row": of("iob2_row")}
     for v in evaluations():
-        if v.record_schema is not None:
-            out[f"record_{v.name}"] = strict(v.record_schema, registry=schemas)
-        else:
-            out[f"record_{v.name}"] = of(f"record_{v.name}")
+        name = f"record_{v.name}"
+        out[name] = dict(v.record_schema) if v.record_schema is not None else of(name)
     return out
 
 
 @cache
+def _validators(version: int) -> dict[str, Any]:
+    """The ``jsonschema`` validator of each kind of prediction (:func:`_schemas`): it
+    alone says what is wrong with a prediction that the quick check does not pass."""
+    from referencing import Registry, Resource
+
+    from newsgold.validate import schema_files, strict_validator
+
+    resources = [
+        (s["$id"], Resource.from_contents(s))
+        for s in schema_files("prediction", "document", "labels")
+    ]
+    schemas: Registry[Any] = Registry().with_resources(resources)
+    strict = strict_validator()
+    return {kind: strict(schema, registry=schemas) for kind, schema in _schemas(version).items()}
+
+
+@cache
 def _fast_checks(version: int) -> dict[str, Any]:
-    """The quick check (:class:`newsgold.validate.FastCheck`) of each kind's validator."""
+    """The quick check (:class:`newsgold.validate.FastCheck`) of each kind's schema."""
     from newsgold.validate import fast_check, schema_files
 
     resources = schema_files("prediction", "document", "labels")
-    return {
-        kind: fast_check(validator.schema, resources)
-        for kind, validator in _validators(version).items()
-    }
+    return {kind: fast_check(schema, resources) for kind, schema in _schemas(version).items()}
 
 
 def schema_problems(
@@ -211,12 +214,12 @@ def schema_problems(
     prediction schema."""
     from newsgold.validate import schema_problems as from_errors
 
-    validator = _validators(registry.version())[kind]
-    fast = _fast_checks(registry.version()).get(kind)
-    if fast is not None and fast.source is validator.schema and fast(value):
+    version = registry.version()
+    fast = _fast_checks(version).get(kind)
+    if fast is not None and fast.source is _schemas(version)[kind] and fast(value):
         return []
     return from_errors(
-        validator.iter_errors(value),
+        _validators(version)[kind].iter_errors(value),
         file,
         base,
         "schema/prediction.schema.json",

@@ -179,12 +179,11 @@ def mention_label(ck: Context, mention_id: Any) -> str | None:
     return None if mention is None else as_str(mention.get("label"))
 
 
-def _label_matches(ck: Context, i: int, m: dict[str, Any], eid: str) -> None:
+def _label_matches(ck: Context, i: int, m: dict[str, Any], eid: str, types: frozenset[str]) -> None:
     label = m.get("label")
     entity = ck.record(ENTITIES, eid) or {}
     etype = entity.get("type")
-    types = inventory().entity_types
-    if label in types and etype in types and etype != label:
+    if etype != label and as_str(label) in types and as_str(etype) in types:
         ck.add(
             pointer(NAME, i, "label"),
             "label-type-mismatch",
@@ -210,9 +209,9 @@ def _nam_overlaps(ck: Context, nam_spans: list[tuple[int, int, int]]) -> None:
             reach = (s2, e2, i2)
 
 
-def _form(ck: Context, i: int, m: dict[str, Any]) -> None:
-    """A NAM mention is no pronoun, and a PRO mention is one."""
-    kind, text = m.get("mention_type"), as_str(m.get("text"))
+def _form(ck: Context, i: int, m: dict[str, Any], kind: Any) -> None:
+    """A NAM mention is no pronoun, and a PRO mention is one (``kind``: its type)."""
+    text = as_str(m.get("text"))
     if text is None or kind not in ("NAM", "PRO"):
         return
     if kind == "NAM" and is_pronoun(text):
@@ -251,11 +250,12 @@ def check(ck: Context) -> None:
     flat NAM mentions inside one sentence."""
     nam_spans: list[tuple[int, int, int]] = []
     spans_seen: dict[tuple[int, int], int] = {}
+    types = frozenset(inventory().entity_types)
     for i, m in ck.items(NAME):
         r = ck.span(m, NAME, i)
         eid = as_str(m.get("entity_id"))
         if eid is not None and ck.ref(ENTITIES, eid, NAME, i, "entity_id"):
-            _label_matches(ck, i, m, eid)
+            _label_matches(ck, i, m, eid, types)
         if r is None:
             continue
         if r in spans_seen:
@@ -267,8 +267,9 @@ def check(ck: Context) -> None:
             )
         else:
             spans_seen[r] = i
-        _form(ck, i, m)
-        if m.get("mention_type") == "NAM":
+        kind = m.get("mention_type")
+        _form(ck, i, m, kind)
+        if kind == "NAM":
             nam_spans.append((r[0], r[1], i))
     _nam_overlaps(ck, nam_spans)
     _in_one_sentence(ck, nam_spans)
@@ -578,13 +579,10 @@ def semeval_matches(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, list[
 
 def semeval_unit(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, SemEvalCounts]:
     """The counts of the four views on one unit (:func:`semeval_matches`)."""
-    out = {}
-    for view, found in semeval_matches(true, pred).items():
-        c = SemEvalCounts()
-        for outcome, _, _ in found:
-            setattr(c, outcome, getattr(c, outcome) + 1)
-        out[view] = c
-    return out
+    return {
+        view: SemEvalCounts(**Counter(outcome for outcome, _, _ in found))
+        for view, found in semeval_matches(true, pred).items()
+    }
 
 
 def decode_iob2_strict(tags: Sequence[str]) -> tuple[list[Ent], int]:
@@ -620,15 +618,20 @@ def _add_unit(
 ) -> None:
     """Add one unit's counts per type: its exact (correct, predicted, gold) names and
     the SemEval counts of the type's spans alone (a type absent from the unit adds 0)."""
-    gold_set, pred_set = set(true), set(pred)
-    for typ in {t for _, _, t in gold_set} | {t for _, _, t in pred_set}:
-        g = {x for x in gold_set if x[2] == typ}
-        p = {x for x in pred_set if x[2] == typ}
+    true_of: dict[str, list[Ent]] = {}
+    pred_of: dict[str, list[Ent]] = {}
+    for x in true:
+        true_of.setdefault(x[2], []).append(x)
+    for x in pred:
+        pred_of.setdefault(x[2], []).append(x)
+    for typ in true_of.keys() | pred_of.keys():
+        t, p = true_of.get(typ, []), pred_of.get(typ, [])  # each in the unit's order
+        g, ps = set(t), set(p)
         counts = micro.setdefault(typ, [0, 0, 0])
-        counts[0] += len(g & p)
-        counts[1] += len(p)
+        counts[0] += len(g & ps)
+        counts[1] += len(ps)
         counts[2] += len(g)
-        per = semeval_unit([x for x in true if x[2] == typ], [x for x in pred if x[2] == typ])
+        per = semeval_unit(t, p)
         slot = by_type.setdefault(typ, {v: SemEvalCounts() for v in SEMEVAL_VIEWS})
         for view, found in per.items():
             slot[view].add(found)
