@@ -1184,6 +1184,252 @@ def test_a_changed_file_with_its_size_and_time_kept_is_refused(
     ]
 
 
+# ---------------------------------------------------------------- one pass over the gold
+
+
+def _seen_by_the_scorer(monkeypatch: pytest.MonkeyPatch, layer: str) -> list[str]:
+    """The ids of the gold documents the scorer of ``layer`` is given, in order."""
+    import newsgold.evaluate as ev
+
+    scored = ev.view(layer)
+    seen: list[str] = []
+
+    def score(run: Any) -> dict[str, Any]:
+        def pairs() -> Any:
+            for doc, items in run.pairs:
+                seen.append(doc.id)
+                yield doc, items
+
+        return scored.score(dataclasses.replace(run, pairs=pairs()))
+
+    monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=score))
+    return seen
+
+
+def test_the_gold_is_read_once_when_no_second_pass_is_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each gold document is read and checked once, and scored as it is read; only a
+    second pass over the scored documents (the error records) reads them again."""
+    import newsgold.reader
+
+    doc_ids = _copies(tmp_path / "gold", 3)
+    pred = _predictions("records", tmp_path, doc_ids)
+    again: list[Path] = []
+    original = newsgold.reader.read_again
+
+    def counted(path: Path) -> Document:
+        again.append(path)
+        return original(path)
+
+    monkeypatch.setattr(newsgold.reader, "read_again", counted)
+    first = evaluate("ner", pred, tmp_path / "gold")
+    assert again == []
+    with_errors = evaluate("ner", pred, tmp_path / "gold", errors=True)
+    assert again == [tmp_path / "gold" / f"{d}.json" for d in doc_ids]
+    assert with_errors.scores == first.scores and with_errors.errors
+
+
+def test_a_gold_file_invalid_after_scored_ones_gives_its_problems_and_no_score(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gold is checked as it is scored: a bad gold file after three scored ones stops
+    the run with the problems of that file (the first bad one only); no score, no record."""
+    from newsgold.reader import read
+
+    gold = tmp_path / "gold"
+    doc_ids = _copies(gold, 3)
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value.update(id="copy_3")
+    value["mentions"][0]["end"] += 1
+    bad = gold / "copy_3.json"
+    bad.write_text(json.dumps(value, indent=2) + "\n", encoding="utf-8")
+    (gold / "copy_4.json").write_text("{", encoding="utf-8")
+    expected = [(p.code, p.file, p.pointer) for p in next(iter(read([bad]))).problems]
+    assert ("span-text-mismatch", str(bad), "/mentions/0/end") in expected
+    pred = _predictions("records", tmp_path, [*doc_ids, "copy_3", "copy_4"])
+    seen = _seen_by_the_scorer(monkeypatch, "ner")
+    with pytest.raises(PredictionError) as caught:
+        ev_evaluate("ner", pred, gold)
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == expected
+    assert seen == doc_ids
+    monkeypatch.undo()
+    out = tmp_path / "errors.jsonl"
+    args = ["evaluate", "--layer", "ner", "--pred", str(pred), "--gold", str(gold)]
+    assert main([*args, "--format", "json", "--errors", str(out)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False and "micro" not in report and "layer" not in report
+    assert [(p["code"], p["file"], p["pointer"]) for p in report["problems"]] == expected
+    assert not out.exists()
+
+
+def ev_evaluate(*args: Any, **kw: Any) -> Any:
+    """:func:`newsgold.evaluate.evaluate` looked up when called (a test may patch it)."""
+    import newsgold.evaluate as ev
+
+    return ev.evaluate(*args, **kw)
+
+
+def test_a_duplicate_gold_id_stops_the_run(tmp_path: Path) -> None:
+    gold = tmp_path / "gold"
+    doc_ids = _copies(gold, 2)
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value["id"] = "COPY_1"
+    (gold / "COPY_1.json").write_text(canonical_json(Document.from_dict(value)), encoding="utf-8")
+    pred = _predictions("records", tmp_path, doc_ids)
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, gold)
+    (found,) = caught.value.problems
+    assert (found.code, found.file, found.pointer) == (
+        "duplicate-document-id",
+        str(gold / "copy_1.json"),
+        "/id",
+    )
+    assert (
+        found.message
+        == f'id "copy_1" is also the id "COPY_1" (equal up to case) of {gold / "COPY_1.json"}'
+    )
+
+
+@pytest.mark.parametrize("pred_kind", ["missing", "empty-folder"])
+def test_the_gold_is_checked_before_a_bad_prediction_path_is_reported(
+    pred_kind: str, tmp_path: Path
+) -> None:
+    """A gold problem, then a gold that scores nothing, come before a prediction path
+    that cannot be read (no such path, a folder of no prediction file)."""
+    from newsgold.reader import read
+
+    pred = tmp_path / "nope" if pred_kind == "missing" else INVALID / "prediction-folder-empty"
+    code = "file-unreadable" if pred_kind == "missing" else "prediction-folder-empty"
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, GOLD)
+    assert [(p.code, p.file) for p in caught.value.problems] == [(code, str(pred))]
+    unannotated = PREDICTIONS / "invalid_gold" / "gold-layer-not-annotated"
+    with pytest.raises(PredictionError) as caught:
+        evaluate("stance", pred, unannotated)
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == [
+        ("gold-layer-not-annotated", str(unannotated), "")
+    ]
+    bad_gold = tmp_path / "gold"
+    _copies(bad_gold, 1)
+    (bad_gold / "copy_1.json").write_text("[]\n", encoding="utf-8")
+    expected = [(p.code, p.pointer) for p in list(read([bad_gold]))[1].problems]
+    assert expected
+    for layer in ("ner", "stance"):
+        with pytest.raises(PredictionError) as caught:
+            evaluate(layer, pred, bad_gold)
+        assert [(p.code, p.pointer) for p in caught.value.problems] == expected
+        assert {p.file for p in caught.value.problems} == {str(bad_gold / "copy_1.json")}
+
+
+def test_a_prediction_for_no_gold_document_between_two_documents_lines(tmp_path: Path) -> None:
+    """A line of no gold document between the lines of two gold documents is reported at
+    its line, once the whole gold is known; the lines around it are checked as usual."""
+    doc_ids = _copies(tmp_path / "gold", 2)
+    record = {"layer": "ner", "start": 30, "end": 34, "label": "GPE"}
+    lines = [
+        {"doc_id": doc_ids[0], **record},
+        {"doc_id": "copy_9", **record},
+        {"id": "copy_8", "mentions": []},
+        {"doc_id": doc_ids[1], **record},
+        {"doc_id": doc_ids[1], "layer": "ner", "start": 30, "end": 10_000, "label": "GPE"},
+    ]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, tmp_path / "gold")
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == [
+        ("unknown-document", str(pred), "/1/doc_id"),
+        ("unknown-document", str(pred), "/2/id"),
+        ("span-out-of-range", str(pred), "/4/end"),
+    ]
+    assert caught.value.problems[0].message == '"copy_9" is not the id of a gold document'
+    pred.write_text("".join(json.dumps(x) + "\n" for x in lines[:1] + lines[3:4]), "utf-8")
+    s = report_dict(evaluate("ner", pred, tmp_path / "gold"))
+    assert (s["documents"], s["micro"]["predicted"]) == (2, 2)
+
+
+def _without_stance(folder: Path, doc_id: str) -> None:
+    """The fixture under ``doc_id`` in ``folder``, its stance layer not annotated."""
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value["id"] = doc_id
+    value["annotated_layers"].remove("stance")
+    del value["stance"]
+    (folder / f"{doc_id}.json").write_text(
+        canonical_json(Document.from_dict(value)), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("unscored", ["a_doc", "b_doc"])
+def test_the_predictions_of_an_unscored_gold_document_are_checked(
+    unscored: str, tmp_path: Path
+) -> None:
+    """A gold document that does not annotate the layer is not scored, but its
+    predictions are checked against it (before or after the first scored document)."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    scored = "b_doc" if unscored == "a_doc" else "a_doc"
+    _without_stance(gold, unscored)
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value["id"] = scored
+    (gold / f"{scored}.json").write_text(canonical_json(Document.from_dict(value)), "utf-8")
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    prediction = json.loads(ERRORS.read_text("utf-8"))
+    (pred / "a.json").write_text(json.dumps({**prediction, "id": scored}), "utf-8")
+    (pred / "b.json").write_text(json.dumps({**prediction, "id": unscored}), "utf-8")
+    s = report_dict(evaluate("stance", pred, gold))
+    assert (s["documents"], s["predictions_for_unscored_documents"]) == (1, 1)
+    prediction["mentions"][0]["end"] = 10_000
+    (pred / "b.json").write_text(json.dumps({**prediction, "id": unscored}), "utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate("stance", pred, gold)
+    assert [(p.code, p.file, p.pointer) for p in caught.value.problems] == [
+        ("span-out-of-range", str(pred / "b.json"), "/mentions/0/end")
+    ]
+
+
+@pytest.mark.parametrize("change", ["label", "cut-time-kept", "id-size-and-time-kept"])
+def test_a_gold_file_changed_between_the_passes_of_errors_is_refused(
+    change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error records read the scored gold documents again: a file changed since it
+    was scored (its size or modification time, or the id it holds) is refused, so the
+    records never come from another gold than the scores."""
+    import newsgold.evaluate as ev
+
+    doc_ids = _copies(tmp_path / "gold", 2)
+    pred = _predictions("records", tmp_path, doc_ids)
+    target = tmp_path / "gold" / "copy_1.json"
+    original = ev.error_records
+
+    def change_then_records(*args: Any) -> Any:
+        info = target.stat()
+        text = target.read_text("utf-8")
+        if change == "label":
+            text = text.replace('"label": "GPE"', '"label": "LOC"', 1)
+        elif change == "cut-time-kept":
+            text = text[:-2] + "\n"
+        else:
+            text = text.replace('"copy_1"', '"copy_9"')
+        target.write_text(text, encoding="utf-8")
+        if change != "label":
+            os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+        return original(*args)
+
+    monkeypatch.setattr(ev, "error_records", change_then_records)
+    with pytest.raises(PredictionError) as caught:
+        ev.evaluate("ner", pred, tmp_path / "gold", errors=True)
+    (found,) = caught.value.problems
+    if change == "id-size-and-time-kept":
+        assert (found.code, found.file, found.pointer) == ("file-unreadable", str(target), "/id")
+        assert found.message == 'id "copy_9" was "copy_1" when the gold was first read'
+    else:
+        assert (found.code, found.file, found.pointer) == ("file-unreadable", str(target), "")
+        assert found.message.startswith("changed while it was evaluated")
+        assert found.hint == "do not change the gold while it is scored; run evaluate again"
+
+
 # ---------------------------------------------------------------- messages
 
 

@@ -23,11 +23,13 @@ document (two records, or a record and a prediction document, in either order)
 is a problem at the second (``duplicate-span`` for NER, ``duplicate-prediction``
 for the other views).
 
-Predictions may come in any order, across files. They are read twice, one gold
-document at a time: a first pass finds where each document's predictions are
-(:func:`index_predictions`), the second reads them from there, checks and scores
-them with their gold document, and keeps nothing of it after. A prediction file
-that changes between the two passes is refused (``file-unreadable``).
+Predictions may come in any order, across files. They are read twice: a first
+pass finds where the predictions of each document id are (:func:`index_predictions`);
+then the gold is read once, one document at a time, and each gold document's
+predictions are read from there, checked and scored with it; nothing of it is kept
+after. A prediction file that changes between the two passes is refused
+(``file-unreadable``), and so is a gold file that changes before a second pass over
+the scored documents (``--errors``) reads it again.
 
 The definitions of every measure follow (:func:`measures`).
 """
@@ -38,12 +40,12 @@ import dataclasses
 import hashlib
 import io
 import json
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from newsgold import layers as registry
 from newsgold.io import (
@@ -66,6 +68,8 @@ from newsgold.layers.evaluation import (
 from newsgold.model import Document
 from newsgold.progress import Progress, silent
 from newsgold.scoring import DEFINITIONS, Table, plain, render_json, render_text, rounded
+
+_T = TypeVar("_T")
 
 
 def evaluations() -> tuple[Evaluation, ...]:
@@ -409,17 +413,18 @@ _At = tuple[int, int]
 
 @dataclass
 class PredictionIndex:
-    """The first pass over the prediction files: where each gold document's predictions are.
+    """The first pass over the prediction files: where each document's predictions are.
 
     Each value is parsed by the fast parser (:func:`newsgold.io.loads_quick`), without a
-    check, only to learn the gold document it names; nothing of it is kept. ``runs``
-    maps a gold document id to the places of its predictions in file then line order
-    (a :data:`_Lines` each);
-    ``unplaced`` holds those of values that name no gold document or do not parse
-    (the second pass reads, checks and reports them). ``stamps`` holds each file's size
+    check, only to learn the document it names; nothing of it is kept. ``runs`` maps a
+    document id (of the gold, or any id when the gold is not known yet) to the places of
+    its predictions in file then line order (a :data:`_Lines` each);
+    ``unplaced`` holds those of values that name no such document or do not parse
+    (the second pass reads, checks and reports them, with those of ids that are not
+    gold ids). ``stamps`` holds each file's size
     and modification time when indexed: a file changed before it is read again is
     refused. ``problems`` are those of whole files (not readable, too large, CoNLL
-    text, no line), with where they sort; ``rows`` counts the IOB2 rows seen.
+    text, no line), with where they sort; ``rows`` counts the IOB2 rows placed.
     """
 
     files: list[Path] = field(default_factory=list)
@@ -449,9 +454,10 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (info.st_size, info.st_mtime_ns)
 
 
-def _doc_key(value: Any, whole_file: bool, gold_ids: Container[str]) -> str | None:
-    """The gold document a parsed prediction value names, as the checks will read it
-    (a document's ``id``, a record's ``doc_id``, an IOB2 row's); None if it names none."""
+def _doc_key(value: Any, whole_file: bool, gold_ids: Container[str] | None) -> str | None:
+    """The document a parsed prediction value names, as the checks will read it (a
+    document's ``id``, a record's ``doc_id``, an IOB2 row's); None if it names none (of
+    ``gold_ids``, when given)."""
     if not isinstance(value, dict):
         return None
     if whole_file or ("ner_tags" not in value and "layer" not in value):
@@ -460,10 +466,12 @@ def _doc_key(value: Any, whole_file: bool, gold_ids: Container[str]) -> str | No
         key = _row_ids({"id": None, **value})[0]
     else:
         key = value.get("doc_id")
-    return key if isinstance(key, str) and key in gold_ids else None
+    if not isinstance(key, str) or (gold_ids is not None and key not in gold_ids):
+        return None
+    return key
 
 
-def _index_document(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> None:
+def _index_document(index: PredictionIndex, fi: int, gold_ids: Container[str] | None) -> None:
     path = index.files[fi]
     data, found = read_file_bytes(path)
     if data is None:
@@ -472,7 +480,7 @@ def _index_document(index: PredictionIndex, fi: int, gold_ids: Container[str]) -
     index.place(_doc_key(loads_quick(data), True, gold_ids), [fi, 0, -1, -1], None)
 
 
-def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> None:
+def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str] | None) -> None:
     path = index.files[fi]
     name = str(path)
     refused = file_problems(path)
@@ -514,12 +522,13 @@ def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str]) -> N
 
 
 def index_predictions(
-    path: Path, gold_ids: Container[str], progress: Progress = silent
+    path: Path, gold_ids: Container[str] | None = None, progress: Progress = silent
 ) -> tuple[PredictionIndex, list[Problem]]:
     """The first pass over the predictions at ``path`` (a file or a folder): where the
-    predictions of each document of ``gold_ids`` are. The problems returned stop the run
-    (no such path, a folder with no prediction file); those of the index are reported
-    with the second pass."""
+    predictions of each document of ``gold_ids`` are (``None``: of each document id
+    named, the gold being read after). The problems returned stop the run (no such path,
+    a folder with no prediction file); those of the index are reported with the second
+    pass."""
     index = PredictionIndex()
     if not path.exists():
         message, hint = "no such file or folder", "give the path of a prediction file or folder"
@@ -623,7 +632,7 @@ class _Checker:
         """The tagged gold sentences of the document (none if it is not scored)."""
         if not self._tagged:
             iob2, doc = self.view.iob2, self.doc
-            if iob2 is None or doc is None or not self.stream.gold.is_scored(doc.id):
+            if iob2 is None or doc is None or not _is_scored(doc, self.view):
                 self._tagged.append({})
             else:
                 self._tagged.append(iob2.tagged([doc], self.labels))
@@ -699,7 +708,15 @@ class _Checker:
         return self.pred
 
     def known(self, doc_id: str, file: str, where: str) -> Document | None:
-        if doc_id not in self.stream.gold.ids:
+        """The gold document of a value that names ``doc_id``, or None with its problem.
+
+        A value read again for a gold document names that document (the first pass
+        placed it there by its id); one that names another changed in between. The
+        values of no gold document are checked once the whole gold is known.
+        """
+        if self.doc is not None and doc_id == self.doc.id:
+            return self.doc
+        if self.doc is None and doc_id not in self.stream.gold.ids:
             self.problems.append(
                 problem(
                     "unknown-document",
@@ -710,10 +727,8 @@ class _Checker:
                 )
             )
             return None
-        if self.doc is None or doc_id != self.doc.id:  # not what the first pass read
-            self.problems.append(_changed(file, where))
-            return None
-        return self.doc
+        self.problems.append(_changed(file, where))  # not what the first pass read
+        return None
 
     def document(self, value: Any, file: str, base: tuple[str | int, ...]) -> None:
         found = schema_problems(value, "document", file, base)
@@ -995,32 +1010,38 @@ def evaluate(
     """Validate the predictions at ``pred_path`` and score one layer against the gold;
     with ``errors``, derive the error records from the same matching.
 
-    Streaming, in three passes: the gold is read and checked, keeping of each document
-    its id and file; the prediction files are indexed (:func:`index_predictions`: where
-    each document's predictions are); then the scorer is given the scored gold documents
-    one at a time, each read again with its predictions, which are checked against it
-    and normalised as it goes, and adds up its counts document by document. The
-    predictions of unscored gold documents and of no gold document are checked after.
-    Nothing is kept of a document once it is scored, so memory is bounded by the
-    largest document, not by the corpus (the error records, when asked for, are kept).
+    Streaming, the gold read once: the prediction files are indexed first
+    (:func:`index_predictions`: where the predictions of each document id are); then the
+    gold is read and checked one document at a time, in file order, and each scored
+    document is given to the scorer with its predictions, checked against it and
+    normalised as it goes; the scorer adds up its counts document by document. The
+    predictions of an unscored gold document are checked when it is read, those of no
+    gold document at the end. Nothing is kept of a document once it is scored (of the
+    gold, its id, and the file of a scored one), so memory is bounded by the largest
+    document, not by the corpus (the error records, when asked for, are kept; they read
+    the scored documents again).
 
     Raises :class:`PredictionError` with every problem when the predictions (or the
-    gold) do not validate, in file then line order; ``ValueError`` when ``errors`` is
-    asked of a view that has no error records. ``progress`` wraps the gold files and the
-    prediction files read.
+    gold) do not validate: the problems of the first bad gold file, else a gold that
+    scores nothing, else a prediction path that cannot be read, else every problem of
+    the predictions, in file then line order. ``ValueError`` when ``errors`` is asked
+    of a view that has no error records. ``progress`` wraps the prediction files and the
+    gold files read.
     """
     scored_view = view(layer)
     if errors and scored_view.errors is None:
         raise ValueError(f"--layer {layer} has no error records")
     if labels not in LABEL_SETS:
         raise ValueError(f'unknown label set "{labels}"; use one of: {", ".join(LABEL_SETS)}')
-    gold = _gold_index(gold_path, scored_view, progress)
-    if not gold.scored:
-        raise PredictionError([_unannotated(gold_path, scored_view, len(gold.ids))])
-    index, problems = index_predictions(pred_path, gold.ids, progress)
-    if problems:
+    _check_gold_path(gold_path)
+    index, problems = index_predictions(pred_path, None, progress)
+    if problems:  # the gold's own problems come first
+        gold = _gold_index(gold_path, scored_view, progress)
+        if not gold.scored:
+            raise PredictionError([_unannotated(gold_path, scored_view, len(gold.ids))])
         raise PredictionError(problems)
-    with closing(_Stream(gold, index, scored_view, labels, pred_path)) as stream:
+    with closing(_Stream(_Gold(), index, scored_view, labels, pred_path)) as stream:
+        stream.start(gold_path, progress)
         run = Run(stream, labels, stream.iob2)
         view_scores = scored_view.score(run)
         problems = stream.finish()
@@ -1028,13 +1049,13 @@ def evaluate(
             raise PredictionError(problems)
         scores: dict[str, Any] = {
             "layer": layer,
-            "documents": len(gold.scored),
+            "documents": len(stream.gold.scored),
             "documents_without_prediction": stream.tally.without_prediction,
             "predictions_for_unscored_documents": stream.tally.unscored_with_prediction,
             "records_of_other_layers": stream.tally.ignored,
         }
         scores.update(view_scores)
-        order = [doc_id for doc_id, _ in gold.scored]
+        order = [scored.doc_id for scored in stream.gold.scored]
         found = error_records(scored_view, run, order) if errors else ()
     return Report(layer, scores, found)
 
@@ -1059,15 +1080,21 @@ class _Tally:
         self.span_items += len(ck.items())
 
 
+_Pair = tuple[Document, list[Any]]
+
+
 class _Stream:
     """The scored gold documents with their predictions of the view (``Run.pairs``).
 
-    Each pass over it reads the gold documents again, one at a time, and the predictions
-    of each from the index, checking and normalising them. The first pass collects the
-    problems (a document with a problem is given with no prediction; the scores are then
-    not reported); a later pass raises :class:`PredictionError` on a problem. With IOB2
-    rows (``iob2``) a document's list holds, per tagged gold sentence in order, (sentence
-    id, :class:`Tagged`, the predicted tags or None when no row was given).
+    The first pass over it is the one pass over the gold (:meth:`start` begins it): each
+    gold document is read and checked, and the predictions of each from the index are
+    checked and normalised; a gold problem stops it (:class:`PredictionError`), the
+    problems of the predictions are collected (a document with a problem is given with
+    no prediction; the scores are then not reported). A later pass reads the scored
+    gold documents and their predictions again, and raises :class:`PredictionError` on
+    a problem. With IOB2 rows (``iob2``) a document's list holds, per tagged gold
+    sentence in order, (sentence id, :class:`Tagged`, the predicted tags or None when no
+    row was given).
     """
 
     def __init__(
@@ -1088,22 +1115,58 @@ class _Stream:
         self.found: list[tuple[_At, Problem]] = list(index.problems)
         self.tally = _Tally()
         self.checked = False
+        self._pass: Iterator[_Pair] = iter(())
+        self._next: _Pair | None = None
 
     def check(self, doc: Document | None, places: list[_Lines]) -> _Checker:
         return _Checker(self, doc).read(places)
 
-    def __iter__(self) -> Iterator[tuple[Document, list[Any]]]:
-        first = not self.checked
-        for doc_id, path in self.gold.scored:
-            doc = _reread(doc_id, path)
-            ck = self.check(doc, self.index.runs.get(doc_id, []))
-            if first:
-                self.found.extend(ck.found)
-                self.tally.add(ck, scored=True)
-            elif ck.found:
-                raise PredictionError(_in_order(ck.found))
-            yield doc, [] if ck.found else self.items(ck)
+    def start(self, gold_path: Path | None, progress: Progress) -> None:
+        """Begin the pass over the gold: read it up to its first scored document. Raises
+        :class:`PredictionError` on a gold problem, or when no document is scored."""
+        self._pass = self._one_pass(gold_path, progress)
+        self._next = next(self._pass, None)
+        if self._next is None:
+            raise PredictionError([_unannotated(gold_path, self.view, len(self.gold.ids))])
+
+    def _one_pass(self, gold_path: Path | None, progress: Progress) -> Iterator[_Pair]:
+        for doc, path, stamp in _gold_documents(gold_path, progress):
+            scored = self.gold.add(doc, path, stamp, self.view)
+            places = self.index.runs.get(doc.id)
+            if not scored and places is None:
+                continue
+            ck = self.check(doc, places or [])
+            self.found.extend(ck.found)
+            self.tally.add(ck, scored=scored)
+            if scored:
+                yield doc, [] if ck.found else self.items(ck)
+
+    def __iter__(self) -> Iterator[_Pair]:
+        if self.checked or self._next is None:
+            self._complete()
+            yield from self._again()
+            return
+        while self._next is not None:
+            pair, self._next = self._next, None
+            yield pair
+            del pair  # hold one document at a time
+            self._next = next(self._pass, None)
         self.checked = True
+
+    def _complete(self) -> None:
+        """Finish the pass over the gold (if the scorer stopped before its end)."""
+        self._next = None
+        for _ in self._pass:
+            pass
+        self.checked = True
+
+    def _again(self) -> Iterator[_Pair]:
+        for scored in self.gold.scored:
+            doc = _reread(scored)
+            ck = self.check(doc, self.index.runs.get(scored.doc_id, []))
+            if ck.found:
+                raise PredictionError(_in_order(ck.found))
+            yield doc, self.items(ck)
 
     def items(self, ck: _Checker) -> list[Any]:
         if not self.iob2:
@@ -1113,18 +1176,13 @@ class _Stream:
         return [(sid, t, rows.get(sid)) for (_, sid), t in tagged]
 
     def finish(self) -> list[Problem]:
-        """Complete the first pass: the scored documents (if the scorer stopped early),
-        the predictions of unscored gold documents and those of no gold document; every
-        problem in file then line order."""
-        if not self.checked:
-            for _ in self:
-                pass
-        for doc_id, path in self.gold.docs:
-            if doc_id in self.index.runs and not self.gold.is_scored(doc_id):
-                ck = self.check(_reread(doc_id, path), self.index.runs[doc_id])
-                self.found.extend(ck.found)
-                self.tally.add(ck, scored=False)
-        self.found.extend(self.check(None, self.index.unplaced).found)
+        """Complete the first pass: the gold (if the scorer stopped early), then the
+        predictions of no gold document; every problem in file then line order."""
+        self._complete()
+        ids = self.gold.ids
+        rest = [lines for key, runs in self.index.runs.items() if key not in ids for lines in runs]
+        rest = sorted([*self.index.unplaced, *rest], key=lambda lines: (lines[0], lines[1]))
+        self.found.extend(self.check(None, rest).found)
         problems = _in_order(self.found)
         t = self.tally
         if self.view.iob2 is not None and t.rows and t.span_items:
@@ -1140,6 +1198,8 @@ class _Stream:
         return problems
 
     def close(self) -> None:
+        self._next = None
+        _close(self._pass)
         self.files.close()
 
 
@@ -1148,54 +1208,115 @@ def _in_order(found: list[tuple[_At, Problem]]) -> list[Problem]:
     return [p for _, p in sorted(found, key=lambda x: x[0])]
 
 
-@dataclass(frozen=True)
+def _is_scored(doc: Document, scored_view: Evaluation) -> bool:
+    """Whether ``doc`` annotates every layer the view needs."""
+    return all(x in doc.annotated_layers for x in scored_view.needs)
+
+
+class _Scored(NamedTuple):
+    """A scored gold document: its id, its file, and the file's size and modification
+    time just before it was read."""
+
+    doc_id: str
+    path: Path
+    stamp: tuple[int, int]
+
+
+@dataclass
 class _Gold:
-    """The gold read and checked once: each document's id and file, in file order, and
-    which are scored."""
+    """What the pass over the gold has read so far: the id of every document, and the
+    scored ones (:class:`_Scored`) in file order."""
 
-    docs: list[tuple[str, Path]]
-    scored: list[tuple[str, Path]]
-    ids: frozenset[str]
-    scored_ids: frozenset[str]
+    ids: set[str] = field(default_factory=set)
+    scored: list[_Scored] = field(default_factory=list)
 
-    def is_scored(self, doc_id: str) -> bool:
-        return doc_id in self.scored_ids
+    def add(
+        self, doc: Document, path: Path, stamp: tuple[int, int], scored_view: Evaluation
+    ) -> bool:
+        """Note a gold document read; whether it is scored."""
+        self.ids.add(doc.id)
+        if not _is_scored(doc, scored_view):
+            return False
+        self.scored.append(_Scored(doc.id, path, stamp))
+        return True
 
 
-def _gold_index(gold_path: Path | None, scored_view: Evaluation, progress: Progress) -> _Gold:
-    """The gold read and checked once, keeping of each document its id and file.
-    Raises :class:`PredictionError` on a gold problem."""
-    from newsgold.reader import read
-
+def _check_gold_path(gold_path: Path | None) -> None:
     if gold_path is not None and not gold_path.exists():
         message, hint = "no such file or folder", "give a gold document or a folder of them"
         raise PredictionError([problem("file-unreadable", str(gold_path), "", message, hint)])
-    docs: list[tuple[str, Path]] = []
-    scored: list[tuple[str, Path]] = []
-    for result in read([gold_path] if gold_path is not None else None, progress):
-        doc = result.document
-        if result.problems or doc is None:
-            raise PredictionError(result.problems)
-        docs.append((doc.id, result.path))
-        if all(x in doc.annotated_layers for x in scored_view.needs):
-            scored.append((doc.id, result.path))
-    ids = frozenset(doc_id for doc_id, _ in docs)
-    return _Gold(docs, scored, ids, frozenset(doc_id for doc_id, _ in scored))
 
 
-def _reread(doc_id: str, path: Path) -> Document:
-    """A gold document again (checked by :func:`_gold_index`)."""
+def _gold_documents(
+    gold_path: Path | None, progress: Progress
+) -> Iterator[tuple[Document, Path, tuple[int, int]]]:
+    """The gold documents read and checked (:func:`newsgold.reader.read`), in file order,
+    each with its file and the file's :func:`_stamp` taken just before it was read.
+    Raises :class:`PredictionError` with the problems of the first file that has any."""
+    from newsgold.reader import read
+
+    _check_gold_path(gold_path)
+    stamps: dict[Path, tuple[int, int]] = {}
+
+    def stamped(items: Iterable[_T], *, desc: str, total: int | None = None) -> Iterator[_T]:
+        for item in progress(items, desc=desc, total=total):
+            if isinstance(item, Path):
+                stamps[item] = _stamp(item)
+            yield item
+
+    results = read([gold_path] if gold_path is not None else None, stamped)
+    try:
+        for result in results:
+            stamp = stamps.pop(result.path, (-1, -1))
+            if result.problems or result.document is None:
+                raise PredictionError(result.problems)
+            yield result.document, result.path, stamp
+    finally:
+        _close(results)
+
+
+def _close(iterator: Iterator[Any]) -> None:
+    """Close ``iterator`` now if it is a generator (and the files it holds open)."""
+    close = getattr(iterator, "close", None)
+    if close is not None:
+        close()
+
+
+def _gold_index(gold_path: Path | None, scored_view: Evaluation, progress: Progress) -> _Gold:
+    """The gold read and checked, keeping of each document its id (and of a scored one its
+    file); raises :class:`PredictionError` on a gold problem."""
+    gold = _Gold()
+    for doc, path, stamp in _gold_documents(gold_path, progress):
+        gold.add(doc, path, stamp, scored_view)
+    return gold
+
+
+def _reread(scored: _Scored) -> Document:
+    """A scored gold document again; refused when its file changed since it was read."""
     from newsgold.reader import read_again
     from newsgold.validate import CorpusError
 
+    if _stamp(scored.path) != scored.stamp:
+        raise PredictionError(
+            [
+                problem(
+                    "file-unreadable",
+                    str(scored.path),
+                    "",
+                    "changed while it was evaluated (a scored gold document is read again "
+                    "for a second pass over the scored documents)",
+                    "do not change the gold while it is scored; run evaluate again",
+                )
+            ]
+        )
     try:
-        doc = read_again(path)
+        doc = read_again(scored.path)
     except CorpusError as err:
         raise PredictionError(err.problems) from err
-    if doc.id != doc_id:
-        message = f'id "{doc.id}" was "{doc_id}" when the gold was first read'
+    if doc.id != scored.doc_id:
+        message = f'id "{doc.id}" was "{scored.doc_id}" when the gold was first read'
         hint = "do not change the gold while it is scored"
-        raise PredictionError([problem("file-unreadable", str(path), "/id", message, hint)])
+        raise PredictionError([problem("file-unreadable", str(scored.path), "/id", message, hint)])
     return doc
 
 
