@@ -1533,3 +1533,67 @@ def test_an_offset_written_as_a_float_is_refused_not_dropped(
     (found,) = caught.value.problems
     assert (found.code, found.pointer) == ("schema-type", "/0/start")
     assert main(["evaluate", "--layer", "ner", "--gold", str(GOLD), "--pred", str(pred)]) == 1
+
+
+# ---------------------------------------------------------------- the index reads a leading id
+
+
+def _document_text(doc_id: str, *, second_id: str | None = None) -> str:
+    """The errors fixture as a prediction document for ``doc_id``, ``id`` its first key;
+    with ``second_id``, the key ``id`` given again, last, with that value."""
+    value = json.loads(ERRORS.read_text("utf-8"))
+    value.pop("id")
+    text = json.dumps({"id": doc_id, **value}, indent=2)
+    if second_id is not None:
+        text = text[: text.rindex("}")].rstrip() + f',\n  "id": "{second_id}"\n}}'
+    return text + "\n"
+
+
+def _problems_of(pred: Path, gold: Path) -> list[tuple[str, str, str]]:
+    with pytest.raises(PredictionError) as caught:
+        evaluate("ner", pred, gold)
+    return [(Path(p.file).name, p.pointer, p.code) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("first", ["copy_0", "copy_1", "elsewhere"])
+def test_a_prediction_document_that_repeats_its_id_gives_the_repeated_key_wherever_placed(
+    first: str, tmp_path: Path
+) -> None:
+    """The index takes the id a document starts with; a file that gives ``id`` twice is
+    found to repeat it, whichever document (or none) its first id names."""
+    _copies(tmp_path / "gold", 2)
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    (pred / "a.json").write_text(_document_text(first, second_id="copy_1"), encoding="utf-8")
+    assert _problems_of(pred, tmp_path / "gold") == [("a.json", "/id", "duplicate-key")]
+
+
+def test_a_prediction_document_that_starts_well_and_breaks_off_is_no_json(tmp_path: Path) -> None:
+    _copies(tmp_path / "gold", 1)
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    text = _document_text("copy_0")
+    (pred / "a.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    assert _problems_of(pred, tmp_path / "gold") == [("a.json", "", "invalid-json")]
+
+
+@pytest.mark.parametrize("form", ["id-not-first", "escaped", "spaced"])
+def test_a_prediction_document_is_placed_by_its_id_however_it_is_written(
+    form: str, tmp_path: Path
+) -> None:
+    """The id is the one the checks read: the document predicts for copy_1 alone."""
+    doc_ids = _copies(tmp_path / "gold", 2)
+    value = json.loads(_document_text("copy_1"))
+    if form == "id-not-first":
+        key = next(k for k in value if k != "id")
+        text = json.dumps({key: value[key], **value})
+        assert not text.startswith('{"id"')
+    elif form == "escaped":
+        text = json.dumps(value).replace('"copy_1"', '"copy\\u005f1"', 1)
+    else:
+        text = json.dumps(value, separators=(" , ", " : "))
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    (pred / "a.json").write_text(text, encoding="utf-8")
+    scores = evaluate("ner", pred, tmp_path / "gold").scores
+    assert (scores["documents"], scores["documents_without_prediction"]) == (len(doc_ids), 1)

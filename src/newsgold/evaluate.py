@@ -40,6 +40,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -477,7 +478,27 @@ def _index_document(index: PredictionIndex, fi: int, gold_ids: Container[str] | 
     if data is None:
         index.problems.extend(((fi, 0), p) for p in found)
         return
-    index.place(_doc_key(loads_quick(data), True, gold_ids), [fi, 0, -1, -1], None)
+    index.place(_doc_key(_named(data), True, gold_ids), [fi, 0, -1, -1], None)
+
+
+_LEADING_ID = re.compile(rb'\{\s*"id"\s*:\s*"([^"\\\x00-\x1f]*)"\s*,')
+"""The start of a prediction document whose first key is ``id``, a string with no escape."""
+
+
+def _named(data: bytes) -> Any:
+    """As much of a prediction document as the index needs: ``{"id": ...}`` from its first
+    key where that is ``id`` (the way documents are written), else the value parsed.
+
+    The id read so is the one the checks read, unless the file repeats the key ``id`` or
+    is no JSON: then the checks find that wherever the file is placed, and nothing else.
+    """
+    found = _LEADING_ID.match(data)
+    if found is not None:
+        try:
+            return {"id": found.group(1).decode("utf-8")}
+        except UnicodeDecodeError:
+            pass
+    return loads_quick(data)
 
 
 def _index_lines(index: PredictionIndex, fi: int, gold_ids: Container[str] | None) -> None:
