@@ -214,3 +214,22 @@ def test_the_fast_parser_leaves_a_repeated_key_or_a_float_to_the_standard_parser
     text: str,
 ) -> None:
     assert io._loads_counted(text) is io._REFUSED
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b'\xef\xbb\xbf{\n  "a": 1\n}\n', "utf8-bom"),
+        (b'{\n  "a": "\xff"\n}\n', "invalid-utf8"),
+        (b'{\n  "a": "\xed\xa0\x80"\n}\n', "invalid-utf8"),
+        (b'{\n  "a": 1\n}\n\x00', "nul-byte"),
+        (b'{\r\n  "a": 1\r\n}\r\n', "crlf-line-ends"),
+        (b"\n", "empty-file"),
+    ],
+    ids=["bom", "not-utf8", "surrogate-bytes", "nul", "crlf", "blank"],
+)
+def test_an_indented_file_with_a_byte_hazard_is_refused_with_its_code(
+    data: bytes, code: str
+) -> None:
+    value, problems = parse_json_bytes(data, "x.json")
+    assert value is None and [p.code for p in problems] == [code]

@@ -275,6 +275,10 @@ def parse_json_bytes(data: bytes, name: str) -> tuple[Any, list[Problem]]:
     def fail(code: str, message: str, hint: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, "", 1, code, message, hint)]
 
+    if b"\x00" not in data and b"\r" not in data and not data.startswith(b"\xef\xbb\xbf"):
+        value = _loads_as_written(data)  # refuses bytes that are no UTF-8, or empty
+        if value is not _REFUSED:
+            return value, []
     if not data.strip():
         return fail("empty-file", "file is empty", "write the document as a JSON object")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -296,9 +300,6 @@ def parse_json_bytes(data: bytes, name: str) -> tuple[Any, list[Problem]]:
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         return fail("crlf-line-ends", f"carriage return on line {line}", "use LF line ends only")
-    value = _loads_as_written(data)
-    if value is not _REFUSED:
-        return value, []
     return _parse(text, name, "", decoded=True)
 
 
