@@ -26,7 +26,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from newsgold.spans import Range, greedy_pairs, intersection, length, merge
+from newsgold.spans import Range, greedy_pairs, length, merge, merged_dice
 
 OVERLAP_THRESHOLD = 0.5
 """Smallest character-level Dice coefficient of two units for an overlap match."""
@@ -300,7 +300,7 @@ def overlap_pairs(
             apart = not ma or not mb or ma[-1][1] <= mb[0][0] or mb[-1][1] <= ma[0][0]
             if total and apart and threshold > 0:
                 continue  # Dice 0: no candidate
-            d = 1.0 if total == 0 else 2 * intersection(ma, mb) / total
+            d = merged_dice(ma, mb, total)
             if d >= threshold:
                 candidates.append(((-d,), i, j))
     return greedy_pairs(candidates)

@@ -81,8 +81,14 @@ def intersection(a: Sequence[Range], b: Sequence[Range]) -> int:
 
 def dice(a: Iterable[Range], b: Iterable[Range]) -> float:
     """Character-level Dice coefficient of the unions of two sets of spans (1.0 if both empty)."""
-    ma, mb = merge(a), merge(b)
-    total = length(ma) + length(mb)
+    return merged_dice(merge(a), merge(b))
+
+
+def merged_dice(ma: Sequence[Range], mb: Sequence[Range], total: int | None = None) -> float:
+    """:func:`dice` of two merged range lists (:func:`merge`); ``total``: their lengths
+    added, when the caller has them."""
+    if total is None:
+        total = length(ma) + length(mb)
     return 1.0 if total == 0 else 2 * intersection(ma, mb) / total
 
 
