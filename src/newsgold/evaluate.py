@@ -416,16 +416,16 @@ _At = tuple[int, int]
 class PredictionIndex:
     """The first pass over the prediction files: where each document's predictions are.
 
-    Each value is parsed by the fast parser (:func:`newsgold.io.loads_quick`), without a
-    check, only to learn the document it names; nothing of it is kept. ``runs`` maps a
-    document id (of the gold, or any id when the gold is not known yet) to the places of
-    its predictions in file then line order (a :data:`_Lines` each);
-    ``unplaced`` holds those of values that name no such document or do not parse
-    (the second pass reads, checks and reports them, with those of ids that are not
-    gold ids). ``stamps`` holds each file's size
-    and modification time when indexed: a file changed before it is read again is
-    refused. ``problems`` are those of whole files (not readable, too large, CoNLL
-    text, no line), with where they sort; ``rows`` counts the IOB2 rows placed.
+    Each value is read only as far as needed to learn the document it names (a prediction
+    document's leading ``id``, :func:`_named`; else the value parsed by the fast parser,
+    :func:`newsgold.io.loads_quick`), without a check; nothing of it is kept. ``runs`` maps
+    a document id (of the gold, or any id when the gold is not known yet) to the places of
+    its predictions in file then line order (a :data:`_Lines` each); ``unplaced`` holds
+    those of values that name no such document or do not parse (the second pass reads,
+    checks and reports them, with those of ids that are not gold ids). ``stamps`` holds each
+    file's size and modification time when indexed: a file changed before it is read again
+    is refused. ``problems`` are those of whole files (not readable, too large, CoNLL text,
+    no line), with where they sort; ``rows`` counts the IOB2 rows placed.
     """
 
     files: list[Path] = field(default_factory=list)

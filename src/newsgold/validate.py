@@ -427,8 +427,8 @@ def passes_schema_quickly(doc: Any) -> bool:
 
 def _schema_problems(name: str, doc: Any, quick: bool = True) -> list[Problem]:
     validator = _validator()
-    fast = _fast(registry.version()) if quick else None
-    if fast is not None and fast.source is validator.schema and fast(doc):
+    in_use = validator.schema is document_schema(registry.version())
+    if quick and in_use and passes_schema_quickly(doc):
         return []
     return schema_problems(validator.iter_errors(doc), name)
 
