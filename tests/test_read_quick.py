@@ -103,6 +103,84 @@ def test_an_attack_reads_as_the_exact_path_reads_it(
     assert quick.problems, "every attack is a file with a problem"
 
 
+def _offset_places(value: Any, path: tuple[str | int, ...] = ()) -> dict[str, tuple]:
+    """The first place of each kind holding an offset (``start`` or ``end``) in ``value``:
+    its path with the indexes left out -> its path."""
+    found: dict[str, tuple] = {}
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        here = (*path, key)
+        if key in ("start", "end") and type(item) is int:
+            found.setdefault("/".join(str(k) for k in here if isinstance(k, str)), here)
+        elif isinstance(item, (dict, list)):
+            for kind, place in _offset_places(item, here).items():
+                found.setdefault(kind, place)
+    return found
+
+
+def test_every_integer_the_schema_allows_is_an_offset() -> None:
+    """The quick path leaves the schema's integer rule to typing, which refuses an offset
+    that is no integer (``spans.offsets``): that covers the schema only while each of its
+    integers is a ``start`` or an ``end``."""
+    from newsgold.validate import effective_schema
+
+    def integers(node: Any, key: str | None = None) -> set[str | None]:
+        found: set[str | None] = set()
+        if isinstance(node, dict):
+            kind = node.get("type")
+            if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+                found.add(key)
+            assert "$ref" not in node, "a $ref left in the applied schema"
+            for k, v in node.items():
+                if k != "$defs":  # applied only where a $ref leads, and none is left
+                    found |= integers(v, k)
+        elif isinstance(node, list):
+            for v in node:
+                found |= integers(v, key)
+        return found
+
+    assert integers(effective_schema()) == {"start", "end"}
+
+
+PLACES = _offset_places(json.loads(CORPUS[0].read_bytes()))
+
+
+def test_the_corpus_holds_an_offset_in_every_kind_of_record() -> None:
+    assert sorted(PLACES) == [
+        "events/triggers/end",
+        "events/triggers/start",
+        "mentions/end",
+        "mentions/start",
+        "quotes/content/end",
+        "quotes/content/start",
+        "quotes/cue/end",
+        "quotes/cue/start",
+        "sentences/end",
+        "sentences/start",
+        "stance/evidence/end",
+        "stance/evidence/start",
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(PLACES))
+def test_an_offset_written_as_a_float_is_refused_in_every_kind_of_record(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    value = json.loads(CORPUS[0].read_bytes())
+    *parents, key = PLACES[kind]
+    target = value
+    for step in parents:
+        target = target[step]
+    target[key] = float(target[key])
+    path = tmp_path / CORPUS[0].name
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    quick, exact = read_file(path), exact_read(path, monkeypatch)
+    same(quick, exact)
+    where = "/" + "/".join(str(k) for k in PLACES[kind])
+    assert [(p.code, p.pointer) for p in quick.problems] == [("schema-type", where)]
+    assert quick.document is None
+
+
 def test_a_valid_file_passes_by_the_quick_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """The corpus is read without the exact parser (a guard that the quick path is used)."""
 

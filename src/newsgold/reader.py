@@ -129,7 +129,8 @@ def _quick(path: Path, data: bytes, check_name: bool, checked: bool) -> tuple[Re
     """:func:`_read` of a file that passes every check, by the fast parser and serialiser;
     None when anything is not so (the exact path then reads the file and says what).
 
-    A file passes only when its value passes L2 and L3 and its bytes are the canonical
+    A file passes only when its value passes L2 (the integer rule left to typing, which
+    refuses an offset that is no integer) and L3 and its bytes are the canonical
     form of the document typed from that value: bytes with a repeated key, a lone
     surrogate, a CR, a NUL byte, a number out of range or any other layout are not, so
     the fast parser's leniency on those never decides anything.
@@ -140,7 +141,8 @@ def _quick(path: Path, data: bytes, check_name: bool, checked: bool) -> tuple[Re
     doc_id = value.get("id")
     try:
         if not checked and not (
-            passes_schema_quickly(value) and not check_integrity(str(path), value)
+            passes_schema_quickly(value, offsets_typed=True)
+            and not check_integrity(str(path), value)
         ):
             return None  # a problem: the exact path finds it and says what it is
         document = Document.from_dict(value)

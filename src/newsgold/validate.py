@@ -144,19 +144,22 @@ _INTEGER_KEYWORD = "x-newsgold-integer"
 _PATTERN_FORMAT = "x-newsgold-pattern:"
 
 
-def _fast_schema(node: Any, patterns: set[str]) -> Any:
-    """``node`` for ``jsonschema-rs``: the strict-integer keyword beside each integer type,
-    each pattern it could read otherwise turned into a format that Python matches."""
+def _fast_schema(node: Any, patterns: set[str], integers: bool = True) -> Any:
+    """``node`` for ``jsonschema-rs``: the strict-integer keyword beside each integer type
+    (unless ``integers`` is False), each pattern it could read otherwise turned into a
+    format that Python matches."""
     if isinstance(node, list):
-        return [_fast_schema(item, patterns) for item in node]
+        return [_fast_schema(item, patterns, integers) for item in node]
     if not isinstance(node, dict):
         return node
     out = {
-        k: v if k in ("enum", "const", "default", "examples") else _fast_schema(v, patterns)
+        k: v
+        if k in ("enum", "const", "default", "examples")
+        else _fast_schema(v, patterns, integers)
         for k, v in node.items()
     }
     kind = node.get("type")
-    if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+    if integers and (kind == "integer" or (isinstance(kind, list) and "integer" in kind)):
         out[_INTEGER_KEYWORD] = True
     pattern = node.get("pattern")
     if isinstance(pattern, str) and not _SAME_IN_ECMA.fullmatch(pattern.removesuffix("$")):
@@ -171,17 +174,21 @@ def _matcher(pattern: str) -> Callable[[str], bool]:
     return lambda text: regex.search(text) is not None
 
 
-def fast_check(schema: Any, resources: Iterable[Any] = ()) -> FastCheck | None:
+def fast_check(
+    schema: Any, resources: Iterable[Any] = (), integers: bool = True
+) -> FastCheck | None:
     """A :class:`FastCheck` for ``schema``, whose ``$ref``s may point into ``resources``
     (schemas with an ``$id``); ``None`` without ``jsonschema-rs`` or when it refuses the
-    schema."""
+    schema. ``integers=False`` leaves out the project's integer rule (a float with an
+    integer's value, ``2.0``, then passes where the schema says integer): only for a
+    caller that refuses such a value by other means."""
     try:
         import jsonschema_rs
     except ImportError:
         return None
     patterns: set[str] = set()
-    fast = _fast_schema(schema, patterns)
-    found = [(r["$id"], _fast_schema(r, patterns)) for r in resources]
+    fast = _fast_schema(schema, patterns, integers)
+    found = [(r["$id"], _fast_schema(r, patterns, integers)) for r in resources]
     try:
         validator = jsonschema_rs.Draft202012Validator(
             fast,
@@ -197,9 +204,9 @@ def fast_check(schema: Any, resources: Iterable[Any] = ()) -> FastCheck | None:
 
 
 @cache
-def _fast(version: int) -> FastCheck | None:
+def _fast(version: int, integers: bool = True) -> FastCheck | None:
     """The :class:`FastCheck` of the document schema for one state of the registry."""
-    return fast_check(document_schema(version), schema_files("document", "labels"))
+    return fast_check(document_schema(version), schema_files("document", "labels"), integers)
 
 
 def schema_files(*names: str) -> list[Any]:
@@ -415,13 +422,22 @@ def schema_problems(
     return sorted(set(out), key=lambda p: (p.pointer, p.code, p.message))
 
 
-def passes_schema_quickly(doc: Any) -> bool:
+def passes_schema_quickly(doc: Any, *, offsets_typed: bool = False) -> bool:
     """Whether ``doc`` passes the document schema (:func:`document_schema`) by the quick
     check alone, without the schema library. False where there is no quick check or the
     value does not pass: then only :func:`validate_document_value` says what is wrong (it
-    refuses what JSON parsers let through, such as nesting too deep, before the schema)."""
+    refuses what JSON parsers let through, such as nesting too deep, before the schema).
+
+    ``offsets_typed``: the caller trusts ``doc`` only once it is typed
+    (:meth:`newsgold.model.Document.from_dict`), which refuses an offset that is no
+    integer (:func:`newsgold.spans.offsets`); the schema's integer rule, which costs a
+    call back into Python for each integer, is then left to that. It holds while every
+    integer of the schema is an offset (``tests/test_read_quick.py``), so it is taken
+    only when no layer from outside the package adds to the schema.
+    """
     version = registry.version()
-    fast = _fast(version)
+    integers = not offsets_typed or any(layer.schema is not None for layer in registry.added())
+    fast = _fast(version, integers)
     return fast is not None and fast.source is document_schema(version) and fast(doc)
 
 

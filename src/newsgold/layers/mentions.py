@@ -64,7 +64,7 @@ from newsgold.layers.parts import (
 )
 from newsgold.records import make
 from newsgold.scoring import PRF, Agreement, Cluster, CorefScores, Counted, Row
-from newsgold.spans import Range, greedy_pairs
+from newsgold.spans import Range, greedy_pairs, offsets
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -99,11 +99,12 @@ class Mention:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Mention:
+        start, end = offsets(d)
         return make(
             cls,
             id=d["id"],
-            start=d["start"],
-            end=d["end"],
+            start=start,
+            end=end,
             text=d["text"],
             label=d["label"],
             mention_type=d["mention_type"],
