@@ -43,9 +43,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Calls:
     real_parse = newsgold.io._parse
     real_quick = newsgold.reader._quick
 
-    def counting_read(path: Path, check_name: bool, checked: bool = False) -> Any:
+    def counting_read(path: Path, check_name: bool) -> Any:
         seen["read", str(path)] += 1
-        return real_read(path, check_name, checked)
+        return real_read(path, check_name)
 
     def counting_parse(text: str, name: str, where: str, decoded: bool) -> Any:
         seen["parse", name] += 1
@@ -206,7 +206,7 @@ def test_every_entry_point_reads_documents_through_the_reader(
         assert calls["parse", str(path)] == 0, f"{entry} parsed {path} outside the reader"
 
 
-def test_read_again_types_a_checked_file_and_checks_one_that_changed(tmp_path: Path) -> None:
+def test_read_again_checks_what_the_file_holds_now(tmp_path: Path) -> None:
     path = tmp_path / FIXTURE.name
     shutil.copyfile(FIXTURE, path)
     first = newsgold.reader.read_file(path)
@@ -217,3 +217,20 @@ def test_read_again_types_a_checked_file_and_checks_one_that_changed(tmp_path: P
     with pytest.raises(CorpusError) as info:
         newsgold.reader.read_again(path)
     assert ("schema-required", "/text") in [(p.code, p.pointer) for p in info.value.problems]
+
+
+def test_read_again_refuses_a_changed_file_that_still_types(tmp_path: Path) -> None:
+    """A change that typing cannot see (a span whose text no longer matches, a layout
+    that is not canonical) is found: the file is checked again, not only typed."""
+    path = tmp_path / FIXTURE.name
+    value = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    value["mentions"][0]["end"] += 1
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        newsgold.reader.read_again(path)
+    assert [p.code for p in info.value.problems][:1] == ["span-text-mismatch"]
+    shutil.copyfile(FIXTURE, path)
+    path.write_text(json.dumps(json.loads(path.read_bytes())), encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        newsgold.reader.read_again(path)
+    assert [p.code for p in info.value.problems] == ["non-canonical-format"]

@@ -80,33 +80,24 @@ def link_problem(path: Path, folder: Path) -> Problem | None:
     )  # fmt: skip
 
 
-def _read(path: Path, check_name: bool, checked: bool = False) -> tuple[Read, Any]:
-    """:func:`read_file`, and the ``id`` of the parsed value (for the duplicate-id check).
-
-    ``checked``: the file was found valid earlier in the run; it is parsed and typed
-    again without the checks, unless typing it fails (it changed), when it is checked.
-    """
+def _read(path: Path, check_name: bool) -> tuple[Read, Any]:
+    """:func:`read_file`, and the ``id`` of the parsed value (for the duplicate-id check)."""
     with collector_paused():
-        return _read_paused(path, check_name, checked)
+        return _read_paused(path, check_name)
 
 
-def _read_paused(path: Path, check_name: bool, checked: bool) -> tuple[Read, Any]:
+def _read_paused(path: Path, check_name: bool) -> tuple[Read, Any]:
     name = str(path)
     data, problems = read_file_bytes(path)
     if data is None:
         return Read(path, None, problems), None
-    quick = _quick(path, data, check_name, checked)
+    quick = _quick(path, data, check_name)
     if quick is not None:
         return quick
     value, problems = parse_json_bytes(data, name)
     if problems:
         return Read(path, None, problems), None
     doc_id = value.get("id") if isinstance(value, dict) else None
-    if checked:
-        try:
-            return Read(path, Document.from_dict(value), []), doc_id
-        except (AttributeError, KeyError, TypeError, ValueError):
-            pass  # no longer the document it was: the checks below say why
     problems = validate_parsed(value, name)
     document = None if problems else Document.from_dict(value)
     if check_name:
@@ -125,7 +116,7 @@ def _read_paused(path: Path, check_name: bool, checked: bool) -> tuple[Read, Any
     return Read(path, document, problems), doc_id
 
 
-def _quick(path: Path, data: bytes, check_name: bool, checked: bool) -> tuple[Read, Any] | None:
+def _quick(path: Path, data: bytes, check_name: bool) -> tuple[Read, Any] | None:
     """:func:`_read` of a file that passes every check, by the fast parser and serialiser;
     None when anything is not so (the exact path then reads the file and says what).
 
@@ -139,18 +130,17 @@ def _quick(path: Path, data: bytes, check_name: bool, checked: bool) -> tuple[Re
     if type(value) is not dict:
         return None
     doc_id = value.get("id")
+    if not (
+        passes_schema_quickly(value, offsets_typed=True) and not check_integrity(str(path), value)
+    ):
+        return None  # a problem: the exact path finds it and says what it is
     try:
-        if not checked and not (
-            passes_schema_quickly(value, offsets_typed=True)
-            and not check_integrity(str(path), value)
-        ):
-            return None  # a problem: the exact path finds it and says what it is
         document = Document.from_dict(value)
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return None  # checked earlier, and no longer the document it was
+    except TypeError:  # an offset that is no integer (the schema check above left it)
+        return None
     if canonical_bytes_quick(document) != data:
         return None
-    problems = _name_problems(path, doc_id) if check_name and not checked else []
+    problems = _name_problems(path, doc_id) if check_name else []
     return Read(path, document, problems), doc_id
 
 
@@ -215,11 +205,12 @@ def read(paths: Iterable[Path] | None = None, progress: Progress = silent) -> It
 
 
 def read_again(path: Path) -> Document:
-    """A document file :func:`read` found valid earlier in the run, read again: parsed
-    and typed, not checked again (a stage that goes through a corpus twice, holding one
-    document at a time). Raises :class:`~newsgold.validate.CorpusError` when the file no
-    longer holds a valid document."""
-    result, _ = _read(path, check_name=True, checked=True)
+    """A document file :func:`read` found valid earlier in the run, read again (a stage
+    that goes through a corpus twice, holding one document at a time), with every check
+    of :func:`read_file` but the file name: what it holds now is what is checked. Raises
+    :class:`~newsgold.validate.CorpusError` when it no longer holds a valid document;
+    the caller compares the id with the one it read the first time."""
+    result, _ = _read(path, check_name=False)
     if result.problems or result.document is None:
         raise CorpusError(result.problems)
     return result.document

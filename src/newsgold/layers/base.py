@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
@@ -216,19 +216,20 @@ def as_str(value: Any) -> str | None:
 
 def nested(
     item: dict[str, Any], path: tuple[str, ...]
-) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """The objects at ``path`` under ``item`` with their relative paths."""
-    if not path:
-        yield (), item
-        return
-    head, rest = path[0], path[1:]
-    value = item.get(head)
-    if isinstance(value, dict):
-        for sub, found in nested(value, rest):
-            yield (head, *sub), found
-    for j, obj in dicts(value):
-        for sub, found in nested(obj, rest):
-            yield (head, j, *sub), found
+) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """The objects at ``path`` under ``item`` with their relative paths, in document
+    order (a key holds one object or an array of them; anything else holds none)."""
+    found: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [((), item)]
+    for head in path:
+        step: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+        for sub, obj in found:
+            value = obj.get(head)
+            if isinstance(value, dict):
+                step.append(((*sub, head), value))
+            elif isinstance(value, list):
+                step += [((*sub, head, j), o) for j, o in enumerate(value) if isinstance(o, dict)]
+        found = step
+    return found
 
 
 class Context:
@@ -301,9 +302,11 @@ class Context:
             # ids, the later in this order is the one reported
             for i, item in found:
                 for kind in layer.ids:
+                    if not kind.path:
+                        self._register(kind, item, seen, (layer.name, i, "id"))
+                        continue
                     for sub, obj in nested(item, kind.path):
-                        if isinstance(obj, dict):
-                            self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
+                        self._register(kind, obj, seen, (layer.name, i, *sub, "id"))
 
     def _register_all(
         self,
