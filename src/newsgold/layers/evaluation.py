@@ -89,9 +89,9 @@ class PredictionContext(Context):
         pointer itself is made only for a problem)."""
 
     def span(self, span: dict[str, Any], *path: str | int) -> Spn | None:
-        found = self._spans.get(path, False)  # False: not checked yet (an answer is never)
-        if found is False:
-            found = self._spans[path] = Context.span(self, span, *path)
+        if path in self._spans:
+            return self._spans[path]
+        found = self._spans[path] = Context.span(self, span, *path)
         return found
 
     def ref(self, kind: str, value: Any, *path: str | int) -> bool:
