@@ -108,10 +108,20 @@ class PredictionContext(Context):
 
     def spans(self, items: Any, *path: str | int) -> bool:
         """Check every span of a list; True when all are usable."""
+        return self.checked_spans(items, *path) is not None
+
+    def checked_spans(self, items: Any, *path: str | int) -> tuple[Spn, ...] | None:
+        """Check every span of a list; (start, end) of each when all are usable (what
+        :func:`spans_of` reads of them then), else None."""
+        found: list[Spn] = []
         ok = True
         for i, d in enumerate(items or []):
-            ok = self.span(d, *path, i) is not None and ok
-        return ok
+            sp = self.span(d, *path, i)
+            if sp is None:
+                ok = False
+            else:
+                found.append(sp)
+        return tuple(found) if ok else None
 
     def usable(self, d: Mapping[str, Any]) -> bool:
         """Whether a span object has integer offsets (else the schema reported it)."""
