@@ -177,6 +177,19 @@ def test_toy_layer_needs_its_schema(tmp_path: Path, toy: Layer) -> None:
     ]
 
 
+def test_a_float_offset_of_a_toy_is_refused(tmp_path: Path, toy: Layer) -> None:
+    """A layer from outside types its records its own way (``Toy.from_dict`` takes any
+    number): the reader's quick path then keeps the schema's integer rule itself."""
+    word = first_word()
+    path = toy_document(tmp_path, [word])
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw["toys"][0]["start"] = float(word["start"])
+    path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    doc, problems = read_file(path)[1:]
+    assert [(p.code, p.pointer) for p in problems] == [("schema-type", "/toys/0/start")]
+    assert doc is None
+
+
 def test_unregistered_toy_layer_is_refused(tmp_path: Path) -> None:
     with layers.registered(TOY):
         path = toy_document(tmp_path, [first_word(tmp_path)])

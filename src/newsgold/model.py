@@ -157,7 +157,7 @@ class Metadata:
             d["provenance"],
             d["license"],
             Publication.from_dict(publication) if publication is not None else None,
-            tuple(Source.from_dict(s) for s in d.get("sources") or ()),
+            tuple([Source.from_dict(s) for s in d.get("sources") or ()]),
         )
 
 
@@ -220,7 +220,7 @@ class Document:
         extra: list[tuple[str, tuple[Any, ...]]] = []
         for layer in registry.layers():
             # null: a layer the Parquet row of a document without it leaves empty
-            records = tuple(layer.record.from_dict(r) for r in d.get(layer.name) or ())
+            records = tuple([layer.record.from_dict(r) for r in d.get(layer.name) or ()])
             if layer.name in _FIELDS:
                 fields[layer.name] = records
             elif records:

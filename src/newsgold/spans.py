@@ -43,7 +43,7 @@ def offsets(d: dict[str, Any]) -> Range:
 
 def spans_from(items: list[dict[str, Any]]) -> tuple[Span, ...]:
     """Spans from their JSON objects."""
-    return tuple(Span.from_dict(s) for s in items)
+    return tuple([Span.from_dict(s) for s in items])
 
 
 @dataclass(frozen=True)

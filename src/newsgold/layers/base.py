@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from newsgold.issues import CODES, Problem, pointer, problem
@@ -232,6 +233,10 @@ def nested(
     return found
 
 
+_NO_IDS: Mapping[str, dict[str, Any]] = MappingProxyType({})
+"""The ids of a kind that no layer gives out (read only)."""
+
+
 class Context:
     """One document under L3 checks: the raw value, the ids it holds, the problems so far.
 
@@ -270,14 +275,14 @@ class Context:
 
     def record(self, kind: str, ident: Any) -> dict[str, Any] | None:
         """The object with id ``ident`` among the ids of ``kind`` (None when there is none)."""
-        return self.ids.get(kind, {}).get(ident) if isinstance(ident, str) else None
+        return self.ids.get(kind, _NO_IDS).get(ident) if isinstance(ident, str) else None
 
     def ref(self, kind: str, value: Any, *path: str | int) -> bool:
         """Check that ``value`` is an id of ``kind``; report a dangling reference."""
         if not isinstance(value, str):
             return False
         ident = value
-        if ident not in self.ids.get(kind, {}):
+        if ident not in self.ids.get(kind, _NO_IDS):
             self.add(
                 pointer(*path),
                 "dangling-reference",
@@ -391,7 +396,8 @@ class Context:
                 return None  # reported at L2
         if start < 0:
             return None  # reported at L2
-        n = len(self.text)
+        text = self.text
+        n = len(text)
         if start >= end:
             self.add(
                 pointer(*path, "end"),
@@ -408,21 +414,24 @@ class Context:
                 "correct the offsets",
             )
             return None
-        actual = self.text[start:end]
+        actual = text[start:end]
         if stext is not None and actual != stext:
             self._mismatch(path, start, end, stext, actual)
             return None
-        if not self.relaxed:
-            self._edges(path, start, end, actual)
+        if self.relaxed or not (
+            (start > 0 and text[start - 1].isalnum())
+            or (end < n and text[end].isalnum())
+            or actual[0].isspace()
+            or actual[-1].isspace()
+        ):
+            return start, end  # the usual case, in four character tests
+        self._edges(path, start, end, actual)
         return start, end
 
     def _edges(self, path: tuple[str | int, ...], start: int, end: int, actual: str) -> None:
-        text = self.text
-        n = len(text)
-        before = start > 0 and text[start - 1].isalnum()
-        after = end < n and text[end].isalnum()
-        if not (before or after or actual[0].isspace() or actual[-1].isspace()):
-            return  # the usual case, in four character tests
+        """The edge problems of a span that touches a letter or digit beside it, or has
+        whitespace at an edge."""
+        n = len(self.text)
         if actual[0].isspace() or actual[-1].isspace():
             self.add(
                 pointer(*path, "text"),

@@ -139,8 +139,8 @@ class Event:
             type=d["type"],
             modes=tuple(d["modes"]),
             contexts=tuple(d["contexts"]),
-            triggers=tuple(Trigger.from_dict(t) for t in d["triggers"]),
-            arguments=tuple(Argument.from_dict(a) for a in d["arguments"]),
+            triggers=tuple([Trigger.from_dict(t) for t in d["triggers"]]),
+            arguments=tuple([Argument.from_dict(a) for a in d["arguments"]]),
             realis=d["realis"],
             time=None if d["time"] is None else Time.from_dict(d["time"]),
         )
