@@ -89,29 +89,39 @@ class PredictionContext(Context):
         pointer itself is made only for a problem)."""
 
     def span(self, span: dict[str, Any], *path: str | int) -> Spn | None:
-        try:
+        if path in self._spans:
             return self._spans[path]
-        except KeyError:
-            found = self._spans[path] = super().span(span, *path)
-            return found
+        found = self._spans[path] = Context.span(self, span, *path)
+        return found
 
     def ref(self, kind: str, value: Any, *path: str | int) -> bool:
+        if isinstance(value, str) and value in self.ids.get(kind, ()):
+            return True  # an id of kind: the answer at every check, with nothing to report
         key = (kind, path)
-        try:
-            return self._refs[key]
-        except KeyError:
-            found = self._refs[key] = super().ref(kind, value, *path)
-            return found
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = Context.ref(self, kind, value, *path)
+        return found
 
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         super().add(pointer(*self.base) + where, code, message, hint)
 
     def spans(self, items: Any, *path: str | int) -> bool:
         """Check every span of a list; True when all are usable."""
+        return self.checked_spans(items, *path) is not None
+
+    def checked_spans(self, items: Any, *path: str | int) -> tuple[Spn, ...] | None:
+        """Check every span of a list; (start, end) of each when all are usable (what
+        :func:`spans_of` reads of them then), else None."""
+        found: list[Spn] = []
         ok = True
         for i, d in enumerate(items or []):
-            ok = self.span(d, *path, i) is not None and ok
-        return ok
+            sp = self.span(d, *path, i)
+            if sp is None:
+                ok = False
+            else:
+                found.append(sp)
+        return tuple(found) if ok else None
 
     def usable(self, d: Mapping[str, Any]) -> bool:
         """Whether a span object has integer offsets (else the schema reported it)."""
@@ -119,7 +129,14 @@ class PredictionContext(Context):
 
     def add_referent(self, kind: str, ident: str, spans: Iterable[Spn]) -> None:
         """Record ``spans`` as spans of the referent ``ident`` of ``kind``."""
-        self.referents.setdefault(kind, {}).setdefault(ident, set()).update(spans)
+        table = self.referents.get(kind)
+        if table is None:
+            table = self.referents[kind] = {}
+        found = table.get(ident)
+        if found is None:
+            table[ident] = set(spans)
+        else:
+            found.update(spans)
 
     def referent(self, kind: str, ident: Any, *path: str | int) -> frozenset[Spn] | None:
         """The spans of referent ``ident`` (``None`` for null); a dangling id has none."""
@@ -127,7 +144,9 @@ class PredictionContext(Context):
             return None
         if not self.ref(kind, ident, *path):
             return frozenset()
-        return frozenset(self.referents.get(kind, {}).get(ident, ()))
+        found = self.referents.get(kind)
+        spans = found.get(ident) if found is not None else None
+        return frozenset(spans) if spans is not None else frozenset()
 
 
 @dataclass(frozen=True)

@@ -317,15 +317,14 @@ def _events_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[
     """The events whose triggers are usable; each joins the event referents by its id."""
     out = []
     for i, ev in dicts(value.get(NAME)):
-        ok = ck.spans(ev["triggers"], NAME, i, "triggers")
+        triggers = ck.checked_spans(ev["triggers"], NAME, i, "triggers")
         args = []
         for j, a in dicts(ev.get("arguments")):
             where = (NAME, i, "arguments", j)
             ref = ck.referent(ENTITIES, a["entity_id"], *where, "entity_id")
             extra = ck.referent(MENTIONS, a.get("mention_id"), *where, "mention_id")
             args.append((str(a["role"]), frozenset(ref or ()) | frozenset(extra or ())))
-        if ok:
-            triggers = spans_of(ev["triggers"])
+        if triggers is not None:
             if isinstance(ev.get("id"), str):
                 ck.add_referent(NAME, ev["id"], triggers)
             modes = frozenset(ev.get("modes", []))

@@ -715,11 +715,12 @@ def _ner_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any
         sp = ck.span(m, NAME, i)
         if sp is None:
             continue
-        if isinstance(m.get("id"), str):
-            ck.add_referent(NAME, m["id"], [sp])
+        ident = m.get("id")
+        if isinstance(ident, str):
+            ck.add_referent(NAME, ident, (sp,))
         eid = m.get("entity_id")
         if eid is not None and ck.ref(ENTITIES, eid, NAME, i, "entity_id"):
-            ck.add_referent(ENTITIES, eid, [sp])
+            ck.add_referent(ENTITIES, eid, (sp,))
         if m.get("mention_type", "NAM") != "NAM":
             continue
         key = (sp[0], sp[1], str(m["label"]))

@@ -279,19 +279,13 @@ class PQuote:
 def _quotes_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
     out = []
     for i, q in dicts(value.get(NAME)):
-        ok = ck.spans(q["content"], NAME, i, "content")
-        ok = ck.spans(q.get("cue"), NAME, i, "cue") and ok
+        content = ck.checked_spans(q["content"], NAME, i, "content")
+        cue = ck.checked_spans(q.get("cue"), NAME, i, "cue")
         source = ck.referent(MENTIONS, q.get("source"), NAME, i, "source")
         speaker = ck.referent(ENTITIES, q.get("speaker"), NAME, i, "speaker")
-        if ok:
+        if content is not None and cue is not None:
             out.append(
-                PQuote(
-                    q.get("type"),
-                    spans_of(q["content"]),
-                    spans_of(q.get("cue")),
-                    min(source) if source else None,
-                    speaker,
-                )
+                PQuote(q.get("type"), content, cue, min(source) if source else None, speaker)
             )
     return out
 
