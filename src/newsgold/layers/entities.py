@@ -21,7 +21,6 @@ from newsgold.layers.evaluation import (
     Run,
     Spn,
     side,
-    spans_of,
 )
 from newsgold.layers.formats import (
     Conll2012Part,
@@ -327,10 +326,11 @@ def _mentions_from_document(
 def _mentions_from_record(
     ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
 ) -> list[Any]:
-    if not ck.spans(value["mentions"], "mentions"):
+    found = ck.checked_spans(value["mentions"], "mentions")
+    if found is None:
         return []
     seen: dict[Spn, int] = {}
-    for k, sp in enumerate(spans_of(value["mentions"])):
+    for k, sp in enumerate(found):
         if sp in seen:
             ck.add(
                 pointer("mentions", k),

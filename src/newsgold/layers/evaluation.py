@@ -33,16 +33,6 @@ HEADER = prf_header(34, f"{'correct':>7} {'pred':>6} {'gold':>6}")
 """The column header of the tables of ``newsgold evaluate``."""
 
 
-def span_of(d: Mapping[str, Any]) -> Spn:
-    """(start, end) of a span object."""
-    return (int(d["start"]), int(d["end"]))
-
-
-def spans_of(items: Iterable[Mapping[str, Any]] | None) -> tuple[Spn, ...]:
-    """(start, end) of each span object."""
-    return tuple(span_of(d) for d in items or ())
-
-
 def norm_description(text: str) -> str:
     """A description compared case- and space-insensitively."""
     return " ".join(text.casefold().split())
@@ -106,13 +96,9 @@ class PredictionContext(Context):
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         super().add(pointer(*self.base) + where, code, message, hint)
 
-    def spans(self, items: Any, *path: str | int) -> bool:
-        """Check every span of a list; True when all are usable."""
-        return self.checked_spans(items, *path) is not None
-
     def checked_spans(self, items: Any, *path: str | int) -> tuple[Spn, ...] | None:
-        """Check every span of a list; (start, end) of each when all are usable (what
-        :func:`spans_of` reads of them then), else None."""
+        """Check every span of a list (each reported at its place); (start, end) of each
+        when all are usable, else None."""
         found: list[Spn] = []
         ok = True
         for i, d in enumerate(items or []):

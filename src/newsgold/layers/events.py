@@ -26,7 +26,6 @@ from newsgold.layers.evaluation import (
     Spn,
     align,
     side,
-    spans_of,
 )
 from newsgold.layers.formats import (
     ConllPart,
@@ -335,15 +334,16 @@ def _events_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[
 def _events_from_record(
     ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
 ) -> list[Any]:
-    ok = ck.spans(value["triggers"], "triggers")
+    triggers = ck.checked_spans(value["triggers"], "triggers")
     args = []
+    usable = triggers is not None
     for j, a in enumerate(value.get("arguments", [])):
-        ok = ck.spans(a["entity"], "arguments", j, "entity") and ok
-        args.append((str(a["role"]), frozenset(spans_of(a["entity"]))))
-    if not ok:
+        entity = ck.checked_spans(a["entity"], "arguments", j, "entity")
+        usable = usable and entity is not None
+        args.append((str(a["role"]), frozenset(entity or ())))
+    if triggers is None or not usable:
         return []
     modes = frozenset(value.get("modes", []))
-    triggers = spans_of(value["triggers"])
     return [PEvent(value["type"], modes, triggers, tuple(args), value.get("realis"))]
 
 

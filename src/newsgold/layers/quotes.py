@@ -26,8 +26,6 @@ from newsgold.layers.evaluation import (
     Spn,
     align,
     side,
-    span_of,
-    spans_of,
 )
 from newsgold.layers.formats import (
     ConllPart,
@@ -293,23 +291,20 @@ def _quotes_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[
 def _quotes_from_record(
     ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
 ) -> list[Any]:
-    ok = ck.spans(value["content"], "content")
-    ok = ck.spans(value.get("cue"), "cue") and ok
-    source = value.get("source")
-    ok = (source is None or ck.span(source, "source") is not None) and ok
-    speaker = value.get("speaker")
-    ok = (speaker is None or ck.spans(speaker, "speaker")) and ok
-    if not ok:
+    content = ck.checked_spans(value["content"], "content")
+    cue = ck.checked_spans(value.get("cue"), "cue")
+    source, speaker = value.get("source"), value.get("speaker")
+    source_span = None if source is None else ck.span(source, "source")
+    speaker_spans = None if speaker is None else ck.checked_spans(speaker, "speaker")
+    if (
+        content is None
+        or cue is None
+        or (source is not None and source_span is None)
+        or (speaker is not None and speaker_spans is None)
+    ):
         return []
-    return [
-        PQuote(
-            value.get("type"),
-            spans_of(value["content"]),
-            spans_of(value.get("cue")),
-            None if source is None else span_of(source),
-            None if speaker is None else frozenset(spans_of(speaker)),
-        )
-    ]
+    said_by = None if speaker_spans is None else frozenset(speaker_spans)
+    return [PQuote(value.get("type"), content, cue, source_span, said_by)]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from newsgold.layers.evaluation import (
     Spn,
     align,
     norm_description,
-    spans_of,
 )
 from newsgold.layers.evaluation import side as side_of
 from newsgold.layers.events import event_referents
@@ -312,21 +311,19 @@ def _stance_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[
 def _stance_from_record(
     ck: PredictionContext, value: dict[str, Any], items: list[Any], labels: str
 ) -> list[Any]:
-    ok = ck.spans(value["holder"], "holder")
+    holder = ck.checked_spans(value["holder"], "holder")
     tg = value["target"]
     kind: str
-    target: PTarget
-    if "entity" in tg:
-        ok = ck.spans(tg["entity"], "target", "entity") and ok
-        kind, target = "entity", frozenset(spans_of(tg["entity"]))
-    elif "event" in tg:
-        ok = ck.spans(tg["event"], "target", "event") and ok
-        kind, target = "event", frozenset(spans_of(tg["event"]))
+    target: PTarget | None  # None: the target's spans are not usable
+    if "entity" in tg or "event" in tg:
+        kind = "entity" if "entity" in tg else "event"
+        found = ck.checked_spans(tg[kind], "target", kind)
+        target = None if found is None else frozenset(found)
     else:
         kind, target = "description", norm_description(tg["description"])
-    if not ok:
+    if holder is None or target is None:
         return []
-    return [PStance(frozenset(spans_of(value["holder"])), kind, target, value["polarity"])]
+    return [PStance(frozenset(holder), kind, target, value["polarity"])]
 
 
 def _gold_target(tg: Target) -> tuple[str, Key]:
