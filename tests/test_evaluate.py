@@ -1597,3 +1597,51 @@ def test_a_prediction_document_is_placed_by_its_id_however_it_is_written(
     (pred / "a.json").write_text(text, encoding="utf-8")
     scores = evaluate("ner", pred, tmp_path / "gold").scores
     assert (scores["documents"], scores["documents_without_prediction"]) == (len(doc_ids), 1)
+
+
+def _coref_record() -> dict[str, Any]:
+    """A coreference record of the first entity of the gold with two mentions."""
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    for entity in gold["entities"]:
+        found = [m for m in gold["mentions"] if m["entity_id"] == entity["id"]]
+        if len(found) >= 2:
+            spans = [{k: m[k] for k in ("start", "end", "text")} for m in found]
+            return {"doc_id": gold["id"], "layer": "coref", "mentions": spans}
+    raise AssertionError("the fixture has an entity of two mentions")
+
+
+RECORD_SPANS = [
+    ("quotes", 4, ("content", 0)),
+    ("quotes", 4, ("cue", 0)),
+    ("quotes", 4, ("source",)),
+    ("quotes", 4, ("speaker", 0)),
+    ("events", 6, ("triggers", 0)),
+    ("events", 6, ("arguments", 0, "entity", 0)),
+    ("stance", 8, ("holder", 1)),
+    ("stance", 8, ("target", "event", 0)),
+    ("coref", None, ("mentions", 1)),
+]
+"""A span in each place a layer record holds one: (layer, line of ERRORS_JSONL or None
+for a coreference record made from the gold, path of the span)."""
+
+
+@pytest.mark.parametrize(("layer", "line", "path"), RECORD_SPANS)
+def test_every_span_of_a_layer_record_is_checked(
+    layer: str, line: int | None, path: tuple[str | int, ...], tmp_path: Path
+) -> None:
+    """A record whose spans all match the text is scored; one whose span at ``path`` does
+    not is reported there, once, and nothing of it is scored."""
+    lines = ERRORS_JSONL.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[line]) if line is not None else _coref_record()
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    assert report_dict(evaluate(layer, pred, GOLD))["documents"] == 1
+    span = record
+    for step in path:
+        span = span[step]
+    span["end"] += 1
+    pred.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(PredictionError) as caught:
+        evaluate(layer, pred, GOLD)
+    where = "/0/" + "/".join(str(step) for step in path) + "/text"
+    assert [(p.code, p.pointer) for p in caught.value.problems] == [("span-text-mismatch", where)]
