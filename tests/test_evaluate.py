@@ -821,6 +821,36 @@ def test_semeval_overall_is_not_the_sum_of_the_per_type_counts() -> None:
             assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
 
 
+def test_semeval_exact_matches_across_types_overall_but_not_per_type() -> None:
+    """A prediction with a gold span's bounds and another type is exact overall; per
+    type it meets no span of its type (spurious), so per type exact counts as strict.
+    nervaluate counts the same."""
+    from nervaluate import Evaluator
+
+    true, pred = [(0, 5, "A"), (10, 15, "B")], [(0, 5, "B"), (10, 15, "B")]
+    mine = plain(score_ner_units([(true, pred)]))
+    # (correct, incorrect, partial, missed, spurious)
+    overall = {
+        "strict": (1, 1, 0, 0, 0),
+        "exact": (2, 0, 0, 0, 0),
+        "partial": (2, 0, 0, 0, 0),
+        "type": (1, 1, 0, 0, 0),
+    }
+    for name, counts in overall.items():
+        assert _counts(mine["semeval"][name]) == counts
+        assert _counts(mine["per_type"]["A"][name]) == (0, 0, 0, 1, 0)
+        assert _counts(mine["per_type"]["B"][name]) == (1, 0, 0, 0, 1)
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
+    ]
+    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=["A", "B"], loader="dict").evaluate()
+    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+    for mine_view, their_view in views.items():
+        assert _counts(theirs["overall"][their_view]) == overall[mine_view]
+        for typ, per in theirs["entities"].items():
+            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+
+
 # ---------------------------------------------------------------- duplicates and size
 
 

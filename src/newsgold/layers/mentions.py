@@ -441,13 +441,6 @@ class SemEvalCounts:
     missed: int = 0
     spurious: int = 0
 
-    def add(self, other: SemEvalCounts) -> None:
-        self.correct += other.correct
-        self.incorrect += other.incorrect
-        self.partial += other.partial
-        self.missed += other.missed
-        self.spurious += other.spurious
-
     def scores(self, half_credit: bool) -> SemEvalScore:
         actual = self.correct + self.incorrect + self.partial + self.spurious
         possible = self.correct + self.incorrect + self.partial + self.missed
@@ -499,91 +492,110 @@ class _Near:
         return sorted(i for i in self.order[lo:hi] if self.true[i][1] > p[0])
 
 
-def _type_match(
-    p: Ent, true: Sequence[Ent], near_spans: list[int], matched: set[int]
-) -> tuple[int | None, int | None]:
-    """(hit, near) of the type view: the nearest overlapping span of the type, else any."""
-    hit: int | None = None
-    near: int | None = None
-    best_dist: int | None = None
-    for i in near_spans:
-        t = true[i]
-        if i in matched or not _overlaps(p, t):
-            continue
-        if p[2] == t[2]:
-            dist = abs(p[0] - t[0]) + abs(p[1] - t[1])
-            if best_dist is None or dist < best_dist:
-                hit, best_dist = i, dist
-        elif near is None:
-            near = i
-    return hit, near
-
-
-def _bounds_match(
-    view: str, p: Ent, true: Sequence[Ent], near_spans: list[int], matched: set[int]
-) -> tuple[int | None, int | None]:
-    """(hit, near) of the strict, exact and partial views, first in order."""
-    near: int | None = None
-    for i in near_spans:
-        if i in matched:
-            continue
-        t = true[i]
-        same_bounds = p[0] == t[0] and p[1] == t[1]
-        if view == "partial":
-            if not _overlaps(p, t):
-                continue
-            if same_bounds:
-                return i, near
-            if near is None:
-                near = i
-            continue
-        if same_bounds and (view == "exact" or p[2] == t[2]):
-            return i, near
-        if near is None and _overlaps(p, t):
-            near = i
-    return None, near
-
+_Pair = tuple[int, bool, bool, bool, int]
+"""A gold span a prediction meets: (gold index, same bounds, same type, overlaps by
+:data:`NER_MIN_OVERLAP_PERCENT`, distance of the bounds)."""
 
 Outcome = tuple[str, int | None, int | None]
 """(correct, incorrect, partial, spurious or missed; gold index; predicted index)."""
 
 
-def semeval_matches(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, list[Outcome]]:
-    """The four views on one unit, greedy in the given order as nervaluate matches: each
-    prediction's outcome with the gold span it is matched to, then each missed gold span.
-
-    Each prediction is compared with the gold spans it shares a character with, in gold
-    order (any other span can be neither a hit nor a near miss in any view)."""
+def _pairs(true: Sequence[Ent], pred: Sequence[Ent]) -> list[list[_Pair]]:
+    """For each prediction, the gold spans it shares a character with, in gold order
+    (any other span can be neither a hit nor a near miss in any view)."""
     index = _Near(true)
-    meets = [index.meeting(p) for p in pred]
-    out = {}
-    for view in SEMEVAL_VIEWS:
-        found: list[Outcome] = []
-        matched: set[int] = set()
-        for j, p in enumerate(pred):
-            if view == "type":
-                hit, near = _type_match(p, true, meets[j], matched)
-            else:
-                hit, near = _bounds_match(view, p, true, meets[j], matched)
-            if hit is not None:
-                found.append(("correct", hit, j))
-                matched.add(hit)
-            elif near is not None:
-                found.append(("partial" if view == "partial" else "incorrect", near, j))
-                matched.add(near)
-            else:
-                found.append(("spurious", None, j))
-        found += [("missed", i, None) for i in range(len(true)) if i not in matched]
-        out[view] = found
+    out = []
+    for p in pred:
+        found = []
+        for i in index.meeting(p):
+            t = true[i]
+            found.append(
+                (
+                    i,
+                    p[0] == t[0] and p[1] == t[1],
+                    p[2] == t[2],
+                    _overlaps(p, t),
+                    abs(p[0] - t[0]) + abs(p[1] - t[1]),
+                )
+            )
+        out.append(found)
     return out
 
 
-def semeval_unit(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, SemEvalCounts]:
-    """The counts of the four views on one unit (:func:`semeval_matches`)."""
-    return {
-        view: SemEvalCounts(**Counter(outcome for outcome, _, _ in found))
-        for view, found in semeval_matches(true, pred).items()
-    }
+OUTCOMES: tuple[str, ...] = ("correct", "incorrect", "partial", "missed", "spurious")
+"""The SemEval outcomes, in the order of the fields of :class:`SemEvalCounts`: an
+outcome is given by its place here."""
+_CORRECT, _INCORRECT, _PARTIAL, _MISSED, _SPURIOUS = range(5)
+
+
+def _greedy(
+    view: str, pairs: list[list[_Pair]], matched: set[int]
+) -> tuple[list[int], list[int | None]]:
+    """Each prediction's outcome in one view (its place in :data:`OUTCOMES`) and the
+    gold span it is matched to, greedy in prediction order as nervaluate matches
+    (``matched`` gets the gold indexes taken). Strict and exact: the first free span
+    with the same bounds (and type, strict), else the first free overlapping one
+    (incorrect). Partial: the first free overlapping span with the same bounds, else
+    the first free overlapping one (partial). Type: the nearest free overlapping span
+    of the type (first on a tie), else the first free overlapping one of another type
+    (incorrect)."""
+    outcomes: list[int] = []
+    golds: list[int | None] = []
+    near_outcome = _PARTIAL if view == "partial" else _INCORRECT
+    by_type = view == "type"
+    need_type = view == "strict"
+    need_overlap = view == "partial"
+    for found in pairs:
+        hit: int | None = None
+        near: int | None = None
+        if by_type:
+            best = -1
+            for i, _, same_type, overlaps, dist in found:
+                if i in matched or not overlaps:
+                    continue
+                if same_type:
+                    if best < 0 or dist < best:
+                        hit, best = i, dist
+                elif near is None:
+                    near = i
+        else:
+            for i, same_bounds, same_type, overlaps, _ in found:
+                if i in matched or (need_overlap and not overlaps):
+                    continue
+                if same_bounds and (same_type or not need_type):
+                    hit = i
+                    break
+                if near is None and overlaps:
+                    near = i
+        if hit is not None:
+            outcomes.append(_CORRECT)
+            golds.append(hit)
+            matched.add(hit)
+        elif near is not None:
+            outcomes.append(near_outcome)
+            golds.append(near)
+            matched.add(near)
+        else:
+            outcomes.append(_SPURIOUS)
+            golds.append(None)
+    return outcomes, golds
+
+
+def semeval_matches(true: Sequence[Ent], pred: Sequence[Ent]) -> dict[str, list[Outcome]]:
+    """The four views on one unit, greedy in the given order as nervaluate matches: each
+    prediction's outcome with the gold span it is matched to, then each missed gold span
+    (:func:`_greedy`)."""
+    pairs = _pairs(true, pred)
+    out = {}
+    for view in SEMEVAL_VIEWS:
+        matched: set[int] = set()
+        outcomes, golds = _greedy(view, pairs, matched)
+        found: list[Outcome] = [
+            (OUTCOMES[k], i, j) for j, (k, i) in enumerate(zip(outcomes, golds, strict=True))
+        ]
+        found += [("missed", i, None) for i in range(len(true)) if i not in matched]
+        out[view] = found
+    return out
 
 
 def decode_iob2_strict(tags: Sequence[str]) -> tuple[list[Ent], int]:
@@ -612,52 +624,83 @@ def decode_iob2_strict(tags: Sequence[str]) -> tuple[list[Ent], int]:
 
 
 def _add_unit(
-    by_type: dict[str, dict[str, SemEvalCounts]],
+    overall: dict[str, list[int]],
+    by_type: dict[str, dict[str, list[int]]],
     micro: dict[str, list[int]],
     true: Sequence[Ent],
     pred: Sequence[Ent],
 ) -> None:
-    """Add one unit's counts per type: its exact (correct, predicted, gold) names and
-    the SemEval counts of the type's spans alone (a type absent from the unit adds 0)."""
-    true_of: dict[str, list[Ent]] = {}
-    pred_of: dict[str, list[Ent]] = {}
-    for x in true:
-        true_of.setdefault(x[2], []).append(x)
-    for x in pred:
-        pred_of.setdefault(x[2], []).append(x)
-    for typ in true_of.keys() | pred_of.keys():
-        t, p = true_of.get(typ, []), pred_of.get(typ, [])  # each in the unit's order
-        g, ps = set(t), set(p)
-        counts = micro.setdefault(typ, [0, 0, 0])
-        counts[0] += len(g & ps)
-        counts[1] += len(ps)
-        counts[2] += len(g)
-        per = semeval_unit(t, p)
-        slot = by_type.setdefault(typ, {v: SemEvalCounts() for v in SEMEVAL_VIEWS})
-        for view, found in per.items():
-            slot[view].add(found)
+    """Add one unit's tallies (by place in :data:`OUTCOMES`): the SemEval outcomes of
+    the four views over all its spans, and per type its exact (correct, predicted,
+    gold) names and the outcomes of the type's spans alone (a type absent from the unit
+    adds 0).
+
+    Matching the spans of one type alone is matching with only the gold spans of the
+    prediction's type (the types share no gold span), so one pass over the unit gives
+    every type's. Among spans of one type the exact view matches as the strict one;
+    and when every gold span a prediction meets has its type, matching over all spans
+    is matching by type: a pass made once serves each view that makes the same."""
+    for x in (*true, *pred):
+        if x[2] not in micro:
+            micro[x[2]] = [0, 0, 0]
+            by_type[x[2]] = {v: [0] * 5 for v in SEMEVAL_VIEWS}
+    gold, ps = set(true), set(pred)
+    for x in gold & ps:
+        micro[x[2]][0] += 1
+    for x in ps:
+        micro[x[2]][1] += 1
+    for x in gold:
+        micro[x[2]][2] += 1
+    pairs = _pairs(true, pred)
+    same_type = [[c for c in found if c[2]] for found in pairs]
+    uniform = same_type == pairs
+    true_types = [t[2] for t in true]
+    pred_types = [p[2] for p in pred]
+    passes: dict[tuple[str, bool], tuple[list[int], set[int]]] = {}
+    for view in SEMEVAL_VIEWS:
+        for typed in (False, True):
+            as_typed = typed or uniform
+            key = ("strict" if view == "exact" and as_typed else view, as_typed)
+            if key not in passes:
+                matched: set[int] = set()
+                found = _greedy(key[0], same_type if as_typed else pairs, matched)[0]
+                passes[key] = (found, matched)
+            outcomes, matched = passes[key]
+            if not typed:
+                tally = overall[view]
+                for k, n in Counter(outcomes).items():
+                    tally[k] += n
+                tally[_MISSED] += len(true) - len(matched)
+                continue
+            for (typ, k), n in Counter(zip(pred_types, outcomes, strict=True)).items():
+                by_type[typ][view][k] += n
+            missed = [t for i, t in enumerate(true_types) if i not in matched]
+            for typ, n in Counter(missed).items():
+                by_type[typ][view][_MISSED] += n
+
+
+def _semeval_scores(tally: list[int], view: str) -> SemEvalScore:
+    return SemEvalCounts(*tally).scores(_HALF_CREDIT[view])
 
 
 def score_ner_units(units: Iterable[tuple[Sequence[Ent], Sequence[Ent]]]) -> dict[str, Any]:
     """NER scores over units of (gold spans, predicted spans), each list in text order;
     the units are gone through once, their counts added up (none is kept)."""
-    overall = {v: SemEvalCounts() for v in SEMEVAL_VIEWS}
-    by_type: dict[str, dict[str, SemEvalCounts]] = {}
+    overall = {v: [0] * 5 for v in SEMEVAL_VIEWS}
+    by_type: dict[str, dict[str, list[int]]] = {}
     micro: dict[str, list[int]] = {}
     for true, pred in units:
-        for view, found in semeval_unit(true, pred).items():
-            overall[view].add(found)
-        _add_unit(by_type, micro, true, pred)
+        _add_unit(overall, by_type, micro, true, pred)
     per_type: dict[str, Any] = {
         typ: {
             "micro": Counted.of(*micro[typ]),
-            **{v: by_type[typ][v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
+            **{v: _semeval_scores(by_type[typ][v], v) for v in SEMEVAL_VIEWS},
         }
         for typ in sorted(micro)
     }
     return {
         "micro": Counted.of(*(sum(c[k] for c in micro.values()) for k in range(3))),
-        "semeval": {v: overall[v].scores(_HALF_CREDIT[v]) for v in SEMEVAL_VIEWS},
+        "semeval": {v: _semeval_scores(overall[v], v) for v in SEMEVAL_VIEWS},
         "per_type": per_type,
     }
 
