@@ -977,6 +977,27 @@ def test_a_prediction_document_keeps_only_the_scored_view(tmp_path: Path) -> Non
     assert [(p.code, p.pointer) for p in problems] == [("span-out-of-range", "/mentions/0/end")]
 
 
+_DOCUMENT_CASES = sorted(
+    code
+    for code, (file, _, _) in INVALID_CASES.items()
+    if file.endswith(".json") and code not in ("invalid-json", "unknown-document")
+)
+"""The invalid prediction documents of a gold document (an unknown one is no gold's)."""
+
+
+@pytest.mark.parametrize("code", _DOCUMENT_CASES)
+def test_a_prediction_document_gives_the_same_problems_whatever_the_view(code: str) -> None:
+    """A view that is not scored checks all it reads though it keeps nothing: the
+    problems of a prediction document are the same whichever view is scored (a
+    coreference problem is reported when NER is scored, and so on)."""
+    from newsgold.evaluate import evaluations
+
+    file, where, _ = INVALID_CASES[code]
+    for scored in evaluations():
+        found = [(p.code, p.pointer) for _, p in _checked(INVALID / file, scored.name).found]
+        assert found == [(code, where)], scored.name
+
+
 def test_evaluate_gives_the_scorer_one_gold_document_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,6 +50,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from newsgold import layers as registry
 from newsgold.io import (
+    collector_paused,
     file_problems,
     loads_quick,
     parse_json_file,
@@ -278,7 +279,7 @@ def _from_document(
     document. Only the normalised predictions of the view called ``keep`` (the one
     scored) are kept.
     """
-    ck = PredictionContext(file, value, gold, base)
+    ck = PredictionContext(file, value, gold, base, keep)
     _text_checks(ck, value, gold)
     pred = Prediction(gold.id)
     if ck.problems:
@@ -1140,7 +1141,10 @@ class _Stream:
         self._next: _Pair | None = None
 
     def check(self, doc: Document | None, places: list[_Lines]) -> _Checker:
-        return _Checker(self, doc).read(places)
+        """The predictions of ``doc`` read, checked and normalised, the collector paused
+        as for reading a document (:func:`newsgold.io.collector_paused`)."""
+        with collector_paused():
+            return _Checker(self, doc).read(places)
 
     def start(self, gold_path: Path | None, progress: Progress) -> None:
         """Begin the pass over the gold: read it up to its first scored document. Raises

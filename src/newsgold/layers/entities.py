@@ -309,6 +309,9 @@ def _mentions_from_document(
     if made is not None:
         return made
     keys = _entity_keys(ck, value, report)
+    if not ck.builds(*_VIEWS):  # checked all the same, and no later view reads them
+        ck.shared[NAME] = []
+        return []
     spans: dict[Any, set[Spn]] = {}
     for sp, key in keys.items():
         spans.setdefault(key, set()).add(sp)
@@ -642,9 +645,12 @@ LINKING_ERRORS = Errors(
 )
 
 
+_VIEWS = ("coref", "linking")
+"""The two views of the layer's mentions (the names of :data:`EVALUATIONS`)."""
+
 EVALUATIONS: tuple[Any, ...] = (
     Evaluation(
-        name="coref",
+        name=_VIEWS[0],
         needs=(MENTIONS, NAME),
         from_document=lambda ck, value: _mentions_from_document(ck, value, True),
         from_record=_mentions_from_record,
@@ -657,7 +663,7 @@ EVALUATIONS: tuple[Any, ...] = (
         errors=COREF_ERRORS,
     ),
     Evaluation(
-        name="linking",
+        name=_VIEWS[1],
         needs=(MENTIONS, NAME),
         from_document=lambda ck, value: _mentions_from_document(ck, value, False),
         from_record=_mentions_from_record,

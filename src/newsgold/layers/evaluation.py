@@ -64,11 +64,21 @@ class PredictionContext(Context):
     relaxed = True
 
     def __init__(
-        self, name: str, value: dict[str, Any], gold: DocumentView, base: tuple[str | int, ...]
+        self,
+        name: str,
+        value: dict[str, Any],
+        gold: DocumentView,
+        base: tuple[str | int, ...],
+        scored: str | None = None,
     ) -> None:
         super().__init__(name, {**value, "text": gold.text}, set())
         self.gold = gold
         self.base = base
+        self.scored = scored
+        """The name of the view scored, whose normalised predictions are kept (None:
+        every view's). A view that is not scored still checks all it reads and gives
+        the referents later views read; what it normalises for its scorer alone it may
+        leave unmade (:meth:`builds`)."""
         self.referents: dict[str, dict[str, set[Spn]]] = {}
         self.shared: dict[str, Any] = {}
         """What a view made of the prediction that another view of its layer reads too
@@ -95,6 +105,11 @@ class PredictionContext(Context):
 
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         super().add(pointer(*self.base) + where, code, message, hint)
+
+    def builds(self, *views: str) -> bool:
+        """Whether the normalised predictions of ``views`` are kept: one of them is the
+        view scored, or every view's are."""
+        return self.scored is None or self.scored in views
 
     def checked_spans(self, items: Any, *path: str | int) -> tuple[Spn, ...] | None:
         """Check every span of a list (each reported at its place); (start, end) of each
