@@ -25,7 +25,7 @@ from newsgold.scoring import (
     exact_span_pairs,
     overlap_pairs,
 )
-from newsgold.spans import dice, greedy_pairs, jaccard
+from newsgold.spans import dice, greedy_pairs, jaccard, length, merge, merged_dice
 
 GOLD = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 TEXT: str = json.loads(GOLD.read_text(encoding="utf-8"))["text"]
@@ -158,6 +158,15 @@ _units = st.lists(
     ),
     max_size=6,
 )
+_odd_units = st.lists(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(-2, 8)).map(lambda x: (x[0], x[0] + x[1])),
+        max_size=3,
+    ),
+    max_size=6,
+)
+"""Units whose ranges may hold no characters (or run backwards): none comes from a valid
+document, and each is compared with every unit."""
 
 
 @settings(max_examples=300, deadline=None)
@@ -174,3 +183,32 @@ def test_overlap_pairs_equal_greedy_pairs_of_every_dice(
         if dice(ua, ub) >= threshold
     ]
     assert overlap_pairs(a, b, threshold) == greedy_pairs(every)
+
+
+def _every_pair(
+    a: list[list[tuple[int, int]]], b: list[list[tuple[int, int]]], threshold: float
+) -> list[tuple[int, int]]:
+    """Overlap pairs by comparing every unit with every unit, skipping only a pair that
+    has characters and lies apart (the rule, without finding units by their starts)."""
+    ma, mb = [merge(u) for u in a], [merge(u) for u in b]
+    found = []
+    for i, x in enumerate(ma):
+        for j, y in enumerate(mb):
+            total = length(x) + length(y)
+            apart = not x or not y or x[-1][1] <= y[0][0] or y[-1][1] <= x[0][0]
+            if threshold > 0 and total and apart:
+                continue
+            d = merged_dice(x, y, total)
+            if d >= threshold:
+                found.append(((-d,), i, j))
+    return greedy_pairs(found)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_odd_units, _odd_units, st.sampled_from([0.0, 0.25, OVERLAP_THRESHOLD, 1.0]))
+def test_overlap_pairs_of_odd_units_compare_every_unit_that_may_meet(
+    a: list[list[tuple[int, int]]], b: list[list[tuple[int, int]]], threshold: float
+) -> None:
+    """Units found by their starts miss no pair that comparing every unit would make,
+    ranges without characters included."""
+    assert overlap_pairs(a, b, threshold) == _every_pair(a, b, threshold)

@@ -57,8 +57,9 @@ from newsgold.scoring import (
     LabelAgreement,
     Row,
     equality_agreement,
-    exact_span_pairs,
+    exact_pairs,
     label_agreement,
+    merged_overlap_pairs,
     overlap_pairs,
     span_prf,
 )
@@ -443,15 +444,30 @@ class _Speakers:
 
 
 @dataclass(frozen=True)
+class _Merged:
+    """The content and the cue of each quote of one side, merged (:func:`merge`) once for
+    all the matchings of a document."""
+
+    content: list[tuple[Spn, ...]]
+    cue: list[tuple[Spn, ...]]
+
+    @classmethod
+    def of(cls, quotes: Sequence[QuoteGold | PQuote]) -> _Merged:
+        return cls([merge(q.content) for q in quotes], [merge(q.cue) for q in quotes])
+
+
+@dataclass(frozen=True)
 class _GoldQuotes:
     """What the matching needs of one gold document, made once for all its matchings."""
 
     gold: list[QuoteGold]
     speakers: _Speakers
+    merged: _Merged
 
     @classmethod
     def of(cls, doc: Document) -> _GoldQuotes:
-        return cls(_gold_quotes(doc), _Speakers(doc))
+        gold = _gold_quotes(doc)
+        return cls(gold, _Speakers(doc), _Merged.of(gold))
 
 
 def match_quotes(
@@ -460,26 +476,30 @@ def match_quotes(
     mode: str,
     typ: str | None = None,
     known: _GoldQuotes | None = None,
+    merged: _Merged | None = None,
 ) -> QuoteMatch:
     """Match the gold and predicted quotes of a document (of type ``typ``, or all) by
     content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair.
-    ``known``: the document's gold quotes and speakers, when the caller has them."""
+    ``known``: the document's gold quotes and speakers, and ``merged``: the predicted
+    quotes merged, when the caller has them."""
     known = known or _GoldQuotes.of(doc)
-    gold, speakers = known.gold, known.speakers
+    merged = merged or _Merged.of(pred)
+    gold, speakers, gold_merged = known.gold, known.speakers, known.merged
     gi = tuple(i for i, q in enumerate(gold) if typ is None or q.type == typ)
     pj = tuple(j for j, q in enumerate(pred) if typ is None or q.type == typ)
-    gs, ps = [gold[i].content for i in gi], [pred[j].content for j in pj]
-    found = exact_span_pairs(gs, ps) if mode == "exact" else overlap_pairs(gs, ps)
+    gs, ps = [gold_merged.content[i] for i in gi], [merged.content[j] for j in pj]
+    found = exact_pairs(gs, ps) if mode == "exact" else merged_overlap_pairs(gs, ps)
     pairs = []
     for a, b in found:
-        g, p = gold[gi[a]], pred[pj[b]]
+        i, j = gi[a], pj[b]
+        g, p = gold[i], pred[j]
         pairs.append(
             QuotePair(
-                gi[a],
-                pj[b],
+                i,
+                j,
                 speakers.strict(g.speaker, p.speaker),
                 speakers.lenient(g.speaker, p.speaker),
-                bool(p.cue) and merge(p.cue) == merge(g.cue),
+                bool(p.cue) and merged.cue[j] == gold_merged.cue[i],
                 p.source is not None and p.source == g.source,
             )
         )
@@ -531,11 +551,12 @@ def _score_quotes(run: Run) -> dict[str, Any]:
     overall = {m: _QuoteTally() for m in _MODES}
     per_type = {t: {m: _QuoteTally() for m in _MODES} for t in inventory().quote_types}
     for doc, pred in run.pairs:
-        known = _GoldQuotes.of(doc)
+        known, merged = _GoldQuotes.of(doc), _Merged.of(pred)
         for typ in (None, *per_type):
             slot = overall if typ is None else per_type[typ]
             for mode in _MODES:
-                slot[mode].add(match_quotes(doc, pred, mode, typ, known), known.gold, pred)
+                m = match_quotes(doc, pred, mode, typ, known, merged)
+                slot[mode].add(m, known.gold, pred)
     return {
         **{m: overall[m].scores() for m in _MODES},
         "per_type": {
