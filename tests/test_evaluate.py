@@ -783,14 +783,29 @@ def test_jsonl_line_with_a_huge_integer_or_nan_is_an_l1_problem(tmp_path: Path) 
         assert first.startswith(f"{path}#{where}: L1 invalid-json: line 1: "), first
 
 
+def _same_as_nervaluate(
+    true: list[Any], pred: list[Any], tags: list[str], overall: dict[str, Any], mine: Any
+) -> None:
+    """nervaluate gives ``overall`` on the unit, and per type what ``mine`` gives."""
+    from nervaluate import Evaluator
+
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
+    ]
+    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=tags, loader="dict").evaluate()
+    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+    for mine_view, their_view in views.items():
+        assert _counts(theirs["overall"][their_view]) == overall[mine_view]
+        for typ, per in theirs["entities"].items():
+            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+
+
 def test_semeval_overall_is_not_the_sum_of_the_per_type_counts() -> None:
     """Overall, a prediction consumes the gold entity it overlaps first, whatever its
     type; per type, only spans of that type meet. Against gold 102-115 PERSON, the
     predictions 99-110 ORG and 102-115 PERSON give overall strict: 0 correct, 1
     incorrect, 1 spurious, but per type PERSON 1 correct and ORG 1 spurious. nervaluate
     counts the same (stated in the NER view's definitions)."""
-    from nervaluate import Evaluator
-
     true, pred = [(102, 115, "PERSON")], [(99, 110, "ORG"), (102, 115, "PERSON")]
     mine = plain(score_ner_units([(true, pred)]))
     # (correct, incorrect, partial, missed, spurious) of each view, overall
@@ -810,23 +825,13 @@ def test_semeval_overall_is_not_the_sum_of_the_per_type_counts() -> None:
         assert summed == (1, 0, 0, 0, 1) != counts
     assert mine["semeval"]["strict"]["f1"] == 0.0
     assert mine["per_type"]["PERSON"]["strict"]["f1"] == 1.0
-    as_dicts = [
-        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
-    ]
-    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=["ORG", "PERSON"], loader="dict").evaluate()
-    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-    for mine_view, their_view in views.items():
-        assert _counts(theirs["overall"][their_view]) == overall[mine_view]
-        for typ, per in theirs["entities"].items():
-            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+    _same_as_nervaluate(true, pred, ["ORG", "PERSON"], overall, mine)
 
 
 def test_semeval_exact_matches_across_types_overall_but_not_per_type() -> None:
     """A prediction with a gold span's bounds and another type is exact overall; per
     type it meets no span of its type (spurious), so per type exact counts as strict.
     nervaluate counts the same."""
-    from nervaluate import Evaluator
-
     true, pred = [(0, 5, "A"), (10, 15, "B")], [(0, 5, "B"), (10, 15, "B")]
     mine = plain(score_ner_units([(true, pred)]))
     # (correct, incorrect, partial, missed, spurious)
@@ -840,15 +845,7 @@ def test_semeval_exact_matches_across_types_overall_but_not_per_type() -> None:
         assert _counts(mine["semeval"][name]) == counts
         assert _counts(mine["per_type"]["A"][name]) == (0, 0, 0, 1, 0)
         assert _counts(mine["per_type"]["B"][name]) == (1, 0, 0, 0, 1)
-    as_dicts = [
-        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
-    ]
-    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=["A", "B"], loader="dict").evaluate()
-    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-    for mine_view, their_view in views.items():
-        assert _counts(theirs["overall"][their_view]) == overall[mine_view]
-        for typ, per in theirs["entities"].items():
-            assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
+    _same_as_nervaluate(true, pred, ["A", "B"], overall, mine)
 
 
 # ---------------------------------------------------------------- duplicates and size
