@@ -20,7 +20,6 @@ same way (J = D / (2 - D)) but J >= 0.5 is the stricter D >= 2/3.
 from __future__ import annotations
 
 import json
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
@@ -297,52 +296,20 @@ def merged_overlap_pairs(
     threshold: float = OVERLAP_THRESHOLD,
 ) -> list[tuple[int, int]]:
     """:func:`overlap_pairs` of units merged already (:func:`merge`, for a caller that
-    matches the same units more than once).
-
-    With a positive threshold, two units whose characters lie apart (Dice 0) are not
-    compared: a unit whose ranges all have characters meets only the units of B that
-    start before it ends and end after it starts, found by their starts. An empty
-    unit, or one with a range of no characters, is compared with every unit."""
+    matches the same units more than once). With a positive threshold, two units whose
+    characters lie apart (Dice 0) are not compared further."""
     sizes_b = [length(m) for m in merged_b]
-    candidates: list[tuple[tuple[float], int, int]] = []
-    positive = threshold > 0
-
-    def compare(i: int, ma: Sequence[Range], size_a: int, j: int) -> None:
-        mb = merged_b[j]
-        total = size_a + sizes_b[j]
-        if (
-            positive
-            and total
-            and (not ma or not mb or ma[-1][1] <= mb[0][0] or mb[-1][1] <= ma[0][0])
-        ):
-            return  # Dice 0: no candidate
-        d = merged_dice(ma, mb, total)
-        if d >= threshold:
-            candidates.append(((-d,), i, j))
-
-    if not positive:
-        for i, ma in enumerate(merged_a):
-            size_a = length(ma)
-            for j in range(len(merged_b)):
-                compare(i, ma, size_a, j)
-        return greedy_pairs(candidates)
-    plain = [bool(m) and all(s < e for s, e in m) for m in merged_b]
-    odd = [j for j, ok in enumerate(plain) if not ok]
-    by_start = sorted((m[0][0], j) for j, m in enumerate(merged_b) if plain[j])
-    starts = [s for s, _ in by_start]
-    reach = max((merged_b[j][-1][1] - s for s, j in by_start), default=0)
+    candidates = []
     for i, ma in enumerate(merged_a):
         size_a = length(ma)
-        if not (ma and all(s < e for s, e in ma)):
-            for j in range(len(merged_b)):
-                compare(i, ma, size_a, j)
-            continue
-        lo = bisect_right(starts, ma[0][0] - reach)
-        hi = bisect_left(starts, ma[-1][1])
-        for _, j in by_start[lo:hi]:
-            compare(i, ma, size_a, j)
-        for j in odd:
-            compare(i, ma, size_a, j)
+        for j, mb in enumerate(merged_b):
+            total = size_a + sizes_b[j]
+            apart = not ma or not mb or ma[-1][1] <= mb[0][0] or mb[-1][1] <= ma[0][0]
+            if total and apart and threshold > 0:
+                continue  # Dice 0: no candidate
+            d = merged_dice(ma, mb, total)
+            if d >= threshold:
+                candidates.append(((-d,), i, j))
     return greedy_pairs(candidates)
 
 

@@ -649,9 +649,10 @@ def _quote_side(doc: Document, q: QuoteGold | PQuote, **named: Any) -> Side:
 def _quote_records(run: Run) -> list[ErrorRecord]:
     out = []
     for doc, pred in run.pairs:
-        gold = _gold_quotes(doc)
+        known, merged = _GoldQuotes.of(doc), _Merged.of(pred)
+        gold = known.gold
         ids = [q.id for q in doc.layer(NAME)]
-        m = match_quotes(doc, pred, "overlap")
+        m = match_quotes(doc, pred, "overlap", None, known, merged)
         paired_g = {p.gold for p in m.pairs}
         paired_p = {p.pred for p in m.pairs}
         for p in m.pairs:
@@ -660,7 +661,7 @@ def _quote_records(run: Run) -> list[ErrorRecord]:
             cue_ok = p.cue or (not g.cue and not q.cue)
             right = p.speaker_strict and source_ok and cue_ok
             checks = {
-                "content_exact": merge(g.content) == merge(q.content),
+                "content_exact": known.merged.content[p.gold] == merged.content[p.pred],
                 "type": g.type == q.type,
                 "cue": p.cue,
                 "source": p.source,
