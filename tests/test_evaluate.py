@@ -448,6 +448,22 @@ def _counts(x: Any) -> tuple[int, ...]:
     return (x.correct, x.incorrect, x.partial, x.missed, x.spurious)
 
 
+NERVALUATE_VIEWS = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+"""Each SemEval view and nervaluate's name for it."""
+
+
+def _nervaluate(units: list[tuple[list[Any], list[Any]]], tags: list[str]) -> Any:
+    """nervaluate's results on units of (gold spans, predicted spans), as dicts (its ends
+    are inclusive)."""
+    from nervaluate import Evaluator
+
+    as_dicts = [
+        [[{"label": t, "start": s, "end": e - 1} for s, e, t in spans] for spans in side]
+        for side in zip(*units, strict=True)
+    ]
+    return Evaluator(as_dicts[0], as_dicts[1], tags=tags, loader="dict").evaluate()
+
+
 @pytest.mark.parametrize("labels", ["ontonotes", "conll"])
 @pytest.mark.parametrize("seed", range(8))
 def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
@@ -478,13 +494,8 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
     # nervaluate on the same spans (its ends are inclusive), and on the same tags
     # where the predicted tags are valid IOB2 (its list loader reads stray I- tags
     # differently from seqeval's strict mode).
-    as_dicts = [
-        [[{"label": t, "start": s, "end": e - 1} for s, e, t in spans] for spans in side]
-        for side in zip(*units, strict=True)
-    ]
-    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=types, loader="dict").evaluate()
-    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-    for mine_view, their_view in views.items():
+    theirs = _nervaluate(units, types)
+    for mine_view, their_view in NERVALUATE_VIEWS.items():
         assert _counts(mine["semeval"][mine_view]) == _counts(theirs["overall"][their_view])
         assert mine["semeval"][mine_view]["f1"] == pytest.approx(
             theirs["overall"][their_view].f1, abs=1e-12
@@ -501,7 +512,7 @@ def test_ner_equals_seqeval_and_nervaluate(labels: str, seed: int) -> None:
     ]
     mine_valid = plain(score_ner_units(units_valid))
     theirs_list = Evaluator(gold, valid, tags=types, loader="list").evaluate()
-    for mine_view, their_view in views.items():
+    for mine_view, their_view in NERVALUATE_VIEWS.items():
         assert _counts(mine_valid["semeval"][mine_view]) == _counts(
             theirs_list["overall"][their_view]
         )
@@ -523,16 +534,9 @@ def test_semeval_views_equal_nervaluate_on_overlapping_and_nested_spans(
 ) -> None:
     """Spans that overlap, nest, repeat and come in any order, in gold and prediction:
     the counts of the four views are nervaluate's, overall and per type."""
-    from nervaluate import Evaluator
-
     mine = plain(score_ner_units(units))
-    as_dicts = [
-        [[{"label": t, "start": s, "end": e - 1} for s, e, t in spans] for spans in side]
-        for side in zip(*units, strict=True)
-    ]
-    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=_TYPES, loader="dict").evaluate()
-    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-    for mine_view, their_view in views.items():
+    theirs = _nervaluate(units, _TYPES)
+    for mine_view, their_view in NERVALUATE_VIEWS.items():
         assert _counts(mine["semeval"][mine_view]) == _counts(theirs["overall"][their_view])
         for typ, per in theirs["entities"].items():
             if typ in mine["per_type"]:
@@ -787,14 +791,8 @@ def _same_as_nervaluate(
     true: list[Any], pred: list[Any], tags: list[str], overall: dict[str, Any], mine: Any
 ) -> None:
     """nervaluate gives ``overall`` on the unit, and per type what ``mine`` gives."""
-    from nervaluate import Evaluator
-
-    as_dicts = [
-        [[{"label": t, "start": s, "end": e - 1} for s, e, t in side]] for side in (true, pred)
-    ]
-    theirs = Evaluator(as_dicts[0], as_dicts[1], tags=tags, loader="dict").evaluate()
-    views = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-    for mine_view, their_view in views.items():
+    theirs = _nervaluate([(true, pred)], tags)
+    for mine_view, their_view in NERVALUATE_VIEWS.items():
         assert _counts(theirs["overall"][their_view]) == overall[mine_view]
         for typ, per in theirs["entities"].items():
             assert _counts(mine["per_type"][typ][mine_view]) == _counts(per[their_view])
