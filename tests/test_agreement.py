@@ -18,6 +18,7 @@ import itertools
 import json
 import random
 from collections.abc import Hashable, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from newsgold.layers.stance import stance_agreement
 from newsgold.model import Document
 from newsgold.scoring import (
     OVERLAP_THRESHOLD,
+    ceaf_e_pairs,
     cohen_kappa,
     coreference_scores,
     label_agreement,
@@ -289,6 +291,78 @@ def test_cross_check_with_scorch() -> None:
             assert (r, p, f) == (0, 0, 0) and ours.muc.f1 == 1.0  # the one documented deviation
         else:
             assert (ours.muc.recall, ours.muc.precision, ours.muc.f1) == pytest.approx((r, p, f))
+
+
+def _by_definition(
+    key: list[frozenset[Hashable]], response: list[frozenset[Hashable]]
+) -> dict[str, Any]:
+    """MUC, B-cubed and CEAF-e (R and P as exact fractions) straight from the formulas
+    of ``COREFERENCE``, with the CEAF-e alignment found by trying every one."""
+
+    def muc_side(ks: list[frozenset[Hashable]], rs: list[frozenset[Hashable]]) -> Fraction:
+        num = den = 0
+        for k in ks:
+            parts = sum(1 for r in rs if k & r) + sum(1 for m in k if not any(m in r for r in rs))
+            num, den = num + len(k) - parts, den + len(k) - 1
+        return Fraction(num, den) if den else Fraction(-1)
+
+    def b3_side(ks: list[frozenset[Hashable]], rs: list[frozenset[Hashable]]) -> Fraction:
+        num = sum((Fraction(len(k & r) ** 2, len(k)) for k in ks for r in rs), Fraction(0))
+        return num / sum(len(k) for k in ks)
+
+    def phi4(i: int, j: int) -> Fraction:
+        return Fraction(2 * len(key[i] & response[j]), len(key[i]) + len(response[j]))
+
+    small, large = sorted((len(key), len(response)))
+    best = Fraction(0)
+    for chosen in itertools.permutations(range(large), small):
+        pairs = (
+            enumerate(chosen)
+            if len(key) <= len(response)
+            else ((i, j) for j, i in enumerate(chosen))
+        )
+        best = max(best, sum((phi4(i, j) for i, j in pairs), Fraction(0)))
+    return {
+        "muc": (muc_side(key, response), muc_side(response, key)),
+        "b_cubed": (b3_side(key, response), b3_side(response, key)),
+        "ceaf_e": (best / len(key), best / len(response)),
+        "phi": best,
+    }
+
+
+def test_coreference_scores_by_definition_when_clusters_share_items() -> None:
+    # The scorer counts how the clusters share items once, and every metric reads those counts.
+    # Clusters here may share items with each other on the same side, which no annotation
+    # has, so that counting an item once per cluster that holds it is checked as well.
+    rng = random.Random(1995)
+    for _ in range(400):
+        universe = range(rng.randint(1, 9))
+        key = [
+            frozenset(rng.sample(universe, rng.randint(1, len(universe))))
+            for _ in range(rng.randint(1, 4))
+        ]
+        response = [
+            frozenset(rng.sample(universe, rng.randint(1, len(universe))))
+            for _ in range(rng.randint(1, 4))
+        ]
+        want = _by_definition(key, response)
+        got = coreference_scores(key, response)
+        for name in ("muc", "b_cubed", "ceaf_e"):
+            prf = getattr(got, name)
+            recall, precision = want[name]
+            if recall >= 0:
+                assert prf.recall == pytest.approx(float(recall)), (key, response, name)
+            if precision >= 0:
+                assert prf.precision == pytest.approx(float(precision)), (key, response, name)
+        aligned = ceaf_e_pairs(key, response)
+        assert aligned == sorted(aligned)
+        assert len({i for i, _ in aligned}) == len({j for _, j in aligned}) == len(aligned)
+        assert all(key[i] & response[j] for i, j in aligned), (key, response, aligned)
+        phi = sum(
+            Fraction(2 * len(key[i] & response[j]), len(key[i]) + len(response[j]))
+            for i, j in aligned
+        )
+        assert float(phi) == pytest.approx(float(want["phi"])), (key, response)
 
 
 def test_dice() -> None:

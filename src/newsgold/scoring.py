@@ -368,38 +368,89 @@ def _where(clusters: Sequence[Cluster]) -> dict[Hashable, list[int]]:
     return out
 
 
-def _muc_side(key: Sequence[Cluster], response: Sequence[Cluster]) -> tuple[int, int]:
+@dataclass(frozen=True)
+class _Shared:
+    """How the clusters of two sides share items, counted once for all three metrics.
+
+    ``by_key[i]`` maps each response cluster j that shares items with key cluster i to
+    ``|k_i & r_j|``, in ascending j; ``by_response[j]`` is the same seen from r_j, in
+    ascending i. ``key_alone[i]`` counts the items of k_i in no response cluster,
+    ``response_alone[j]`` those of r_j in no key cluster. An item held by two clusters of
+    one side counts in each (no annotation has one, the definitions allow it).
+    """
+
+    key: Sequence[Cluster]
+    response: Sequence[Cluster]
+    by_key: list[dict[int, int]]
+    by_response: list[dict[int, int]]
+    key_alone: list[int]
+    response_alone: list[int]
+
+
+def _shared(key: Sequence[Cluster], response: Sequence[Cluster]) -> _Shared:
     where = _where(response)
+    by_key: list[dict[int, int]] = []
+    by_response: list[dict[int, int]] = [{} for _ in response]
+    key_alone: list[int] = []
+    for i, k in enumerate(key):
+        common: dict[int, int] = {}
+        alone = 0
+        for m in k:
+            found = where.get(m)
+            if found is None:
+                alone += 1
+                continue
+            for j in found:
+                common[j] = common.get(j, 0) + 1
+        if len(common) > 1:
+            common = dict(sorted(common.items()))
+        for j, c in common.items():
+            by_response[j][i] = c
+        by_key.append(common)
+        key_alone.append(alone)
+    in_key = {m for k in key for m in k}
+    response_alone = [sum(m not in in_key for m in r) for r in response]
+    return _Shared(key, response, by_key, by_response, key_alone, response_alone)
+
+
+def _muc_side(
+    clusters: Sequence[Cluster], common: list[dict[int, int]], alone: list[int]
+) -> tuple[int, int]:
     num = den = 0
-    for k in key:
-        parts = len({j for m in k for j in where.get(m, [])}) + sum(m not in where for m in k)
-        num += len(k) - parts
+    for k, shared, own in zip(clusters, common, alone, strict=True):
+        num += len(k) - len(shared) - own
         den += len(k) - 1
     return num, den
 
 
-def muc(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
-    """MUC recall and precision (Vilain et al. 1995) as in the CoNLL-2012 reference scorer."""
-    r_num, r_den = _muc_side(key, response)
-    p_num, p_den = _muc_side(response, key)
+def _muc(s: _Shared) -> PRF:
+    r_num, r_den = _muc_side(s.key, s.by_key, s.key_alone)
+    p_num, p_den = _muc_side(s.response, s.by_response, s.response_alone)
     return PRF(r_den, r_num, p_den, p_num)
 
 
-def _b_cubed_side(key: Sequence[Cluster], response: Sequence[Cluster]) -> tuple[float, int]:
+def muc(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
+    """MUC recall and precision (Vilain et al. 1995) as in the CoNLL-2012 reference scorer."""
+    return _muc(_shared(key, response))
+
+
+def _b_cubed_side(clusters: Sequence[Cluster], common: list[dict[int, int]]) -> tuple[float, int]:
     num = 0.0
-    for k in key:
-        for r in response:
-            common = len(k & r)
-            if common:
-                num += common * common / len(k)
-    return num, sum(len(k) for k in key)
+    for k, shared in zip(clusters, common, strict=True):
+        for c in shared.values():
+            num += c * c / len(k)
+    return num, sum(len(k) for k in clusters)
+
+
+def _b_cubed(s: _Shared) -> PRF:
+    r_num, r_den = _b_cubed_side(s.key, s.by_key)
+    p_num, p_den = _b_cubed_side(s.response, s.by_response)
+    return PRF(r_den, r_num, p_den, p_num)
 
 
 def b_cubed(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
     """B-cubed (Bagga and Baldwin 1998) as in the CoNLL-2012 reference scorer."""
-    r_num, r_den = _b_cubed_side(key, response)
-    p_num, p_den = _b_cubed_side(response, key)
-    return PRF(r_den, r_num, p_den, p_num)
+    return _b_cubed(_shared(key, response))
 
 
 def assignment(weights: Sequence[Sequence[float]]) -> list[tuple[int, int]]:
@@ -457,58 +508,65 @@ def max_assignment(weights: Sequence[Sequence[float]]) -> float:
     return sum(weights[i][j] for i, j in assignment(weights))
 
 
-def _phi4(k: Cluster, r: Cluster) -> float:
-    return 2 * len(k & r) / (len(k) + len(r))
+def _phi4(s: _Shared, i: int, j: int) -> float:
+    return 2 * s.by_key[i].get(j, 0) / (len(s.key[i]) + len(s.response[j]))
+
+
+def _ceaf_e_pairs(s: _Shared) -> list[tuple[int, int]]:
+    # Clusters that share no item have similarity 0, so the optimal alignment is solved
+    # per connected group of clusters that share items; a group of one key and one
+    # response cluster aligns them.
+    out: list[tuple[int, int]] = []
+    seen_key = [False] * len(s.key)
+    seen_response = [False] * len(s.response)
+    for first in range(len(s.key)):
+        if seen_key[first] or not s.by_key[first]:
+            continue
+        seen_key[first] = True
+        ks, rs, todo = [first], [], [first]
+        while todo:
+            for j in s.by_key[todo.pop()]:
+                if not seen_response[j]:
+                    seen_response[j] = True
+                    rs.append(j)
+                    for i in s.by_response[j]:
+                        if not seen_key[i]:
+                            seen_key[i] = True
+                            ks.append(i)
+                            todo.append(i)
+        if len(ks) == 1 and len(rs) == 1:
+            out.append((first, rs[0]))
+            continue
+        ks.sort()
+        rs.sort()
+        weights = [[_phi4(s, i, j) for j in rs] for i in ks]
+        out += [(ks[a], rs[b]) for a, b in assignment(weights) if weights[a][b] > 0]
+    return sorted(out)
 
 
 def ceaf_e_pairs(key: Sequence[Cluster], response: Sequence[Cluster]) -> list[tuple[int, int]]:
     """The CEAF-e alignment: (key index, response index) of the aligned clusters that share
-    a mention, in key order.
+    a mention, in key order."""
+    return _ceaf_e_pairs(_shared(key, response))
 
-    Clusters that share no mention have similarity 0, so the optimal alignment
-    (largest sum of phi4) is solved per connected group of overlapping clusters.
-    """
-    where = _where(response)
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
 
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, k in enumerate(key):
-        find(("k", i))
-        for mention in k:
-            for j in where.get(mention, []):
-                parent[find(("r", j))] = find(("k", i))
-    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
-    for i in range(len(key)):
-        groups.setdefault(find(("k", i)), ([], []))[0].append(i)
-    for j in range(len(response)):
-        root = find(("r", j))
-        if root in groups:
-            groups[root][1].append(j)
-    out: list[tuple[int, int]] = []
-    for ks, rs in groups.values():
-        if rs:
-            weights = [[_phi4(key[i], response[j]) for j in rs] for i in ks]
-            out += [(ks[a], rs[b]) for a, b in assignment(weights) if weights[a][b] > 0]
-    return sorted(out)
+def _ceaf_e(s: _Shared) -> PRF:
+    total = sum(_phi4(s, i, j) for i, j in _ceaf_e_pairs(s))
+    return PRF(len(s.key), total, len(s.response), total)
 
 
 def ceaf_e(key: Sequence[Cluster], response: Sequence[Cluster]) -> PRF:
     """Entity-based CEAF (Luo 2005, phi4) as in the CoNLL-2012 reference scorer."""
-    total = sum(_phi4(key[i], response[j]) for i, j in ceaf_e_pairs(key, response))
-    return PRF(len(key), total, len(response), total)
+    return _ceaf_e(_shared(key, response))
 
 
 def coreference_scores(key: Sequence[Cluster], response: Sequence[Cluster]) -> CorefScores:
     """MUC, B-cubed and CEAF-e of ``response`` (B) against ``key`` (A)."""
+    s = _shared(key, response)
     return CorefScores(
-        muc(key, response),
-        b_cubed(key, response),
-        ceaf_e(key, response),
+        _muc(s),
+        _b_cubed(s),
+        _ceaf_e(s),
         len(key),
         len(response),
         sum(len(k) for k in key),

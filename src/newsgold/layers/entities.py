@@ -349,9 +349,11 @@ def _mentions_from_record(
 
 def _gold_entities(doc: Document) -> tuple[list[str], list[frozenset[Spn]]]:
     """The gold entities that have mentions, in entity order, and their clusters of spans."""
-    chains = _chains(doc)
-    ids = [e.id for e in doc.layer(NAME) if chains.get(e.id)]
-    return ids, [frozenset((m["start"], m["end"]) for m in chains[i]) for i in ids]
+    spans: dict[str, list[Spn]] = {}
+    for m in doc.layer(MENTIONS):
+        spans.setdefault(m.entity_id, []).append((m.start, m.end))
+    ids = [e.id for e in doc.layer(NAME) if e.id in spans]
+    return ids, [frozenset(spans[i]) for i in ids]
 
 
 def _pred_entities(pred: list[Any]) -> list[tuple[frozenset[Spn], str | None]]:
@@ -445,23 +447,34 @@ def _link_document(t: _LinkTally, doc: Document, pred: list[Any]) -> None:
     title_of = {e.id: e.wikipedia for e in doc.layer(NAME)}
     gold_titles = [title_of[i] for i in ids]
     predicted = _pred_entities(pred)
+    normed: dict[str, str] = {}  # a document names few articles, each many times
+
+    def norm(title: str | None) -> str | None:
+        """:func:`norm_title`, once per title; None (NIL) stays None."""
+        if title is None:
+            return None
+        found = normed.get(title)
+        if found is None:
+            found = normed[title] = norm_title(title)
+        return found
+
     for i, j in ceaf_e_pairs(clusters, [c for c, _ in predicted]):
         t.entities[0] += 1
-        t.entities[1] += _same_title(gold_titles[i], predicted[j][1])
-    gold_span = {sp: gold_titles[i] for i, c in enumerate(clusters) for sp in c}
+        t.entities[1] += norm(gold_titles[i]) == norm(predicted[j][1])
+    gold_span = {sp: norm(gold_titles[i]) for i, c in enumerate(clusters) for sp in c}
     for m in pred:
         if m.span in gold_span:
             t.mentions[0] += 1
-            t.mentions[1] += _same_title(gold_span[m.span], m.title)
+            t.mentions[1] += gold_span[m.span] == norm(m.title)
     t.count(
         t.pairs,
-        {(sp, norm_title(x)) for sp, x in gold_span.items() if x is not None},
-        {(m.span, norm_title(m.title)) for m in pred if m.title is not None},
+        {(sp, x) for sp, x in gold_span.items() if x is not None},
+        {(m.span, norm(m.title)) for m in pred if m.title is not None},
     )
     t.count(
         t.titles,
-        {norm_title(x) for x in gold_titles if x is not None},
-        {norm_title(x) for _, x in predicted if x is not None},
+        {norm(x) for x in gold_titles if x is not None},
+        {norm(x) for _, x in predicted if x is not None},
     )
 
 
