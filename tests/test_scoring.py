@@ -14,6 +14,7 @@ import newsgold.evaluate
 from newsgold.agreement import DOCS, compare
 from newsgold.evaluate import evaluate, report_dict
 from newsgold.io import canonical_json
+from newsgold.layers.evaluation import NOWHERE, Aligner
 from newsgold.model import Document
 from newsgold.scoring import (
     COREFERENCE,
@@ -212,3 +213,26 @@ def test_overlap_pairs_of_odd_units_compare_every_unit_that_may_meet(
     """Units found by their starts miss no pair that comparing every unit would make,
     ranges without characters included."""
     assert overlap_pairs(a, b, threshold) == _every_pair(a, b, threshold)
+
+
+_spans = st.tuples(st.integers(0, 6), st.integers(1, 3)).map(lambda p: (p[0], p[0] + p[1]))
+_referents = st.dictionaries(
+    st.sampled_from(["e1", "e2", "e3", "e4", "e5"]), st.frozensets(_spans, max_size=4), max_size=5
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_referents, st.one_of(st.none(), st.frozensets(_spans, max_size=5)))
+def test_aligner_gives_the_referent_sharing_most_spans_first_on_a_tie(
+    table: dict[str, frozenset[tuple[int, int]]], spans: frozenset[tuple[int, int]] | None
+) -> None:
+    """The aligner finds the gold referents by span instead of trying each; the answer is
+    the definition's: most spans shared, the first in the table on a tie, NOWHERE when
+    none shares one, None for no referent."""
+    if spans is None:
+        want: str | None = None
+    else:
+        shared = [(len(spans & gold), -k, ident) for k, (ident, gold) in enumerate(table.items())]
+        best = max(shared, default=(0, 0, NOWHERE))
+        want = best[2] if best[0] else NOWHERE
+    assert Aligner(table).align(spans) == want

@@ -38,16 +38,33 @@ def norm_description(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def align(spans: frozenset[Spn] | None, table: Mapping[str, frozenset[Spn]]) -> Key:
-    """The gold referent in ``table`` sharing most spans with ``spans`` (first on a tie)."""
-    if spans is None:
-        return None
-    best, best_n = NOWHERE, 0
-    for ident, gold_spans in table.items():
-        n = len(spans & gold_spans)
-        if n > best_n:
-            best, best_n = ident, n
-    return best
+class Aligner:
+    """The gold referents of one kind in a document (each id with its set of spans, in
+    document order), found by span: :meth:`align` looks only at the referents that hold
+    one of the predicted spans instead of trying each."""
+
+    def __init__(self, table: Mapping[str, frozenset[Spn]]) -> None:
+        self.table = table
+        self._ids = list(table)
+        self._holders: dict[Spn, list[int]] = {}
+        for k, spans in enumerate(table.values()):
+            for sp in spans:
+                self._holders.setdefault(sp, []).append(k)
+
+    def align(self, spans: frozenset[Spn] | None) -> Key:
+        """The gold referent sharing most spans with ``spans`` (the first in the table on a
+        tie); NOWHERE when none shares one; None for no referent."""
+        if spans is None:
+            return None
+        shared: dict[int, int] = {}
+        for sp in spans:
+            for k in self._holders.get(sp, ()):
+                shared[k] = shared.get(k, 0) + 1
+        best, best_n = -1, 0
+        for k, n in shared.items():
+            if n > best_n or (n == best_n and k < best):
+                best, best_n = k, n
+        return NOWHERE if best < 0 else self._ids[best]
 
 
 class PredictionContext(Context):

@@ -17,6 +17,7 @@ from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
     NOWHERE,
+    Aligner,
     ErrorRecord,
     Errors,
     Evaluation,
@@ -24,7 +25,6 @@ from newsgold.layers.evaluation import (
     Run,
     Side,
     Spn,
-    align,
     side,
 )
 from newsgold.layers.formats import (
@@ -371,15 +371,15 @@ def _add_counts(counts: dict[str, list[int]], name: str, n: int, pred: int, gold
 def _scored_arguments(doc: Document, pred: Sequence[PEvent]) -> tuple[list[Any], list[Any]]:
     """Gold and predicted (event, entity, role) arguments, predicted referents aligned."""
     events: tuple[Event, ...] = doc.layer(NAME)
-    entities, triggers = entity_referents(doc), event_referents(doc)
+    entities, triggers = Aligner(entity_referents(doc)), Aligner(event_referents(doc))
     gold_types = {ev.id: ev.type for ev in events}
     ga = [(ev.id, a.entity_id, a.role) for ev in events for a in ev.arguments]
     pa = []
     for ev in pred:
-        key = align(frozenset(ev.triggers), triggers)
+        key = triggers.align(frozenset(ev.triggers))
         if key is not None and gold_types.get(key) != ev.type:
             key = NOWHERE
-        pa += [(key, align(ent, entities), role) for role, ent in ev.arguments]
+        pa += [(key, entities.align(ent), role) for role, ent in ev.arguments]
     return ga, pa
 
 
@@ -387,12 +387,17 @@ def _realis_pairs(doc: Document, pred: Sequence[PEvent]) -> list[tuple[int, int]
     """Gold and predicted events paired one to one by shared trigger spans."""
     events: tuple[Event, ...] = doc.layer(NAME)
     triggers = event_referents(doc)
-    scored = []
+    holders: dict[Spn, list[int]] = {}
     for i, gev in enumerate(events):
-        for j, pev in enumerate(pred):
-            shared = len(triggers[gev.id] & set(pev.triggers))
-            if shared:
-                scored.append((-shared, i, j))
+        for sp in triggers[gev.id]:
+            holders.setdefault(sp, []).append(i)
+    scored = []
+    for j, pev in enumerate(pred):
+        shared: dict[int, int] = {}
+        for sp in set(pev.triggers):
+            for i in holders.get(sp, ()):
+                shared[i] = shared.get(i, 0) + 1
+        scored += [(-n, i, j) for i, n in shared.items()]
     return greedy_pairs(scored)
 
 

@@ -16,6 +16,7 @@ from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, 
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
     NOWHERE,
+    Aligner,
     ErrorRecord,
     Errors,
     Evaluation,
@@ -24,7 +25,6 @@ from newsgold.layers.evaluation import (
     Run,
     Side,
     Spn,
-    align,
     side,
 )
 from newsgold.layers.formats import (
@@ -417,15 +417,16 @@ class _Speakers:
     def __init__(self, doc: Document) -> None:
         self.text = doc.text
         self.entities = entity_referents(doc)
+        self._aligner = Aligner(self.entities)
         self._aligned: dict[frozenset[Spn] | None, Key] = {}
 
     def aligned(self, pred: frozenset[Spn] | None) -> Key:
-        """The gold entity a predicted speaker aligns to (:func:`align`), found once for
+        """The gold entity a predicted speaker aligns to (:meth:`Aligner.align`), found once for
         each predicted speaker of the document (every matching asks again)."""
         try:
             return self._aligned[pred]
         except KeyError:
-            found = self._aligned[pred] = align(pred, self.entities)
+            found = self._aligned[pred] = self._aligner.align(pred)
             return found
 
     def strict(self, gold: str | None, pred: frozenset[Spn] | None) -> bool:

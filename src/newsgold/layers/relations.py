@@ -24,12 +24,12 @@ from newsgold.layers.agreement_part import AgreementPart, fields_dict
 from newsgold.layers.base import Config, Context, IdKind, Layer, as_int, as_str, counts, dicts
 from newsgold.layers.evaluation import (
     NOWHERE,
+    Aligner,
     Evaluation,
     Key,
     PredictionContext,
     Run,
     Spn,
-    align,
 )
 from newsgold.layers.formats import (
     ConllPart,
@@ -420,10 +420,10 @@ def _entity_referents(doc: Document) -> dict[str, frozenset[Spn]]:
     return {k: frozenset(v) for k, v in spans.items()}
 
 
-def _aligned(spans: frozenset[Spn], referents: dict[str, frozenset[Spn]]) -> Key:
+def _aligned(spans: frozenset[Spn], referents: Aligner) -> Key:
     """The gold entity a predicted one aligns to; one that aligns to none keeps its spans
     (two such entities stay two relations, and match nothing)."""
-    found = align(spans, referents)
+    found = referents.align(spans)
     return f"{NOWHERE}{sorted(spans)}" if found == NOWHERE else found
 
 
@@ -440,7 +440,7 @@ def _score(run: Run) -> dict[str, Any]:
             by_type.setdefault(key[0], Counter())[side] += 1
         for i, _ in matched:
             by_type[gold[i][0]]["correct"] += 1
-        referents = _entity_referents(doc)
+        referents = Aligner(_entity_referents(doc))
         gold_e = gold_entity_keys(doc)
         guess_e = {
             entity_key(

@@ -14,6 +14,7 @@ from newsgold.layers.agreement_part import AgreementOption, AgreementPart, field
 from newsgold.layers.base import Config, Context, IdKind, Layer, counts, dicts, short
 from newsgold.layers.entities import participant
 from newsgold.layers.evaluation import (
+    Aligner,
     ErrorRecord,
     Errors,
     Evaluation,
@@ -22,7 +23,6 @@ from newsgold.layers.evaluation import (
     Run,
     Side,
     Spn,
-    align,
     norm_description,
 )
 from newsgold.layers.evaluation import side as side_of
@@ -334,13 +334,11 @@ def _gold_target(tg: Target) -> tuple[str, Key]:
     return "description", norm_description(tg.description)
 
 
-def _pred_target(
-    st: PStance, entities: dict[str, frozenset[Spn]], events: dict[str, frozenset[Spn]]
-) -> tuple[str, Key]:
+def _pred_target(st: PStance, entities: Aligner, events: Aligner) -> tuple[str, Key]:
     if st.target_kind == "entity" and isinstance(st.target, frozenset):
-        return "entity", align(st.target, entities)
+        return "entity", entities.align(st.target)
     if st.target_kind == "event" and isinstance(st.target, frozenset):
-        return "event", align(st.target, events)
+        return "event", events.align(st.target)
     return "description", str(st.target)
 
 
@@ -369,10 +367,10 @@ def _polarity(matched_pol: Counter[tuple[str, str]]) -> dict[str, Any]:
 
 def match_stance(doc: Document, pred: Sequence[PStance]) -> list[tuple[int, int]]:
     """Gold and predicted stance records paired one to one by (holder, target)."""
-    entities, events = entity_referents(doc), event_referents(doc)
+    entities, events = Aligner(entity_referents(doc)), Aligner(event_referents(doc))
     records: tuple[Stance, ...] = doc.layer(NAME)
     g = [(st.holder, _gold_target(st.target)) for st in records]
-    p = [(align(st.holder, entities), _pred_target(st, entities, events)) for st in pred]
+    p = [(entities.align(st.holder), _pred_target(st, entities, events)) for st in pred]
     return exact_pairs(g, p)
 
 
