@@ -24,6 +24,7 @@ from newsgold.scoring import (
     PRF,
     Counted,
     exact_span_pairs,
+    overlap_candidates,
     overlap_pairs,
 )
 from newsgold.spans import dice, greedy_pairs, jaccard, length, merge, merged_dice
@@ -236,3 +237,23 @@ def test_aligner_gives_the_referent_sharing_most_spans_first_on_a_tie(
         best = max(shared, default=(0, 0, NOWHERE))
         want = best[2] if best[0] else NOWHERE
     assert Aligner(table).align(spans) == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.tuples(_units.map(lambda u: u[0] if u else []), st.sampled_from("xy"))),
+    st.lists(st.tuples(_units.map(lambda u: u[0] if u else []), st.sampled_from("xy"))),
+)
+def test_a_subset_pairs_from_the_candidates_of_all_units_as_alone(
+    a: list[tuple[list[tuple[int, int]], str]], b: list[tuple[list[tuple[int, int]], str]]
+) -> None:
+    """Quotes of one type are matched from the candidates of all the document's quotes
+    (found once), kept where both units have the type: the pairs are those of matching
+    the units of that type alone."""
+    candidates = overlap_candidates([merge(u) for u, _ in a], [merge(u) for u, _ in b])
+    for kind in "xy":
+        gi = [i for i, (_, k) in enumerate(a) if k == kind]
+        pj = [j for j, (_, k) in enumerate(b) if k == kind]
+        alone = overlap_pairs([a[i][0] for i in gi], [b[j][0] for j in pj])
+        kept = [c for c in candidates if a[c[1]][1] == kind and b[c[2]][1] == kind]
+        assert greedy_pairs(kept) == [(gi[x], pj[y]) for x, y in alone]

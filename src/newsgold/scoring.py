@@ -287,17 +287,21 @@ def overlap_pairs(
     threshold: float = OVERLAP_THRESHOLD,
 ) -> list[tuple[int, int]]:
     """Pair units one to one by best Dice >= threshold; ties by index of A, then of B."""
-    return merged_overlap_pairs([merge(u) for u in a_units], [merge(u) for u in b_units], threshold)
+    return greedy_pairs(
+        overlap_candidates([merge(u) for u in a_units], [merge(u) for u in b_units], threshold)
+    )
 
 
-def merged_overlap_pairs(
+def overlap_candidates(
     merged_a: Sequence[Sequence[Range]],
     merged_b: Sequence[Sequence[Range]],
     threshold: float = OVERLAP_THRESHOLD,
-) -> list[tuple[int, int]]:
-    """:func:`overlap_pairs` of units merged already (:func:`merge`, for a caller that
-    matches the same units more than once). With a positive threshold, two units whose
-    characters lie apart (Dice 0) are not compared further."""
+) -> list[tuple[tuple[float], int, int]]:
+    """The candidates of :func:`overlap_pairs` for units merged already (:func:`merge`):
+    ``((-dice,), i, j)`` of each pair of units with Dice at least ``threshold``, for
+    :func:`greedy_pairs`. Those of a subset of the units pair as the subset's own
+    candidates would (indices keep their order). With a positive threshold, two units
+    whose characters lie apart (Dice 0) are not compared further."""
     sizes_b = [length(m) for m in merged_b]
     candidates = []
     for i, ma in enumerate(merged_a):
@@ -310,7 +314,7 @@ def merged_overlap_pairs(
             d = merged_dice(ma, mb, total)
             if d >= threshold:
                 candidates.append(((-d,), i, j))
-    return greedy_pairs(candidates)
+    return candidates
 
 
 def span_prf(

@@ -59,11 +59,11 @@ from newsgold.scoring import (
     equality_agreement,
     exact_pairs,
     label_agreement,
-    merged_overlap_pairs,
+    overlap_candidates,
     overlap_pairs,
     span_prf,
 )
-from newsgold.spans import Range, Span, merge, spans_from
+from newsgold.spans import Range, Span, greedy_pairs, merge, spans_from
 
 if TYPE_CHECKING:
     from newsgold.layers.base import Column, Lookup
@@ -457,54 +457,61 @@ class _Merged:
         return cls([merge(q.content) for q in quotes], [merge(q.cue) for q in quotes])
 
 
-@dataclass(frozen=True)
-class _GoldQuotes:
-    """What the matching needs of one gold document, made once for all its matchings."""
+class _Matcher:
+    """The quotes of one document, gold and predicted, for all the matchings made of
+    them: the contents and cues merged, the overlap candidates of every gold quote with
+    every predicted one, and the checks of each pair, each made once."""
 
-    gold: list[QuoteGold]
-    speakers: _Speakers
-    merged: _Merged
+    def __init__(self, doc: Document, pred: Sequence[PQuote]) -> None:
+        self.gold = _gold_quotes(doc)
+        self.pred = pred
+        self.speakers = _Speakers(doc)
+        self.gold_merged = _Merged.of(self.gold)
+        self.merged = _Merged.of(pred)
+        self._candidates: list[tuple[tuple[float], int, int]] | None = None
+        self._pairs: dict[tuple[int, int], QuotePair] = {}
 
-    @classmethod
-    def of(cls, doc: Document) -> _GoldQuotes:
-        gold = _gold_quotes(doc)
-        return cls(gold, _Speakers(doc), _Merged.of(gold))
+    def match(self, mode: str, typ: str | None = None) -> QuoteMatch:
+        """The gold and predicted quotes (of type ``typ``, or all) matched by content,
+        ``exact`` or ``overlap``, with cue, source and speaker checked on each pair."""
+        gold, pred = self.gold, self.pred
+        gi = tuple(i for i, q in enumerate(gold) if typ is None or q.type == typ)
+        pj = tuple(j for j, q in enumerate(pred) if typ is None or q.type == typ)
+        if mode == "exact":
+            gs = [self.gold_merged.content[i] for i in gi]
+            ps = [self.merged.content[j] for j in pj]
+            found = [(gi[a], pj[b]) for a, b in exact_pairs(gs, ps)]
+        else:
+            if self._candidates is None:
+                self._candidates = overlap_candidates(self.gold_merged.content, self.merged.content)
+            found = greedy_pairs(
+                c
+                for c in self._candidates
+                if typ is None or (gold[c[1]].type == typ and pred[c[2]].type == typ)
+            )
+        return QuoteMatch(gi, pj, tuple(self._pair(i, j) for i, j in found))
+
+    def _pair(self, i: int, j: int) -> QuotePair:
+        made = self._pairs.get((i, j))
+        if made is None:
+            g, p = self.gold[i], self.pred[j]
+            made = self._pairs[i, j] = QuotePair(
+                i,
+                j,
+                self.speakers.strict(g.speaker, p.speaker),
+                self.speakers.lenient(g.speaker, p.speaker),
+                bool(p.cue) and self.merged.cue[j] == self.gold_merged.cue[i],
+                p.source is not None and p.source == g.source,
+            )
+        return made
 
 
 def match_quotes(
-    doc: Document,
-    pred: Sequence[PQuote],
-    mode: str,
-    typ: str | None = None,
-    known: _GoldQuotes | None = None,
-    merged: _Merged | None = None,
+    doc: Document, pred: Sequence[PQuote], mode: str, typ: str | None = None
 ) -> QuoteMatch:
     """Match the gold and predicted quotes of a document (of type ``typ``, or all) by
-    content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair.
-    ``known``: the document's gold quotes and speakers, and ``merged``: the predicted
-    quotes merged, when the caller has them."""
-    known = known or _GoldQuotes.of(doc)
-    merged = merged or _Merged.of(pred)
-    gold, speakers, gold_merged = known.gold, known.speakers, known.merged
-    gi = tuple(i for i, q in enumerate(gold) if typ is None or q.type == typ)
-    pj = tuple(j for j, q in enumerate(pred) if typ is None or q.type == typ)
-    gs, ps = [gold_merged.content[i] for i in gi], [merged.content[j] for j in pj]
-    found = exact_pairs(gs, ps) if mode == "exact" else merged_overlap_pairs(gs, ps)
-    pairs = []
-    for a, b in found:
-        i, j = gi[a], pj[b]
-        g, p = gold[i], pred[j]
-        pairs.append(
-            QuotePair(
-                i,
-                j,
-                speakers.strict(g.speaker, p.speaker),
-                speakers.lenient(g.speaker, p.speaker),
-                bool(p.cue) and merged.cue[j] == gold_merged.cue[i],
-                p.source is not None and p.source == g.source,
-            )
-        )
-    return QuoteMatch(gi, pj, tuple(pairs))
+    content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair."""
+    return _Matcher(doc, pred).match(mode, typ)
 
 
 @dataclass
@@ -552,12 +559,11 @@ def _score_quotes(run: Run) -> dict[str, Any]:
     overall = {m: _QuoteTally() for m in _MODES}
     per_type = {t: {m: _QuoteTally() for m in _MODES} for t in inventory().quote_types}
     for doc, pred in run.pairs:
-        known, merged = _GoldQuotes.of(doc), _Merged.of(pred)
+        matcher = _Matcher(doc, pred)
         for typ in (None, *per_type):
             slot = overall if typ is None else per_type[typ]
             for mode in _MODES:
-                m = match_quotes(doc, pred, mode, typ, known, merged)
-                slot[mode].add(m, known.gold, pred)
+                slot[mode].add(matcher.match(mode, typ), matcher.gold, pred)
     return {
         **{m: overall[m].scores() for m in _MODES},
         "per_type": {
@@ -650,10 +656,10 @@ def _quote_side(doc: Document, q: QuoteGold | PQuote, **named: Any) -> Side:
 def _quote_records(run: Run) -> list[ErrorRecord]:
     out = []
     for doc, pred in run.pairs:
-        known, merged = _GoldQuotes.of(doc), _Merged.of(pred)
-        gold = known.gold
+        matcher = _Matcher(doc, pred)
+        gold = matcher.gold
         ids = [q.id for q in doc.layer(NAME)]
-        m = match_quotes(doc, pred, "overlap", None, known, merged)
+        m = matcher.match("overlap")
         paired_g = {p.gold for p in m.pairs}
         paired_p = {p.pred for p in m.pairs}
         for p in m.pairs:
@@ -662,7 +668,8 @@ def _quote_records(run: Run) -> list[ErrorRecord]:
             cue_ok = p.cue or (not g.cue and not q.cue)
             right = p.speaker_strict and source_ok and cue_ok
             checks = {
-                "content_exact": known.merged.content[p.gold] == merged.content[p.pred],
+                "content_exact": matcher.gold_merged.content[p.gold]
+                == matcher.merged.content[p.pred],
                 "type": g.type == q.type,
                 "cue": p.cue,
                 "source": p.source,
