@@ -12,8 +12,11 @@ import pytest
 
 from newsgold.evaluate import evaluate, report_dict, report_table
 from newsgold.io import canonical_json
-from newsgold.layers.quotes import head_word
+from newsgold.layers.quotes import PQuote, _gold_quotes, _Matcher, head_word
 from newsgold.model import Document
+from newsgold.reader import read_file
+from newsgold.resources import documents_dir
+from newsgold.scoring import exact_span_pairs, overlap_pairs
 
 TEXT = (
     'The Ministry said "talks go on." Lavrov told Tillerson "we wait." '
@@ -211,3 +214,37 @@ def test_definitions_in_docs_and_card(capsys: pytest.CaptureFixture[str]) -> Non
     assert measures().rstrip() in card
     assert main(["evaluate", "--layer", "quotes"]) == 2
     assert "give --layer and --pred (or --docs)" in capsys.readouterr().err
+
+
+def test_quotes_of_a_type_are_matched_among_the_quotes_of_that_type() -> None:
+    """Each type's matching keeps the overlap candidates where both quotes have the type:
+    the pairs are those of matching that type's quotes alone. Every predicted quote is a
+    gold quote's content; every other one has another type."""
+    doc = read_file(documents_dir() / "000_6f6c25f93ca58200.json").document
+    assert doc is not None
+    gold = _gold_quotes(doc)
+    types = sorted({q.type for q in gold})
+    assert len(types) >= 2
+
+    def other(t: str) -> str:
+        return types[(types.index(t) + 1) % len(types)]
+
+    pred = [
+        PQuote(q.type if k % 2 == 0 else other(q.type), q.content, q.cue, None, None)
+        for k, q in enumerate(gold)
+    ]
+    matcher = _Matcher(doc, pred)
+    for typ in types:
+        gi = [i for i, q in enumerate(gold) if q.type == typ]
+        pj = [j for j, q in enumerate(pred) if q.type == typ]
+        gs, ps = [list(gold[i].content) for i in gi], [list(pred[j].content) for j in pj]
+        for mode, pairs in (("overlap", overlap_pairs), ("exact", exact_span_pairs)):
+            got = [(p.gold, p.pred) for p in matcher.match(mode, typ).pairs]
+            assert got == [(gi[a], pj[b]) for a, b in pairs(gs, ps)], (typ, mode)
+            assert all(gold[i].type == typ == pred[j].type for i, j in got)
+        # the quotes that kept their type pair with themselves
+        assert {(k, k) for k in gi if k % 2 == 0} <= {
+            (p.gold, p.pred) for p in matcher.match("overlap", typ).pairs
+        }
+    every = [(p.gold, p.pred) for p in matcher.match("overlap").pairs]
+    assert every == [(k, k) for k in range(len(gold))]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -364,7 +364,8 @@ class CorefScores:
         }
 
 
-def _where(clusters: Sequence[Cluster]) -> dict[Hashable, list[int]]:
+def holders(clusters: Iterable[Iterable[Hashable]]) -> dict[Hashable, list[int]]:
+    """Each item with the indices of the clusters that hold it, in cluster order."""
     out: dict[Hashable, list[int]] = {}
     for j, c in enumerate(clusters):
         for m in c:
@@ -392,7 +393,7 @@ class _Shared:
 
 
 def _shared(key: Sequence[Cluster], response: Sequence[Cluster]) -> _Shared:
-    where = _where(response)
+    where = holders(response)
     by_key: list[dict[int, int]] = []
     by_response: list[dict[int, int]] = [{} for _ in response]
     key_alone: list[int] = []

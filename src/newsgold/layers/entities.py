@@ -412,11 +412,15 @@ def _coref_notes(s: Mapping[str, Any]) -> tuple[str, list[str]]:
     ]
 
 
+def _title_key(title: str | None) -> str | None:
+    """A title as titles are compared (:func:`norm_title`); NIL (None) stays None, so it
+    equals NIL only."""
+    return None if title is None else norm_title(title)
+
+
 def _same_title(a: str | None, b: str | None) -> bool:
-    """Two titles name one article (:func:`norm_title`); NIL equals NIL only."""
-    if a is None or b is None:
-        return a is None and b is None
-    return norm_title(a) == norm_title(b)
+    """Two titles name one article; NIL equals NIL only."""
+    return _title_key(a) == _title_key(b)
 
 
 @dataclass(frozen=True)
@@ -447,16 +451,13 @@ def _link_document(t: _LinkTally, doc: Document, pred: list[Any]) -> None:
     title_of = {e.id: e.wikipedia for e in doc.layer(NAME)}
     gold_titles = [title_of[i] for i in ids]
     predicted = _pred_entities(pred)
-    normed: dict[str, str] = {}  # a document names few articles, each many times
+    keys: dict[str | None, str | None] = {}  # a document names few articles, each many times
 
     def norm(title: str | None) -> str | None:
-        """:func:`norm_title`, once per title; None (NIL) stays None."""
-        if title is None:
-            return None
-        found = normed.get(title)
-        if found is None:
-            found = normed[title] = norm_title(title)
-        return found
+        """:func:`_title_key`, once per title of the document."""
+        if title not in keys:
+            keys[title] = _title_key(title)
+        return keys[title]
 
     for i, j in ceaf_e_pairs(clusters, [c for c, _ in predicted]):
         t.entities[0] += 1

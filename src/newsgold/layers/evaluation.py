@@ -21,7 +21,7 @@ from typing import Any
 
 from newsgold.issues import pointer
 from newsgold.layers.base import Context, DocumentView, as_int
-from newsgold.scoring import Row, prf_header
+from newsgold.scoring import Row, holders, prf_header
 
 Spn = tuple[int, int]
 """(start, end exclusive) of a span."""
@@ -40,28 +40,29 @@ def norm_description(text: str) -> str:
 
 class Aligner:
     """The gold referents of one kind in a document (each id with its set of spans, in
-    document order), found by span: :meth:`align` looks only at the referents that hold
-    one of the predicted spans instead of trying each."""
+    document order), found by span: only the referents that hold one of the predicted
+    spans are looked at, instead of trying each."""
 
     def __init__(self, table: Mapping[str, frozenset[Spn]]) -> None:
-        self.table = table
         self._ids = list(table)
-        self._holders: dict[Spn, list[int]] = {}
-        for k, spans in enumerate(table.values()):
-            for sp in spans:
-                self._holders.setdefault(sp, []).append(k)
+        self._holders = holders(table.values())
+
+    def shared(self, spans: frozenset[Spn]) -> dict[int, int]:
+        """How many of ``spans`` (a set) each gold referent holds, by its index in the
+        table, for the referents that hold any."""
+        found: dict[int, int] = {}
+        for sp in spans:
+            for k in self._holders.get(sp, ()):
+                found[k] = found.get(k, 0) + 1
+        return found
 
     def align(self, spans: frozenset[Spn] | None) -> Key:
         """The gold referent sharing most spans with ``spans`` (the first in the table on a
         tie); NOWHERE when none shares one; None for no referent."""
         if spans is None:
             return None
-        shared: dict[int, int] = {}
-        for sp in spans:
-            for k in self._holders.get(sp, ()):
-                shared[k] = shared.get(k, 0) + 1
         best, best_n = -1, 0
-        for k, n in shared.items():
+        for k, n in self.shared(spans).items():
             if n > best_n or (n == best_n and k < best):
                 best, best_n = k, n
         return NOWHERE if best < 0 else self._ids[best]

@@ -385,19 +385,10 @@ def _scored_arguments(doc: Document, pred: Sequence[PEvent]) -> tuple[list[Any],
 
 def _realis_pairs(doc: Document, pred: Sequence[PEvent]) -> list[tuple[int, int]]:
     """Gold and predicted events paired one to one by shared trigger spans."""
-    events: tuple[Event, ...] = doc.layer(NAME)
-    triggers = event_referents(doc)
-    holders: dict[Spn, list[int]] = {}
-    for i, gev in enumerate(events):
-        for sp in triggers[gev.id]:
-            holders.setdefault(sp, []).append(i)
+    triggers = Aligner(event_referents(doc))  # indexed as the events: their ids are unique
     scored = []
     for j, pev in enumerate(pred):
-        shared: dict[int, int] = {}
-        for sp in set(pev.triggers):
-            for i in holders.get(sp, ()):
-                shared[i] = shared.get(i, 0) + 1
-        scored += [(-n, i, j) for i, n in shared.items()]
+        scored += [(-n, i, j) for i, n in triggers.shared(frozenset(pev.triggers)).items()]
     return greedy_pairs(scored)
 
 

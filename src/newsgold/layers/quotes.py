@@ -506,14 +506,6 @@ class _Matcher:
         return made
 
 
-def match_quotes(
-    doc: Document, pred: Sequence[PQuote], mode: str, typ: str | None = None
-) -> QuoteMatch:
-    """Match the gold and predicted quotes of a document (of type ``typ``, or all) by
-    content, ``exact`` or ``overlap``, and check cue, source and speaker on each pair."""
-    return _Matcher(doc, pred).match(mode, typ)
-
-
 @dataclass
 class _QuoteTally:
     gold: int = 0

@@ -420,10 +420,10 @@ def _entity_referents(doc: Document) -> dict[str, frozenset[Spn]]:
     return {k: frozenset(v) for k, v in spans.items()}
 
 
-def _aligned(spans: frozenset[Spn], referents: Aligner) -> Key:
+def _aligned(spans: frozenset[Spn], entities: Aligner) -> Key:
     """The gold entity a predicted one aligns to; one that aligns to none keeps its spans
     (two such entities stay two relations, and match nothing)."""
-    found = referents.align(spans)
+    found = entities.align(spans)
     return f"{NOWHERE}{sorted(spans)}" if found == NOWHERE else found
 
 
