@@ -190,6 +190,31 @@ def test_a_float_offset_of_a_toy_is_refused(tmp_path: Path, toy: Layer) -> None:
     assert doc is None
 
 
+@dataclass(frozen=True)
+class LabelFirst(Toy):
+    """A toy whose ``to_dict`` writes its label first: not the order of its fields."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, **{k: v for k, v in super().to_dict().items() if k != "label"}}
+
+
+def test_a_layer_from_outside_is_written_by_its_to_dict(tmp_path: Path) -> None:
+    """The canonical form of a record of a layer from outside the package is its
+    ``to_dict``, whatever the order of its fields: a file in that order is canonical, and
+    one in field order is not, on the reader's quick path as on the exact one."""
+    with layers.registered(dataclasses.replace(TOY, record=LabelFirst)):
+        path = toy_document(tmp_path, [first_word()])
+        written = json.loads(path.read_text(encoding="utf-8"))["toys"][0]
+        assert list(written) == ["label", "id", "start", "end", "text"]
+        assert read_file(path).problems == []
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw["toys"][0] = first_word()  # the fields' order
+        path.write_text(json.dumps(raw, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        doc, problems = read_file(path)[1:]
+    assert [(p.code, p.pointer) for p in problems] == [("non-canonical-format", "")]
+    assert doc is not None
+
+
 def test_unregistered_toy_layer_is_refused(tmp_path: Path) -> None:
     with layers.registered(TOY):
         path = toy_document(tmp_path, [first_word(tmp_path)])

@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
+from newsgold import layers
 from newsgold.io import canonical_json
 from newsgold.model import Document
 from newsgold.resources import documents_dir
@@ -96,6 +98,7 @@ def test_every_record_read_is_what_its_init_makes(path: Path) -> None:
         assert list(vars(record)) == names
         again = type(record)(**{n: getattr(record, n) for n in names})
         assert again == record and hash(again) == hash(record) and vars(again) == vars(record)
+        assert list(again.__dict__) == names
         kinds.add(type(record).__name__)
     assert kinds >= {
         "Mention",
@@ -111,3 +114,22 @@ def test_every_record_read_is_what_its_init_makes(path: Path) -> None:
         "Relation",
         "Sentence",
     }
+
+
+@pytest.mark.parametrize("path", sorted(documents_dir().glob("*.json")), ids=lambda p: p.name)
+def test_the_fast_serialiser_writes_every_record_as_its_to_dict(path: Path) -> None:
+    """``Document.serialisable`` leaves the records of the package's layers to ``orjson``,
+    which writes a dataclass's ``__dict__`` in its order: every record, read or made by
+    its ``__init__``, is written as its ``to_dict``, keys in the same order."""
+    doc = Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    layered = [r for layer in layers.layers() for r in _records(doc.layer(layer.name))]
+    assert {type(r).__name__ for r in layered} >= {"Mention", "Quote", "Trigger", "Target"}
+    for record in layered:
+        names = [f.name for f in dataclasses.fields(record)]
+        again = type(record)(**{n: getattr(record, n) for n in names})
+        assert list(record.to_dict()) == names
+        written = orjson.dumps(record.to_dict())
+        assert orjson.dumps(record) == written and orjson.dumps(again) == written
+    written = orjson.dumps(doc.serialisable(), option=orjson.OPT_INDENT_2)
+    assert written == orjson.dumps(doc.to_dict(), option=orjson.OPT_INDENT_2)
+    assert written + b"\n" == path.read_bytes()

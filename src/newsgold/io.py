@@ -456,9 +456,10 @@ def loads_quick(data: bytes) -> Any:
 
 
 def canonical_bytes_quick(document: Document) -> bytes | None:
-    """:func:`canonical_json` of ``document``, encoded, by :func:`dumps_quick`; None where
-    that refuses the document."""
-    value = dumps_quick(document.to_dict())
+    """:func:`canonical_json` of ``document``, encoded, by :func:`dumps_quick` of
+    :meth:`~newsgold.model.Document.serialisable` (the records written by the fast
+    serialiser from their fields); None where that refuses the document."""
+    value = dumps_quick(document.serialisable())
     return None if value is None else value + b"\n"
 
 

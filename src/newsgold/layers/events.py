@@ -75,6 +75,7 @@ MENTIONS = "mentions"
 ENTITIES = "entities"
 
 
+@dataclass(frozen=True)
 class Trigger(IdSpan):
     """An event mention: the word or phrase that expresses an event."""
 

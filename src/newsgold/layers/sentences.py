@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsgold.issues import pointer
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 NAME = "sentences"
 
 
+@dataclass(frozen=True)
 class Sentence(IdSpan):
     """A sentence span."""
 
