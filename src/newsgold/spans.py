@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from newsgold.records import make
+from newsgold.records import make, read
 
 Range = tuple[int, int]
 
@@ -25,7 +25,7 @@ class Span:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
         start, end = offsets(d)
-        return make(cls, start=start, end=end, text=d["text"])
+        return read(cls, d) or make(cls, start=start, end=end, text=d["text"])
 
 
 def offsets(d: dict[str, Any]) -> Range:
@@ -61,7 +61,7 @@ class IdSpan:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
         start, end = offsets(d)
-        return make(cls, id=d["id"], start=start, end=end, text=d["text"])
+        return read(cls, d) or make(cls, id=d["id"], start=start, end=end, text=d["text"])
 
 
 def merge(spans: Iterable[Range]) -> tuple[Range, ...]:

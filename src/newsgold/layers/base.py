@@ -260,6 +260,7 @@ class Context:
         self.problems: list[Problem] = []
         self.codes: dict[str, tuple[int, str]] = {}
         self.ids: dict[str, dict[str, dict[str, Any]]] = {}
+        self._items: dict[str, list[tuple[int, dict[str, Any]]]] = {}
 
     def add(self, where: str, code: str, message: str, hint: str) -> None:
         """Report a problem; the level comes from the code."""
@@ -270,8 +271,11 @@ class Context:
             self.problems.append(Problem(self.name, where, level, code, message, hint))
 
     def items(self, key: str) -> list[tuple[int, dict[str, Any]]]:
-        """The objects of the document's array ``key``."""
-        return dicts(self.doc.get(key))
+        """The objects of the document's array ``key`` (found once; not to be changed)."""
+        found = self._items.get(key)
+        if found is None:
+            found = self._items[key] = dicts(self.doc.get(key))
+        return found
 
     def record(self, kind: str, ident: Any) -> dict[str, Any] | None:
         """The object with id ``ident`` among the ids of ``kind`` (None when there is none)."""

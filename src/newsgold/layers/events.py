@@ -47,7 +47,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.records import make
+from newsgold.records import make, read
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -91,7 +91,9 @@ class Argument:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Argument:
-        return make(cls, role=d["role"], entity_id=d["entity_id"], mention_id=d["mention_id"])
+        return read(cls, d) or make(
+            cls, role=d["role"], entity_id=d["entity_id"], mention_id=d["mention_id"]
+        )
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ class Time:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Time:
-        return make(cls, mention_id=d["mention_id"], value=d["value"], reasoning=d["reasoning"])
+        return read(cls, d) or make(
+            cls, mention_id=d["mention_id"], value=d["value"], reasoning=d["reasoning"]
+        )
 
 
 @dataclass(frozen=True)

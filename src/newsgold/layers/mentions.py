@@ -62,7 +62,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.records import make
+from newsgold.records import make, read
 from newsgold.scoring import PRF, Agreement, Cluster, CorefScores, Counted, Row
 from newsgold.spans import Range, greedy_pairs, offsets
 
@@ -100,7 +100,7 @@ class Mention:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Mention:
         start, end = offsets(d)
-        return make(
+        return read(cls, d) or make(
             cls,
             id=d["id"],
             start=start,
@@ -180,15 +180,16 @@ def mention_label(ck: Context, mention_id: Any) -> str | None:
     return None if mention is None else as_str(mention.get("label"))
 
 
-def _label_matches(ck: Context, i: int, m: dict[str, Any], eid: str, types: frozenset[str]) -> None:
+def _label_matches(
+    ck: Context, i: int, m: dict[str, Any], entity: dict[str, Any], types: frozenset[str]
+) -> None:
     label = m.get("label")
-    entity = ck.record(ENTITIES, eid) or {}
     etype = entity.get("type")
     if etype != label and as_str(label) in types and as_str(etype) in types:
         ck.add(
             pointer(NAME, i, "label"),
             "label-type-mismatch",
-            f'label {label} != type {etype} of entity "{eid}"',
+            f'label {label} != type {etype} of entity "{m.get("entity_id")}"',
             "link the mention to an entity of its type or correct the label",
         )
 
@@ -213,7 +214,7 @@ def _nam_overlaps(ck: Context, nam_spans: list[tuple[int, int, int]]) -> None:
 def _form(ck: Context, i: int, m: dict[str, Any], kind: Any) -> None:
     """A NAM mention is no pronoun, and a PRO mention is one (``kind``: its type)."""
     text = as_str(m.get("text"))
-    if text is None or kind not in ("NAM", "PRO"):
+    if text is None:
         return
     if kind == "NAM" and is_pronoun(text):
         message, hint = f'NAM mention "{text}" is a pronoun', 'set mention_type to "PRO"'
@@ -252,11 +253,16 @@ def check(ck: Context) -> None:
     nam_spans: list[tuple[int, int, int]] = []
     spans_seen: dict[tuple[int, int], int] = {}
     types = frozenset(inventory().entity_types)
+    entities = ck.ids.get(ENTITIES, {})
     for i, m in ck.items(NAME):
         r = ck.span(m, NAME, i)
-        eid = as_str(m.get("entity_id"))
-        if eid is not None and ck.ref(ENTITIES, eid, NAME, i, "entity_id"):
-            _label_matches(ck, i, m, eid, types)
+        eid = m.get("entity_id")
+        if isinstance(eid, str):
+            entity = entities.get(eid)
+            if entity is None:  # a dangling reference: reported
+                ck.ref(ENTITIES, eid, NAME, i, "entity_id")
+            elif entity.get("type") != m.get("label"):
+                _label_matches(ck, i, m, entity, types)
         if r is None:
             continue
         if r in spans_seen:
@@ -269,7 +275,8 @@ def check(ck: Context) -> None:
         else:
             spans_seen[r] = i
         kind = m.get("mention_type")
-        _form(ck, i, m, kind)
+        if kind == "NAM" or kind == "PRO":
+            _form(ck, i, m, kind)
         if kind == "NAM":
             nam_spans.append((r[0], r[1], i))
     _nam_overlaps(ck, nam_spans)

@@ -47,7 +47,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.records import make
+from newsgold.records import make, read
 from newsgold.scoring import (
     OVERLAP_MEASURE,
     OVERLAP_THRESHOLD,
@@ -84,7 +84,7 @@ class Participant:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Participant:
-        return make(cls, entity_id=d["entity_id"], mention_id=d["mention_id"])
+        return read(cls, d) or make(cls, entity_id=d["entity_id"], mention_id=d["mention_id"])
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ from newsgold.layers.formats import (
     each_record,
 )
 from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
-from newsgold.records import make
+from newsgold.records import make, read
 from newsgold.scoring import PRF, Counted, LabelAgreement, Row, exact_pairs, label_agreement
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Relation:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Relation:
-        return make(
+        return read(cls, d) or make(
             cls,
             id=d["id"],
             type=d["type"],

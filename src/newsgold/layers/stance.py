@@ -48,7 +48,7 @@ from newsgold.layers.parts import (
     BratWriting,
 )
 from newsgold.layers.quotes import QUOTE
-from newsgold.records import make
+from newsgold.records import make, read
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -89,7 +89,7 @@ class Target:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Target:
-        return make(
+        return read(cls, d) or make(
             cls,
             id=d["id"],
             description=d["description"],
