@@ -993,6 +993,10 @@ def test_a_prediction_document_gives_the_same_problems_whatever_the_view(code: s
         assert found == [(code, where)], scored.name
 
 
+def _copy_with_quotes(o: Any) -> bool:
+    return isinstance(o, Document) and o.id.startswith("copy_") and bool(o.quotes)
+
+
 def test_evaluate_gives_the_scorer_one_gold_document_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1014,7 +1018,8 @@ def test_evaluate_gives_the_scorer_one_gold_document_at_a_time(
     def score(run: Any) -> dict[str, Any]:
         for _ in run.pairs:
             gc.collect()
-            held.append(sum(isinstance(o, Document) and bool(o.quotes) for o in gc.get_objects()))
+            # this run's documents only: another test may leave a document of its own
+            held.append(sum(_copy_with_quotes(o) for o in gc.get_objects()))
         return scored.score(run)
 
     monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=score))
@@ -1078,13 +1083,14 @@ def test_while_a_document_is_scored_no_other_documents_predictions_are_held(
     scored = ev.view("ner")
     held: list[tuple[int, int]] = []
 
-    def count(kind: type) -> int:
-        return sum(isinstance(o, kind) for o in gc.get_objects())
+    def count(kind: type, ident: str) -> int:
+        """This run's objects of ``kind`` alive (another test may leave a document)."""
+        return sum(isinstance(o, kind) and getattr(o, ident) in doc_ids for o in gc.get_objects())
 
     def score(run: Any) -> dict[str, Any]:
         for _ in run.pairs:
             gc.collect()
-            held.append((count(Document), count(ev.Prediction)))
+            held.append((count(Document, "id"), count(ev.Prediction, "doc_id")))
         return scored.score(run)
 
     monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=score))
