@@ -233,6 +233,9 @@ def nested(
     return found
 
 
+_NEXT = frozenset("0123456789_")
+"""What may follow an id's prefix (the schema allows more digits: the slow path)."""
+
 _NO_IDS: Mapping[str, dict[str, Any]] = MappingProxyType({})
 """The ids of a kind that no layer gives out (read only)."""
 
@@ -328,12 +331,13 @@ class Context:
         prefix, seen for the first time, is taken in a few steps (the usual case)."""
         prefix, n = kind.prefix, len(kind.prefix)
         table = self.ids[kind.kind]
+        fast = kind.unique
         for i, item in found:
             ident = item.get("id")
-            if kind.unique and isinstance(ident, str) and ident.startswith(prefix):
-                rest = ident[n : n + 1]
+            # the prefix, then an ASCII digit or "_" (another digit takes the slow path)
+            if fast and type(ident) is str and ident[:n] == prefix and ident[n : n + 1] in _NEXT:
                 key = ident.casefold()
-                if (rest.isdigit() or rest == "_") and key not in seen:
+                if key not in seen:
                     seen[key] = (ident, (name, i, "id"))
                     table[ident] = item
                     continue
@@ -425,10 +429,9 @@ class Context:
         if self.relaxed or not (
             (start > 0 and text[start - 1].isalnum())
             or (end < n and text[end].isalnum())
-            or actual[0].isspace()
-            or actual[-1].isspace()
+            or actual.strip() != actual  # whitespace at an edge
         ):
-            return start, end  # the usual case, in four character tests
+            return start, end  # the usual case, in three tests
         self._edges(path, start, end, actual)
         return start, end
 
