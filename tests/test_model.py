@@ -17,6 +17,7 @@ from newsgold import layers
 from newsgold.io import canonical_json
 from newsgold.model import Document
 from newsgold.resources import documents_dir
+from newsgold.spans import IdSpan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "fixture_small.json"
 
@@ -144,7 +145,34 @@ def test_a_record_is_the_same_whatever_the_order_of_its_keys(path: Path) -> None
     layered = [r for layer in layers.layers() for r in doc.layer(layer.name)]
     for record in layered:
         value = record.to_dict()
-        names = [f.name for f in dataclasses.fields(record)]
-        for given in (value, dict(reversed(value.items()))):
+        for given in (value, _reversed(value)):
             again = type(record).from_dict(json.loads(json.dumps(given)))
-            assert again == record and list(vars(again)) == names
+            assert again == record
+            for made in _records(again):  # nested records too, each made one way or the other
+                assert list(vars(made)) == [f.name for f in dataclasses.fields(made)]
+
+
+def _reversed(value: Any) -> Any:
+    """``value`` with the keys of every object in it, at every depth, in reverse order."""
+    if isinstance(value, dict):
+        return {k: _reversed(v) for k, v in reversed(value.items())}
+    if isinstance(value, list):
+        return [_reversed(v) for v in value]
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class _Labelled(IdSpan):
+    """A span record of a layer from outside the package that inherits ``from_dict``."""
+
+    label: str = "unset"
+
+
+def test_a_subclass_with_fields_of_its_own_is_made_by_its_parents_from_dict() -> None:
+    """``from_dict`` fills the fields it names, whatever the order of the keys: a record
+    class with fields of its own that inherits it gets none of them from the object."""
+    value = {"id": "s1", "start": 0, "end": 2, "text": "We", "label": "W"}
+    for given in (value, dict(reversed(value.items()))):
+        made = _Labelled.from_dict(given)
+        assert vars(made) == {"id": "s1", "start": 0, "end": 2, "text": "We"}
+        assert made.label == "unset"

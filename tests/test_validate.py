@@ -690,3 +690,45 @@ def test_of_two_equal_ids_the_later_in_record_order_is_reported(tmp_path: Path) 
             f'id "{taken}" is already used at /events/0/triggers/0/id',
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("ident", "reported"),
+    [("m1", False), ("m_1", False), ("m12x", False), ("mx1", True), ("e1", True), ("M1", False)],
+)
+def test_a_mention_id_is_checked_for_its_prefix_and_the_character_after_it(
+    ident: str, reported: bool
+) -> None:
+    """The prefix ``m``, then a digit or ``_``: any other id the schema allows is an
+    ``id-prefix`` problem at the id (the quick path of the id check takes the others;
+    an id of another shape, "M1", is the schema's to report)."""
+    from newsgold.layers.base import Context
+
+    ck = Context("x.json", {"text": "", "mentions": [{"id": ident}]}, set())
+    ck.collect_ids(layers.layers())
+    found = [(p.code, p.pointer) for p in ck.problems]
+    assert found == ([("id-prefix", "/mentions/0/id")] if reported else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "reported"),
+    [
+        ('"yes"', 1, 4, False),
+        ('" yes"', 1, 5, True),  # leading space, no letter beside the span
+        ('"yes "', 1, 5, True),  # trailing space
+        ('"yes\u00a0"', 1, 5, True),  # a no-break space is whitespace too
+        ('"\u2003yes"', 1, 5, True),
+    ],
+)
+def test_whitespace_at_a_span_edge_is_reported_without_a_letter_beside_it(
+    text: str, start: int, end: int, reported: bool
+) -> None:
+    """A span that starts or ends with whitespace (``str.isspace``) is reported even when
+    the characters beside it are no letters, so nothing else sends it to the edge checks."""
+    from newsgold.layers.base import Context
+
+    ck = Context("x.json", {"text": text}, set())
+    span = {"start": start, "end": end, "text": text[start:end]}
+    assert ck.span(span, "mentions", 0) == (start, end)
+    found = [(p.code, p.pointer) for p in ck.problems]
+    assert found == ([("span-whitespace-edge", "/mentions/0/text")] if reported else [])

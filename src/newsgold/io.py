@@ -466,7 +466,8 @@ def canonical_bytes_quick(document: Document) -> bytes | None:
 def dumps_quick(value: Any) -> bytes | None:
     """``json.dumps(value, ensure_ascii=False, indent=2)`` encoded, by the fast serialiser
     (``orjson``), for the values a document holds (strings, integers, booleans, null,
-    lists, objects with string keys): the same bytes. None where it refuses the value (a
+    lists, objects with string keys; and :meth:`~newsgold.model.Document.serialisable`,
+    which only the fast serialiser takes): the same bytes. None where it refuses the value (a
     lone surrogate, an integer beyond 64 bits, a key that is not a string). Not for
     floats, which the two write differently (``1e16``, ``1e+16``): a document that
     passed its checks holds none.

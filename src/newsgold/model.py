@@ -204,11 +204,13 @@ class Document:
 
     def serialisable(self) -> dict[str, Any]:
         """:meth:`to_dict` as the fast serialiser (``orjson``) is given it, to write the
-        same bytes in fewer steps: the records of the package's own layers are left as
-        they are, for it writes a record's fields as ``to_dict`` does (the keys in the
-        order of the record's ``__dict__``, which its ``from_dict`` and ``__init__`` fill
-        in field order; ``tests/test_model.py`` checks both for every record). The
-        records of a layer from outside the package go through their ``to_dict``."""
+        same bytes in fewer steps; for that serialiser only (``json.dumps`` refuses it).
+        The records of the package's own layers are left as they are: ``orjson`` writes
+        a dataclass's whole ``__dict__`` (but keys starting with ``_``) in its order,
+        which for these records is their fields in field order, as ``to_dict`` writes
+        them (``from_dict`` and ``__init__`` fill it so, and nothing else writes to it;
+        ``tests/test_model.py`` checks both for every record). The records of a layer
+        from outside the package go through their ``to_dict``."""
         added = registry.added()
         return self._value(frozenset(x.name for x in registry.layers() if x not in added))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -24,22 +23,17 @@ def make(cls: type[R], **fields: Any) -> R:
     return obj
 
 
-_NAMES: dict[type, tuple[str, ...]] = {}
-"""The field names of each record class :func:`read` has made, in order."""
+def read(cls: type[R], value: dict[str, Any], names: tuple[str, ...]) -> R | None:
+    """An instance of the frozen dataclass ``cls`` filled from a parsed object at once,
+    when the object's keys are ``names`` (every field of the record, in field order, as
+    in every canonical file); else None, for ``from_dict`` to make it field by field.
 
-
-def read(cls: type[R], value: dict[str, Any]) -> R | None:
-    """An instance of the frozen dataclass ``cls`` whose fields are the items of a parsed
-    object, when its keys are the field names in field order (as in every canonical
-    file) and every value is the field's own (a string, an integer, null: no value the
-    record holds in another form); else None, for ``from_dict`` to make it field by field.
-
-    What :func:`make` makes of the same fields, without naming them one by one: the
-    instance's ``__dict__`` is filled from the object at once, in field order.
+    For records whose fields hold the parsed values as they are (strings, integers,
+    null; the values are not checked here). What :func:`make` makes of the same
+    fields: the instance's ``__dict__`` is filled from the object in one step, in field
+    order. ``names`` is the caller's own list, so a subclass with fields of its own that
+    inherits ``from_dict`` never matches it and is made as before.
     """
-    names = _NAMES.get(cls)
-    if names is None:
-        names = _NAMES[cls] = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     if tuple(value) != names:
         return None
     obj: R = _new(cls)

@@ -11,6 +11,10 @@ from newsgold.records import make, read
 Range = tuple[int, int]
 
 
+_SPAN_FIELDS = ("start", "end", "text")
+"""The keys of a span object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class Span:
     """A character span: 0-based, end-exclusive code-point offsets and the text between."""
@@ -25,7 +29,7 @@ class Span:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
         start, end = offsets(d)
-        return read(cls, d) or make(cls, start=start, end=end, text=d["text"])
+        return read(cls, d, _SPAN_FIELDS) or make(cls, start=start, end=end, text=d["text"])
 
 
 def offsets(d: dict[str, Any]) -> Range:
@@ -46,6 +50,10 @@ def spans_from(items: list[dict[str, Any]]) -> tuple[Span, ...]:
     return tuple([Span.from_dict(s) for s in items])
 
 
+_ID_SPAN_FIELDS = ("id", "start", "end", "text")
+"""The keys of a idspan object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class IdSpan:
     """A span with an id of its own: the shape of sentences and event triggers."""
@@ -61,7 +69,9 @@ class IdSpan:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Self:
         start, end = offsets(d)
-        return read(cls, d) or make(cls, id=d["id"], start=start, end=end, text=d["text"])
+        return read(cls, d, _ID_SPAN_FIELDS) or make(
+            cls, id=d["id"], start=start, end=end, text=d["text"]
+        )
 
 
 def merge(spans: Iterable[Range]) -> tuple[Range, ...]:

@@ -234,7 +234,8 @@ def nested(
 
 
 _NEXT = frozenset("0123456789_")
-"""What may follow an id's prefix (the schema allows more digits: the slow path)."""
+"""What may follow an id's prefix on the quick path; any other character (a digit of
+another script, which ``str.isdigit`` takes) goes the slow way, :meth:`Context._register`."""
 
 _NO_IDS: Mapping[str, dict[str, Any]] = MappingProxyType({})
 """The ids of a kind that no layer gives out (read only)."""

@@ -80,6 +80,10 @@ class Trigger(IdSpan):
     """An event mention: the word or phrase that expresses an event."""
 
 
+_ARGUMENT_FIELDS = ("role", "entity_id", "mention_id")
+"""The keys of an argument object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class Argument:
     role: str
@@ -91,9 +95,13 @@ class Argument:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Argument:
-        return read(cls, d) or make(
+        return read(cls, d, _ARGUMENT_FIELDS) or make(
             cls, role=d["role"], entity_id=d["entity_id"], mention_id=d["mention_id"]
         )
+
+
+_TIME_FIELDS = ("mention_id", "value", "reasoning")
+"""The keys of a time object in field order (:func:`newsgold.records.read`)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +115,7 @@ class Time:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Time:
-        return read(cls, d) or make(
+        return read(cls, d, _TIME_FIELDS) or make(
             cls, mention_id=d["mention_id"], value=d["value"], reasoning=d["reasoning"]
         )
 

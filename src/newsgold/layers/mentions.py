@@ -76,6 +76,10 @@ ENTITIES = "entities"
 SENTENCES = "sentences"
 
 
+_MENTION_FIELDS = ("id", "start", "end", "text", "label", "mention_type", "entity_id")
+"""The keys of a mention object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class Mention:
     id: str
@@ -100,7 +104,7 @@ class Mention:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Mention:
         start, end = offsets(d)
-        return read(cls, d) or make(
+        return read(cls, d, _MENTION_FIELDS) or make(
             cls,
             id=d["id"],
             start=start,

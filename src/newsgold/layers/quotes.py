@@ -74,6 +74,10 @@ MENTIONS = "mentions"
 ENTITIES = "entities"
 
 
+_PARTICIPANT_FIELDS = ("entity_id", "mention_id")
+"""The keys of a participant object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class Participant:
     entity_id: str
@@ -84,7 +88,9 @@ class Participant:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Participant:
-        return read(cls, d) or make(cls, entity_id=d["entity_id"], mention_id=d["mention_id"])
+        return read(cls, d, _PARTICIPANT_FIELDS) or make(
+            cls, entity_id=d["entity_id"], mention_id=d["mention_id"]
+        )
 
 
 @dataclass(frozen=True)

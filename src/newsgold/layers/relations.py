@@ -54,6 +54,10 @@ ENTITIES = "entities"
 SENTENCES = "sentences"
 
 
+_RELATION_FIELDS = ("id", "type", "subtype", "arg1", "arg2", "tense", "syntactic_class")
+"""The keys of a relation object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class Relation:
     """A relation mention: type, subtype, the two argument mention ids, tense and class."""
@@ -79,7 +83,7 @@ class Relation:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Relation:
-        return read(cls, d) or make(
+        return read(cls, d, _RELATION_FIELDS) or make(
             cls,
             id=d["id"],
             type=d["type"],

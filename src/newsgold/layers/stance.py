@@ -72,6 +72,10 @@ EVENTS = "events"
 QUOTES = "quotes"
 
 
+_TARGET_FIELDS = ("id", "description", "entity_id", "event_id")
+"""The keys of a target object in field order (:func:`newsgold.records.read`)."""
+
+
 @dataclass(frozen=True)
 class Target:
     id: str
@@ -89,7 +93,7 @@ class Target:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Target:
-        return read(cls, d) or make(
+        return read(cls, d, _TARGET_FIELDS) or make(
             cls,
             id=d["id"],
             description=d["description"],
