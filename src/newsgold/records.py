@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -21,6 +22,12 @@ def make(cls: type[R], **fields: Any) -> R:
     obj: R = _new(cls)
     obj.__dict__.update(fields)
     return obj
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of the dataclass ``cls`` in field order: the ``names`` that
+    ``cls.from_dict`` gives :func:`read`."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def read(cls: type[R], value: dict[str, Any], names: tuple[str, ...]) -> R | None:

@@ -6,13 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from newsgold.records import make, read
+from newsgold.records import field_names, make, read
 
 Range = tuple[int, int]
-
-
-_SPAN_FIELDS = ("start", "end", "text")
-"""The keys of a span object in field order (:func:`newsgold.records.read`)."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +26,11 @@ class Span:
     def from_dict(cls, d: dict[str, Any]) -> Self:
         start, end = offsets(d)
         return read(cls, d, _SPAN_FIELDS) or make(cls, start=start, end=end, text=d["text"])
+
+
+_SPAN_FIELDS = field_names(Span)
+"""The keys of a Span object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 def offsets(d: dict[str, Any]) -> Range:
@@ -50,10 +51,6 @@ def spans_from(items: list[dict[str, Any]]) -> tuple[Span, ...]:
     return tuple([Span.from_dict(s) for s in items])
 
 
-_ID_SPAN_FIELDS = ("id", "start", "end", "text")
-"""The keys of a idspan object in field order (:func:`newsgold.records.read`)."""
-
-
 @dataclass(frozen=True)
 class IdSpan:
     """A span with an id of its own: the shape of sentences and event triggers."""
@@ -72,6 +69,11 @@ class IdSpan:
         return read(cls, d, _ID_SPAN_FIELDS) or make(
             cls, id=d["id"], start=start, end=end, text=d["text"]
         )
+
+
+_ID_SPAN_FIELDS = field_names(IdSpan)
+"""The keys of an IdSpan object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 def merge(spans: Iterable[Range]) -> tuple[Range, ...]:

@@ -47,7 +47,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.records import make, read
+from newsgold.records import field_names, make, read
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -80,10 +80,6 @@ class Trigger(IdSpan):
     """An event mention: the word or phrase that expresses an event."""
 
 
-_ARGUMENT_FIELDS = ("role", "entity_id", "mention_id")
-"""The keys of an argument object in field order (:func:`newsgold.records.read`)."""
-
-
 @dataclass(frozen=True)
 class Argument:
     role: str
@@ -100,8 +96,9 @@ class Argument:
         )
 
 
-_TIME_FIELDS = ("mention_id", "value", "reasoning")
-"""The keys of a time object in field order (:func:`newsgold.records.read`)."""
+_ARGUMENT_FIELDS = field_names(Argument)
+"""The keys of an Argument object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +115,11 @@ class Time:
         return read(cls, d, _TIME_FIELDS) or make(
             cls, mention_id=d["mention_id"], value=d["value"], reasoning=d["reasoning"]
         )
+
+
+_TIME_FIELDS = field_names(Time)
+"""The keys of a Time object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 @dataclass(frozen=True)

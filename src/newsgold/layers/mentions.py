@@ -62,7 +62,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.records import make, read
+from newsgold.records import field_names, make, read
 from newsgold.scoring import PRF, Agreement, Cluster, CorefScores, Counted, Row
 from newsgold.spans import Range, greedy_pairs, offsets
 
@@ -74,10 +74,6 @@ if TYPE_CHECKING:
 NAME = "mentions"
 ENTITIES = "entities"
 SENTENCES = "sentences"
-
-
-_MENTION_FIELDS = ("id", "start", "end", "text", "label", "mention_type", "entity_id")
-"""The keys of a mention object in field order (:func:`newsgold.records.read`)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +110,11 @@ class Mention:
             mention_type=d["mention_type"],
             entity_id=d["entity_id"],
         )
+
+
+_MENTION_FIELDS = field_names(Mention)
+"""The keys of a Mention object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 PRONOUNS = frozenset(

@@ -47,7 +47,7 @@ from newsgold.layers.parts import (
     BratType,
     BratWriting,
 )
-from newsgold.records import make, read
+from newsgold.records import field_names, make, read
 from newsgold.scoring import (
     OVERLAP_MEASURE,
     OVERLAP_THRESHOLD,
@@ -74,10 +74,6 @@ MENTIONS = "mentions"
 ENTITIES = "entities"
 
 
-_PARTICIPANT_FIELDS = ("entity_id", "mention_id")
-"""The keys of a participant object in field order (:func:`newsgold.records.read`)."""
-
-
 @dataclass(frozen=True)
 class Participant:
     entity_id: str
@@ -91,6 +87,11 @@ class Participant:
         return read(cls, d, _PARTICIPANT_FIELDS) or make(
             cls, entity_id=d["entity_id"], mention_id=d["mention_id"]
         )
+
+
+_PARTICIPANT_FIELDS = field_names(Participant)
+"""The keys of a Participant object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 @dataclass(frozen=True)

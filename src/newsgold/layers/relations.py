@@ -41,7 +41,7 @@ from newsgold.layers.formats import (
     each_record,
 )
 from newsgold.layers.parts import BratConf, BratPart, BratReading, BratRelation, BratWriting
-from newsgold.records import make, read
+from newsgold.records import field_names, make, read
 from newsgold.scoring import PRF, Counted, LabelAgreement, Row, exact_pairs, label_agreement
 
 if TYPE_CHECKING:
@@ -52,10 +52,6 @@ NAME = "relations"
 MENTIONS = "mentions"
 ENTITIES = "entities"
 SENTENCES = "sentences"
-
-
-_RELATION_FIELDS = ("id", "type", "subtype", "arg1", "arg2", "tense", "syntactic_class")
-"""The keys of a relation object in field order (:func:`newsgold.records.read`)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +89,11 @@ class Relation:
             tense=d["tense"],
             syntactic_class=d["syntactic_class"],
         )
+
+
+_RELATION_FIELDS = field_names(Relation)
+"""The keys of a Relation object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from newsgold.layers.parts import (
     BratWriting,
 )
 from newsgold.layers.quotes import QUOTE
-from newsgold.records import make, read
+from newsgold.records import field_names, make, read
 from newsgold.scoring import (
     PRF,
     Agreement,
@@ -70,10 +70,6 @@ NAME = "stance"
 ENTITIES = "entities"
 EVENTS = "events"
 QUOTES = "quotes"
-
-
-_TARGET_FIELDS = ("id", "description", "entity_id", "event_id")
-"""The keys of a target object in field order (:func:`newsgold.records.read`)."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +96,11 @@ class Target:
             entity_id=d["entity_id"],
             event_id=d["event_id"],
         )
+
+
+_TARGET_FIELDS = field_names(Target)
+"""The keys of a Target object in canonical order: :func:`newsgold.records.read`
+takes such an object at once."""
 
 
 @dataclass(frozen=True)
