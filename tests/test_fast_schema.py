@@ -165,7 +165,8 @@ def test_without_jsonschema_rs_validation_falls_back_to_jsonschema(
     monkeypatch.setattr(builtins, "__import__", no_rs)
     assert V.fast_check(V.effective_schema()) is None
     V._fast.cache_clear()
-    E._fast_checks.cache_clear()
+    E._fast_check.cache_clear()
+    E._fast_checker.cache_clear()
     try:
         assert V._fast(registry.version()) is None
         doc = small()
@@ -175,12 +176,14 @@ def test_without_jsonschema_rs_validation_falls_back_to_jsonschema(
             (p.code, p.pointer) for p in V.validate_parsed(doc, "x.json")
         ]
         gold = json.loads(CORPUS[0].read_text(encoding="utf-8"))
-        assert set(E._fast_checks(registry.version()).values()) == {None}
+        kinds = E._schemas(registry.version())
+        assert [E._fast_check(registry.version(), k) for k in kinds] == [None] * len(kinds)
         assert E.schema_problems(gold, "document", "p.json") == []
     finally:
         monkeypatch.undo()
         V._fast.cache_clear()
-        E._fast_checks.cache_clear()
+        E._fast_check.cache_clear()
+        E._fast_checker.cache_clear()
     assert V._fast(registry.version()) is not None
 
 
@@ -216,3 +219,29 @@ def test_a_layer_registered_from_outside_gets_the_quick_check_too() -> None:
         assert check(doc) is slow_valid(doc) is False
         doc["toys"][0] = {"id": "toy1", "start": 0, "end": 3, "text": "x", "label": 1}
         assert check(doc) is slow_valid(doc) is False
+
+
+def test_a_prediction_kind_is_compiled_only_when_a_prediction_of_it_is_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = E._fast_checker()
+    assert real is not None
+    schemas = E._schemas(registry.version())
+    compiled: list[str] = []
+
+    def maker(schema: Any) -> Any:
+        compiled.extend(kind for kind, known in schemas.items() if known is schema)
+        return real(schema)
+
+    monkeypatch.setattr(E, "_fast_checker", lambda: maker)
+    gold = json.loads(CORPUS[0].read_text(encoding="utf-8"))
+    record = {"doc_id": gold["id"], "layer": "ner", "start": 0, "end": 1, "label": "ORG"}
+    E._fast_check.cache_clear()
+    try:
+        assert E.schema_problems(gold, "document", "p.json") == []
+        assert E.schema_problems(gold, "document", "q.json") == []
+        assert compiled == ["document"]
+        E.schema_problems(record, "record_ner", "p.jsonl", (0,))
+        assert compiled == ["document", "record_ner"]
+    finally:
+        E._fast_check.cache_clear()

@@ -201,12 +201,21 @@ def _validators(version: int) -> dict[str, Any]:
 
 
 @cache
-def _fast_checks(version: int) -> dict[str, Any]:
-    """The quick check (:class:`newsgold.validate.FastCheck`) of each kind's schema."""
-    from newsgold.validate import fast_check, schema_files
+def _fast_checker() -> Any:
+    """The :class:`newsgold.validate.FastChecker` over the prediction schema files (made
+    once; each kind's quick check is then compiled when it is first needed)."""
+    from newsgold.validate import fast_checker, schema_files
 
-    resources = schema_files("prediction", "document", "labels")
-    return {kind: fast_check(schema, resources) for kind, schema in _schemas(version).items()}
+    return fast_checker(schema_files("prediction", "document", "labels"))
+
+
+@cache
+def _fast_check(version: int, kind: str) -> Any:
+    """The quick check (:class:`newsgold.validate.FastCheck`) of one kind's schema
+    (:func:`_schemas`), compiled when it is first asked for; None where there is none."""
+    schema = _schemas(version).get(kind)
+    maker = _fast_checker()
+    return None if schema is None or maker is None else maker(schema)
 
 
 def schema_problems(
@@ -217,7 +226,7 @@ def schema_problems(
     from newsgold.validate import schema_problems as from_errors
 
     version = registry.version()
-    fast = _fast_checks(version).get(kind)
+    fast = _fast_check(version, kind)
     if fast is not None and fast.source is _schemas(version)[kind] and fast(value):
         return []
     return from_errors(

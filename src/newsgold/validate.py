@@ -182,25 +182,50 @@ def fast_check(
     schema. ``integers=False`` leaves out the project's integer rule (a float with an
     integer's value, ``2.0``, then passes where the schema says integer): only for a
     caller that refuses such a value by other means."""
-    try:
+    maker = fast_checker(resources, integers)
+    return None if maker is None else maker(schema)
+
+
+class FastChecker:
+    """What makes a :class:`FastCheck` for each of several schemas that point into the same
+    ``resources``: those turned for ``jsonschema-rs`` once, not for every schema (each
+    schema compiled only when it is asked for). Made by :func:`fast_checker`."""
+
+    def __init__(self, resources: Iterable[Any], integers: bool) -> None:
         import jsonschema_rs
-    except ImportError:
-        return None
-    patterns: set[str] = set()
-    fast = _fast_schema(schema, patterns, integers)
-    found = [(r["$id"], _fast_schema(r, patterns, integers)) for r in resources]
+
+        self._integers = integers
+        self._patterns: set[str] = set()
+        found = [(r["$id"], _fast_schema(r, self._patterns, integers)) for r in resources]
+        self._registry = jsonschema_rs.Registry(found) if found else None
+
+    def __call__(self, schema: Any) -> FastCheck | None:
+        """The :class:`FastCheck` of ``schema``; ``None`` when ``jsonschema-rs`` refuses it."""
+        import jsonschema_rs
+
+        patterns = set(self._patterns)
+        fast = _fast_schema(schema, patterns, self._integers)
+        try:
+            validator = jsonschema_rs.Draft202012Validator(
+                fast,
+                registry=self._registry,
+                formats={_PATTERN_FORMAT + p: _matcher(p) for p in patterns},
+                validate_formats=True,
+                keywords={_INTEGER_KEYWORD: _StrictInteger},
+                offline=True,
+            )
+        except ValueError:  # a schema it cannot compile: jsonschema alone
+            return None
+        return FastCheck(schema, validator.is_valid)
+
+
+def fast_checker(resources: Iterable[Any] = (), integers: bool = True) -> FastChecker | None:
+    """A :class:`FastChecker` over ``resources``; ``None`` without ``jsonschema-rs`` or when
+    it refuses one of them."""
     try:
-        validator = jsonschema_rs.Draft202012Validator(
-            fast,
-            registry=jsonschema_rs.Registry(found) if found else None,
-            formats={_PATTERN_FORMAT + p: _matcher(p) for p in patterns},
-            validate_formats=True,
-            keywords={_INTEGER_KEYWORD: _StrictInteger},
-            offline=True,
-        )
-    except ValueError:  # a schema it cannot compile: jsonschema alone
+        return FastChecker(resources, integers)
+    except (ImportError, ValueError):
         return None
-    return FastCheck(schema, validator.is_valid)
 
 
 @cache
