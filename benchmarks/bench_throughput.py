@@ -206,12 +206,16 @@ def main() -> int:
             f"| {cpu / args.docs * 1000:.1f} | {ratio:.1f}x |"
         )
     print()
-    heads = " | ".join(f"peak RSS, {n:,} documents" for n in sizes)
-    print(f"| task | {heads} | {sizes[-1]:,} / {sizes[0]:,} |")
-    print("| --- |" + " ---: |" * (len(sizes) + 1))
+    heads = [f"peak RSS, {n:,} documents" for n in sizes]
+    if len(sizes) > 1:  # one size has nothing to compare with
+        heads.append(f"{sizes[-1]:,} / {sizes[0]:,}")
+    print(f"| task | {' | '.join(heads)} |")
+    print("| --- |" + " ---: |" * len(heads))
     for label, values in memory.items():
-        cells = " | ".join(f"{v:.0f} MiB" for v in values)
-        print(f"| {label} | {cells} | {values[-1] / values[0]:.2f}x |")
+        cells = [f"{v:.0f} MiB" for v in values]
+        if len(sizes) > 1:
+            cells.append(f"{values[-1] / values[0]:.2f}x")
+        print(f"| {label} | {' | '.join(cells)} |")
     return 0
 
 
