@@ -404,6 +404,33 @@ def test_the_tools_own_conll_files_are_refused_as_not_json(
     assert "CoNLL" in caught.value.problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("head", "code"),
+    [
+        (b"#begin document (d); part 000\nd\t0\t0\tWe\n", "prediction-not-json"),
+        (b"\n\n  \t\n#begin document (d); part 000\n", "prediction-not-json"),
+        (b"\r\r\n-DOCSTART- -X- O O\n", "prediction-not-json"),
+        (b"\xef\xbb\xbf-DOCSTART- -X- O O\n", "prediction-not-json"),
+        (b"\n  #begin document (d); part 000\n", None),  # indented: not the tool's layout
+        (b'{"id": "d"}\n#begin document (d)\n', None),
+        (b"\n" * 65536 + b"#begin document (d)\n", None),  # only the first 64 KiB are read
+        (b"", None),
+    ],
+)
+def test_a_conll_file_is_known_by_its_first_line_that_is_not_blank(
+    head: bytes, code: str | None, tmp_path: Path
+) -> None:
+    path = tmp_path / "pred.json"
+    path.write_bytes(head)
+    with pytest.raises(PredictionError) as caught:
+        evaluate("coref", path, SMALL)
+    codes = [p.code for p in caught.value.problems]
+    if code:
+        assert codes == [code]
+    else:
+        assert "prediction-not-json" not in codes and codes
+
+
 # ---------------------------------------------------------------- convert --to conll2012
 
 

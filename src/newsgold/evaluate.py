@@ -373,6 +373,10 @@ CONLL_MARKS: tuple[tuple[str, str, str], ...] = (
 """The first line of a CoNLL file the tool writes, what it is, and what to give instead."""
 
 
+_LINE = re.compile(rb"[^\r\n]+")
+"""A line of bytes as ``bytes.splitlines`` gives it (the ends are CR, LF and CRLF), if not empty."""
+
+
 def _conll_problem(path: Path) -> list[Problem]:
     """A ``prediction-not-json`` problem when ``path`` starts like a CoNLL file, else none."""
     try:
@@ -380,7 +384,8 @@ def _conll_problem(path: Path) -> list[Problem]:
             head = f.read(65536)
     except OSError:
         return []  # the JSON reader reports it
-    first = next((line for line in head.splitlines() if line.strip()), b"")
+    # the first line that is not blank, found without splitting all of the head
+    first = next((m[0] for m in _LINE.finditer(head) if m[0].strip()), b"")
     text = first.decode("utf-8", "replace").lstrip("\ufeff")
     for mark, what, hint in CONLL_MARKS:
         if text.startswith(mark):
