@@ -16,6 +16,13 @@ rounds, and every ratio is taken between medians of the same run.
   prediction (it validates both, then scores);
 - build (``--build``): ``newsgold build`` of the corpus to a temporary folder.
 
+The ratio ``CPU / floor`` divides the median of a case by the median of its floor's
+process. Beside it, each process of ``validate`` and ``evaluate`` times its own floor (the
+same reading and ``json.loads``: once, or twice for evaluation) just before and just after
+its work; the ratio of its work to the mean of the two is a ratio in one process, within
+seconds, which drift of the machine between processes does not reach. The last column
+gives the median of those ratios over the rounds, and their lowest and highest.
+
 Peak RSS is measured at each of ``--sizes`` documents (one run per size and case).
 
     .venv/bin/python benchmarks/bench_throughput.py [--docs 1000] [--repeat 5] \\
@@ -62,6 +69,17 @@ elif kind == "evaluate":
     import newsgold.evaluate
 elif kind == "build":
     import newsgold.cli
+
+def floor(passes):
+    cpu = time.process_time()
+    for _ in range(passes):
+        for f in files:
+            json.loads(f.read_bytes())
+    return time.process_time() - cpu
+
+# the floor of this case in its own process, just before and just after it
+passes = {{"validate": 1, "evaluate": 2}}.get(kind, 0)
+paired = floor(passes) if passes else 0.0
 cpu, wall = time.process_time(), time.perf_counter()
 if kind == "floor":
     for _ in range(int(arg)):
@@ -77,7 +95,8 @@ elif kind == "build":
     argv = ["build", "--out", str(out), "--documents", str(folder), "--splits", arg]
     assert newsgold.cli.main(argv) == 0
 cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-print(json.dumps({{"cpu": cpu, "wall": wall}}))
+paired = (paired + floor(passes)) / 2 if passes else 0.0
+print(json.dumps({{"cpu": cpu, "wall": wall, "floor": paired}}))
 """
 
 _RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
@@ -196,14 +215,23 @@ def main() -> int:
         f"{args.docs:,} times, in a temporary folder; median of {args.repeat} interleaved rounds"
     )
     print()
-    print("| task | documents | CPU s | wall s | CPU ms / document | CPU / floor |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| task | documents | CPU s | wall s | CPU ms / document | CPU / floor "
+        "| CPU / floor in its process: median (rounds) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, _, _, _ in timed:
         cpu, wall = median(label, "cpu"), median(label, "wall")
         ratio = cpu / median(floor_of(label), "cpu")
+        paired = sorted(r["cpu"] / r["floor"] for r in runs[label] if r["floor"] > 0)
+        own = (
+            f"{statistics.median(paired):.1f}x ({paired[0]:.1f}x to {paired[-1]:.1f}x)"
+            if paired
+            else ""
+        )
         print(
             f"| {label} | {args.docs:,} | {cpu:.2f} | {wall:.2f} "
-            f"| {cpu / args.docs * 1000:.1f} | {ratio:.1f}x |"
+            f"| {cpu / args.docs * 1000:.1f} | {ratio:.1f}x | {own} |"
         )
     print()
     heads = [f"peak RSS, {n:,} documents" for n in sizes]
