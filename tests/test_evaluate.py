@@ -1102,6 +1102,58 @@ def test_while_a_document_is_scored_no_other_documents_predictions_are_held(
     assert report["documents"] == 4 and report["documents_without_prediction"] == 0
 
 
+@pytest.mark.parametrize("first", [700, 0])
+def test_the_collector_runs_less_often_while_scoring_and_as_before_after(
+    first: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the scorer goes through the documents, the collector's first threshold is a
+    hundred times its own (0, automatic collection off, stays 0); after a run, after a
+    run whose predictions have a problem and after a scorer that fails, the thresholds
+    are as they were."""
+    import gc
+
+    import newsgold.evaluate as ev
+
+    doc_ids = _copies(tmp_path / "gold", 2)
+    scored = ev.view("quotes")
+    seen: list[tuple[int, ...]] = []
+
+    def score(run: Any) -> dict[str, Any]:
+        for _ in run.pairs:
+            seen.append(gc.get_threshold())
+        return scored.score(run)
+
+    def fail(run: Any) -> dict[str, Any]:
+        for _ in run.pairs:
+            raise RuntimeError("the scorer fails")
+        return {}
+
+    value = json.loads(GOLD.read_text(encoding="utf-8"))
+    value["mentions"][0]["end"] = 10**6
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "bad.json").write_text(json.dumps({**value, "id": doc_ids[1]}), encoding="utf-8")
+    own = gc.get_threshold()
+    gc.set_threshold(first, *own[1:])
+    try:
+        before = gc.get_threshold()
+        monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=score))
+        ev.evaluate("quotes", tmp_path / "gold", tmp_path / "gold")
+        assert seen == [(first * 100, *own[1:])] * 2
+        assert gc.get_threshold() == before
+        with pytest.raises(PredictionError) as raised:
+            ev.evaluate("quotes", bad, tmp_path / "gold")
+        assert [p.code for p in raised.value.problems] == ["span-out-of-range"]
+        assert seen[2:] == [(first * 100, *own[1:])] * 2
+        assert gc.get_threshold() == before
+        monkeypatch.setattr(ev, "view", lambda name: dataclasses.replace(scored, score=fail))
+        with pytest.raises(RuntimeError, match="the scorer fails"):
+            ev.evaluate("quotes", tmp_path / "gold", tmp_path / "gold")
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*own)
+
+
 def test_problems_of_every_document_are_reported_at_once_in_file_and_line_order(
     tmp_path: Path,
 ) -> None:

@@ -51,6 +51,7 @@ from typing import Any, NamedTuple, TypeVar
 from newsgold import layers as registry
 from newsgold.io import (
     collector_paused,
+    collector_spaced,
     file_problems,
     loads_quick,
     parse_json_file,
@@ -1062,7 +1063,8 @@ def evaluate(
     scores nothing, else a prediction path that cannot be read, else every problem of
     the predictions, in file then line order. ``ValueError`` when ``errors`` is asked
     of a view that has no error records. ``progress`` wraps the prediction files and the
-    gold files read.
+    gold files read. While the gold is read and scored the cyclic garbage collector runs
+    less often (:func:`newsgold.io.collector_spaced`); its thresholds are restored after.
     """
     scored_view = view(layer)
     if errors and scored_view.errors is None:
@@ -1076,7 +1078,8 @@ def evaluate(
         if not gold.scored:
             raise PredictionError([_unannotated(gold_path, scored_view, len(gold.ids))])
         raise PredictionError(problems)
-    with closing(_Stream(_Gold(), index, scored_view, labels, pred_path)) as stream:
+    stream = _Stream(_Gold(), index, scored_view, labels, pred_path)
+    with collector_spaced(), closing(stream):
         stream.start(gold_path, progress)
         run = Run(stream, labels, stream.iob2)
         view_scores = scored_view.score(run)
