@@ -698,3 +698,28 @@ def test_documents_are_pooled_as_the_reference_scorer_pools_them(tmp_path: Path)
     assert (c["muc"]["a_matched"], c["muc"]["a_total"]) == (5, 8)
     assert (c["muc"]["b_matched"], c["muc"]["b_total"]) == (5, 10)
     assert (c["a_clusters"], c["b_clusters"], c["a_mentions"], c["b_mentions"]) == (5, 7, 13, 17)
+
+
+@pytest.mark.parametrize("view", ["coref", "linking"])
+def test_predicted_mentions_are_what_their_init_makes(view: str) -> None:
+    """The mentions a prediction document is normalised to are made without their
+    ``__init__`` (``newsgold.records.make``): each holds exactly its fields, in order,
+    and equals, hashes as and reads as what ``PMention(...)`` makes of them."""
+    import dataclasses
+
+    from newsgold.evaluate import _from_document
+    from newsgold.layers.entities import PMention
+
+    gold = next(documents())
+    value = json.loads(canonical_json(gold))
+    pred, problems = _from_document(value, gold, "pred.json", (), view)
+    made = pred.items[view]
+    assert problems == [] and len(made) == len(gold.mentions)
+    names = [f.name for f in dataclasses.fields(PMention)]
+    for m in made:
+        again = PMention(m.span, m.entity, m.title)
+        assert list(vars(m)) == names and vars(again) == vars(m)
+        assert again == m and hash(again) == hash(m)
+    titled = {m.span: m.title for m in made}
+    for mention in gold.mentions:
+        assert titled[(mention.start, mention.end)] == gold.entity(mention.entity_id).wikipedia

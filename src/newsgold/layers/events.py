@@ -328,8 +328,10 @@ def event_referents(doc: Document) -> dict[str, frozenset[Spn]]:
 
 
 def _events_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
-    """The events whose triggers are usable; each joins the event referents by its id."""
+    """The events whose triggers are usable; each joins the event referents by its id
+    (every part checked; the events made only for this view's scorer)."""
     out = []
+    build = ck.builds(NAME)
     for i, ev in dicts(value.get(NAME)):
         triggers = ck.checked_spans(ev["triggers"], NAME, i, "triggers")
         args = []
@@ -337,12 +339,14 @@ def _events_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[
             where = (NAME, i, "arguments", j)
             ref = ck.referent(ENTITIES, a["entity_id"], *where, "entity_id")
             extra = ck.referent(MENTIONS, a.get("mention_id"), *where, "mention_id")
-            args.append((str(a["role"]), frozenset(ref or ()) | frozenset(extra or ())))
+            if build:
+                args.append((str(a["role"]), frozenset(ref or ()) | frozenset(extra or ())))
         if triggers is not None:
             if isinstance(ev.get("id"), str):
                 ck.add_referent(NAME, ev["id"], triggers)
-            modes = frozenset(ev.get("modes", []))
-            out.append(PEvent(ev["type"], modes, triggers, tuple(args), ev.get("realis")))
+            if build:
+                modes = frozenset(ev.get("modes", []))
+                out.append(PEvent(ev["type"], modes, triggers, tuple(args), ev.get("realis")))
     return out
 
 

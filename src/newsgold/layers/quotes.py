@@ -283,13 +283,16 @@ class PQuote:
 
 
 def _quotes_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
+    """The quotes whose spans are usable (every part checked; the quotes made only for
+    this view's scorer)."""
     out = []
+    build = ck.builds(NAME)
     for i, q in dicts(value.get(NAME)):
         content = ck.checked_spans(q["content"], NAME, i, "content")
         cue = ck.checked_spans(q.get("cue"), NAME, i, "cue")
         source = ck.referent(MENTIONS, q.get("source"), NAME, i, "source")
         speaker = ck.referent(ENTITIES, q.get("speaker"), NAME, i, "speaker")
-        if content is not None and cue is not None:
+        if build and content is not None and cue is not None:
             out.append(
                 PQuote(q.get("type"), content, cue, min(source) if source else None, speaker)
             )

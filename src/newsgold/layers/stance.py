@@ -305,11 +305,15 @@ def _doc_target(ck: PredictionContext, tg: dict[str, Any], i: int) -> tuple[str,
 
 
 def _stance_from_document(ck: PredictionContext, value: dict[str, Any]) -> list[Any]:
+    """Every stance record (every part checked; the records made only for this view's
+    scorer)."""
     out = []
+    build = ck.builds(NAME)
     for i, st in dicts(value.get(NAME)):
         holder = ck.referent(ENTITIES, st["holder"], NAME, i, "holder") or frozenset()
         kind, target = _doc_target(ck, st["target"], i)
-        out.append(PStance(holder, kind, target, st["polarity"]))
+        if build:
+            out.append(PStance(holder, kind, target, st["polarity"]))
     return out
 
 
