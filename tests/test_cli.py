@@ -46,6 +46,38 @@ def test_validate_corpus_json(capsys: pytest.CaptureFixture[str]) -> None:
     }
 
 
+def test_validate_runs_the_collector_less_often_and_restores_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """While ``validate`` goes through the files, the collector's first threshold is a
+    hundred times its own; after a valid corpus, an invalid file and a folder with no
+    ``.json`` file, the thresholds are as they were, and the statuses as before."""
+    import gc
+
+    import newsgold.reader
+
+    seen: list[tuple[int, ...]] = []
+    read = newsgold.reader.read
+
+    def watched(*args: object, **kwargs: object) -> object:
+        for result in read(*args, **kwargs):  # type: ignore[arg-type]
+            seen.append(gc.get_threshold())
+            yield result
+
+    monkeypatch.setattr(newsgold.reader, "read", watched)
+    before = gc.get_threshold()
+    raised = (before[0] * 100, *before[1:])
+    assert run(capsys, "validate")[0] == 0
+    assert seen == [raised] * len(CORPUS) and gc.get_threshold() == before
+    bad = INVALID / "span-text-mismatch.json"
+    assert run(capsys, "validate", str(bad), str(VALID))[0] == 1
+    assert seen[len(CORPUS) :] == [raised] * 2 and gc.get_threshold() == before
+    status, out, err = run(capsys, "validate", str(tmp_path))
+    assert (status, out) == (2, "")
+    assert err == f"newsgold validate: no .json files in {tmp_path}\n"
+    assert gc.get_threshold() == before
+
+
 def test_summary_lists_every_document_and_layer(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "summary")
     assert (status, err) == (0, "")

@@ -104,15 +104,17 @@ def _report(problems: list[Problem], files: int, fmt: str) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from newsgold.reader import expand_paths, read
+    from newsgold.io import collector_spaced
+    from newsgold.reader import read
 
     paths = [Path(p) for p in args.paths] if args.paths else None
     problems: list[Problem] = []
     files = 0
-    for result in read(paths, _progress(args)):
-        files += 1
-        problems.extend(result.problems)
-    if paths is not None and not expand_paths(paths):
+    with collector_spaced():  # this loop holds no document: see collector_spaced
+        for result in read(paths, _progress(args)):
+            files += 1
+            problems.extend(result.problems)
+    if paths is not None and not files:  # read gives one result a file found
         print(f"newsgold validate: no .json files in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
     return _report(problems, files, args.format)

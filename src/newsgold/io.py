@@ -197,15 +197,17 @@ def collector_spaced(factor: int = 100) -> Iterator[None]:
     """Let Python's cyclic garbage collector run ``factor`` times less often in the
     ``with`` block (its first threshold multiplied); restore its thresholds after.
 
-    For a stage that holds one document while it reads the next (``evaluate``: the
-    scorer holds the document it scores while the next is read and checked with the
-    collector paused, :func:`collector_paused`). When the collector starts again, the
-    objects of the document held are young, and at its usual pace it walks them once a
-    document and frees nothing (none of them is in a cycle): 2% to 4% of the time of a
-    run. Spaced out, it walks what is alive when it runs, about one document's objects,
-    once in ``factor`` documents' worth of allocations, and still collects any cycle
-    (one a layer from outside makes, say), so memory stays bounded. A threshold of 0
-    (automatic collection off) stays 0.
+    For the code that runs a loop over documents read one at a time, each read with the
+    collector paused (:func:`collector_paused`): when the collector starts again, the
+    document just read is alive (``evaluate``'s scorer holds it; ``validate`` gets it
+    with its problems), its objects are young, and at its usual pace the collector
+    walks them once a document and frees nothing (none of them is in a cycle): 2% to 4%
+    of the time of a run. Spaced out, it walks what is alive when it runs, about one
+    document's objects, once in ``factor`` documents' worth of allocations, and still
+    collects any cycle (one a layer from outside makes, say), so memory stays bounded.
+    Used by the function that owns the loop (``newsgold.evaluate.evaluate``, the
+    ``validate`` command), never inside a generator, whose caller's code would run
+    with it. A threshold of 0 (automatic collection off) stays 0.
     """
     thresholds = gc.get_threshold()
     gc.set_threshold(thresholds[0] * factor, *thresholds[1:])
