@@ -1154,6 +1154,38 @@ def test_the_collector_runs_less_often_while_scoring_and_as_before_after(
         gc.set_threshold(*own)
 
 
+def test_spaced_collector_blocks_that_overlap_restore_the_thresholds_once_all_end() -> None:
+    """Blocks that overlap (nested, or in two threads, ending in any order) space the
+    collector once, and the last to end restores the thresholds the first found; a
+    block that fails restores them too; a first threshold too large to multiply is
+    spaced to the largest the collector takes, not refused."""
+    import gc
+
+    from newsgold.io import collector_spaced
+
+    own = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        first, second = collector_spaced(), collector_spaced()
+        first.__enter__()
+        second.__enter__()
+        assert gc.get_threshold() == (70_000, 10, 10)
+        first.__exit__(None, None, None)  # the first to begin ends first
+        assert gc.get_threshold() == (70_000, 10, 10)
+        second.__exit__(None, None, None)
+        assert gc.get_threshold() == (700, 10, 10)
+        with pytest.raises(KeyError), collector_spaced():
+            assert gc.get_threshold() == (70_000, 10, 10)
+            raise KeyError("a failing block")
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(25_000_000, 10, 10)
+        with collector_spaced():
+            assert gc.get_threshold() == (2**31 - 1, 10, 10)
+        assert gc.get_threshold() == (25_000_000, 10, 10)
+    finally:
+        gc.set_threshold(*own)
+
+
 def test_problems_of_every_document_are_reported_at_once_in_file_and_line_order(
     tmp_path: Path,
 ) -> None:

@@ -720,6 +720,29 @@ def test_predicted_mentions_are_what_their_init_makes(view: str) -> None:
         again = PMention(m.span, m.entity, m.title)
         assert list(vars(m)) == names and vars(again) == vars(m)
         assert again == m and hash(again) == hash(m)
-    titled = {m.span: m.title for m in made}
+    by_span = {m.span: m for m in made}
     for mention in gold.mentions:
-        assert titled[(mention.start, mention.end)] == gold.entity(mention.entity_id).wikipedia
+        m = by_span[(mention.start, mention.end)]
+        assert m.title == gold.entity(mention.entity_id).wikipedia
+        same = {(o.start, o.end) for o in gold.mentions if o.entity_id == mention.entity_id}
+        assert m.entity == frozenset(same)
+
+
+def test_predicted_mentions_of_a_record_are_what_their_init_makes(tmp_path: Path) -> None:
+    """A ``coref`` record's mentions are made as those of a document are: each holds
+    exactly its fields, in order, with the record's spans as its entity and its title."""
+    import dataclasses
+
+    from newsgold.evaluate import Prediction, _from_record
+    from newsgold.layers.entities import PMention
+
+    gold = next(documents())
+    spans = [{"start": m.start, "end": m.end} for m in gold.mentions[:3]][::-1]
+    record = {"doc_id": gold.id, "layer": "coref", "mentions": spans, "wikipedia": "Manila"}
+    made, problems = _from_record(record, gold, Prediction(gold.id), "p.jsonl", (0,), "ontonotes")
+    names = [f.name for f in dataclasses.fields(PMention)]
+    entity = frozenset((m.start, m.end) for m in gold.mentions[:3])
+    assert problems == [] and [m.span for m in made] == sorted(entity)
+    for m in made:
+        assert list(vars(m)) == names
+        assert vars(m) == {"span": m.span, "entity": entity, "title": "Manila"}

@@ -110,7 +110,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] if args.paths else None
     problems: list[Problem] = []
     files = 0
-    with collector_spaced():  # this loop holds no document: see collector_spaced
+    with collector_spaced():  # the loop holds one result at a time: see collector_spaced
         for result in read(paths, _progress(args)):
             files += 1
             problems.extend(result.problems)

@@ -1063,8 +1063,9 @@ def evaluate(
     scores nothing, else a prediction path that cannot be read, else every problem of
     the predictions, in file then line order. ``ValueError`` when ``errors`` is asked
     of a view that has no error records. ``progress`` wraps the prediction files and the
-    gold files read. While the gold is read and scored the cyclic garbage collector runs
-    less often (:func:`newsgold.io.collector_spaced`); its thresholds are restored after.
+    gold files read. While the documents are read, checked and scored (once the
+    predictions are indexed without a problem), the cyclic garbage collector runs less
+    often (:func:`newsgold.io.collector_spaced`); its thresholds are restored after.
     """
     scored_view = view(layer)
     if errors and scored_view.errors is None:

@@ -11,6 +11,7 @@ import os
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from json.encoder import encode_basestring as _quote
@@ -192,29 +193,48 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_GC_THRESHOLD_MAX = 2**31 - 1
+"""The largest threshold ``gc.set_threshold`` takes (a C ``int``)."""
+
+_spacing_lock = threading.Lock()
+_spacing: list[tuple[int, ...]] = []
+"""One entry for each :func:`collector_spaced` block running (in any thread): the
+thresholds the first of them found, which the last of them to end restores."""
+
+
 @contextmanager
 def collector_spaced(factor: int = 100) -> Iterator[None]:
     """Let Python's cyclic garbage collector run ``factor`` times less often in the
-    ``with`` block (its first threshold multiplied); restore its thresholds after.
+    ``with`` block (its first threshold multiplied, up to the largest it takes); restore
+    its thresholds after.
 
     For the code that runs a loop over documents read one at a time, each read with the
     collector paused (:func:`collector_paused`): when the collector starts again, the
-    document just read is alive (``evaluate``'s scorer holds it; ``validate`` gets it
-    with its problems), its objects are young, and at its usual pace the collector
-    walks them once a document and frees nothing (none of them is in a cycle): 2% to 4%
-    of the time of a run. Spaced out, it walks what is alive when it runs, about one
-    document's objects, once in ``factor`` documents' worth of allocations, and still
-    collects any cycle (one a layer from outside makes, say), so memory stays bounded.
-    Used by the function that owns the loop (``newsgold.evaluate.evaluate``, the
-    ``validate`` command), never inside a generator, whose caller's code would run
-    with it. A threshold of 0 (automatic collection off) stays 0.
+    document just read is alive (``evaluate``'s scorer holds it; the ``validate``
+    command holds its result until the next), its objects are young, and at its usual
+    pace the collector walks them once a document and frees nothing (none of them is in
+    a cycle): 2% to 4% of the time of a run. Spaced out, it walks what is alive when it
+    runs, about one document's objects, once in ``factor`` documents' worth of
+    allocations, and still collects any cycle (one a layer from outside makes, say), so
+    memory stays bounded. Used by the function that owns the loop
+    (``newsgold.evaluate.evaluate``, the ``validate`` command), never inside a
+    generator, whose caller's code would run with it. Blocks that overlap (nested, or
+    in two threads) space it once: the first to begin sets the thresholds, the last to
+    end restores those it found, in whatever order they end. A threshold of 0
+    (automatic collection off) stays 0.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(thresholds[0] * factor, *thresholds[1:])
+    with _spacing_lock:
+        found = _spacing[0] if _spacing else gc.get_threshold()
+        if not _spacing:
+            gc.set_threshold(min(found[0] * factor, _GC_THRESHOLD_MAX), *found[1:])
+        _spacing.append(found)
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        with _spacing_lock:
+            _spacing.pop()
+            if not _spacing:
+                gc.set_threshold(*found)
 
 
 def parse_json_file(

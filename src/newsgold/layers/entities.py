@@ -317,7 +317,7 @@ def _mentions_from_document(
         spans.setdefault(key, set()).add(sp)
     frozen = {key: frozenset(found) for key, found in spans.items()}
     titles = {e.get("id"): e.get("wikipedia") for _, e in dicts(value.get(NAME))}
-    made = [  # made as PMention(...) makes them, in fewer steps (newsgold.records.make)
+    made = [  # as PMention(...) makes them, in fewer steps (newsgold.records.make)
         make(
             PMention,
             span=sp,
@@ -349,7 +349,8 @@ def _mentions_from_record(
             return []
         seen[sp] = k
     entity = frozenset(seen)
-    return [PMention(sp, entity, value.get("wikipedia")) for sp in sorted(entity)]
+    title = value.get("wikipedia")
+    return [make(PMention, span=sp, entity=entity, title=title) for sp in sorted(entity)]
 
 
 def _gold_entities(doc: Document) -> tuple[list[str], list[frozenset[Spn]]]:
