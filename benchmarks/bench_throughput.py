@@ -81,9 +81,7 @@ passes = {{"validate": 1, "evaluate": 2}}.get(kind, 0)
 paired = floor(passes) if passes else 0.0
 cpu, wall = time.process_time(), time.perf_counter()
 if kind == "floor":
-    for _ in range(int(arg)):
-        for f in files:
-            json.loads(f.read_bytes())
+    floor(int(arg))
 elif kind == "validate":
     assert newsgold.cli.main(["validate", "--quiet", str(folder)]) == 0
 elif kind == "evaluate":

@@ -224,8 +224,10 @@ def collector_spaced(factor: int = 100) -> Iterator[None]:
     (automatic collection off) stays 0.
     """
     with _spacing_lock:
-        found = _spacing[0] if _spacing else gc.get_threshold()
-        if not _spacing:
+        if _spacing:
+            found = _spacing[0]
+        else:
+            found = gc.get_threshold()
             gc.set_threshold(min(found[0] * factor, _GC_THRESHOLD_MAX), *found[1:])
         _spacing.append(found)
     try:
